@@ -1,0 +1,31 @@
+#!/bin/sh
+# deps.sh — make sure the Debian packages tapesock needs are installed.
+# As root, installs what is missing with apt-get; otherwise names it.
+# Called by the Makefile before anything is built.
+set -u
+
+PKGS="gcc libc6-dev make pkg-config libbsd-dev libncurses-dev libyaml-dev
+check libssl-dev socat mbuffer tmux procps iproute2 coreutils tar"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+	    grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "tapesock: missing Debian packages:$missing" >&2
+	echo "tapesock: install them as root: apt-get install$missing" >&2
+	exit 1
+fi
+
+echo "tapesock: installing Debian packages:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# An empty package list means apt-get update was never run here.
+if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 ||
+    ! apt-get install -y -q --no-install-recommends $missing; then
+	apt-get update -q && apt-get install -y -q --no-install-recommends $missing
+fi

@@ -1,0 +1,263 @@
+/*
+ * cli.c — the command table and the parsing of
+ * `tape-socket {cmd {keyword=value ...}} {(options}`.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "catalog.h"
+#include "cli.h"
+
+#define SRV	KWBIT(KW_SERVER)
+#define BY_PID	(KWBIT(KW_SERVER) | KWBIT(KW_PIPE) | KWBIT(KW_PIB))
+
+static const struct cmddef cmds[CMD__COUNT] = {
+	[CMD_CHECK] = { "check", "ch", SRV | KWBIT(KW_CMD), KWBIT(KW_CMD),
+	    "Check remote Server.", cmd_server },
+	[CMD_DRAIN] = { "drain", "dr", SRV | KWBIT(KW_PIPE), 0,
+	    "Drain (empty) pipe.", cmd_drain },
+	[CMD_QUERY] = { "query", "q", BY_PID, 0,
+	    "Query a server.", cmd_server },
+	[CMD_SETARG] = { "setarg", NULL, SRV | KW_STORED_MASK, 0,
+	    "Change argument.", cmd_setarg },
+	[CMD_SETUP] = { "setup", NULL, SRV | KW_STORED_MASK,
+	    KWBIT(KW_SERVERTYPE), "Setup Server parameters.", cmd_setup },
+	[CMD_SHOW] = { "show", NULL, SRV, 0,
+	    "Show Server parameters.", cmd_show },
+	[CMD_SHUTDOWN] = { "shutdown", NULL, SRV, 0,
+	    "Stop BOTH Servers.", cmd_server },
+	[CMD_START] = { "start", NULL, SRV, 0,
+	    "Start a server by name.", cmd_server },
+	[CMD_STARTSEND] = { "startsend", "ss", SRV, 0,
+	    "Start the output server.", cmd_server },
+	[CMD_STARTRECEIVE] = { "startreceive", "sr", SRV, 0,
+	    "Start the input server.", cmd_server },
+	[CMD_STATUS] = { "status", "sta", SRV, 0,
+	    "List the server status.", cmd_status },
+	[CMD_STOP] = { "stop", "sto", BY_PID, 0,
+	    "Stop a server.", cmd_server },
+	[CMD_STOPALL] = { "stopall", "stopa", 0, 0,
+	    "Stop all servers.", cmd_server },
+	[CMD_TRACEON] = { "traceon", "tron", SRV | KWBIT(KW_TRACE), 0,
+	    "Turn traces on.", cmd_server },
+	[CMD_TRACEOFF] = { "traceoff", "troff", SRV, 0,
+	    "Turn traces off.", cmd_server },
+	[CMD_LISTPIPES] = { "listpipes", "lp", 0, 0,
+	    "List the pipes of the servers.", cmd_listpipes },
+	[CMD_LISTSERVER] = { "listserver", NULL, 0, 0,
+	    "List the servers set up.", cmd_listserver },
+	[CMD_STARTALL] = { "startall", NULL, 0, 0,
+	    "Start all servers.", cmd_server },
+	[CMD_TLTEST] = { "tltest", NULL, SRV, 0,
+	    "Test the transaction log link.", cmd_server },
+	[CMD_VERSION] = { "version", "vers", 0, 0,
+	    "Show the version.", cmd_version },
+};
+
+const struct cmddef *
+cli_cmd(enum cmd c)
+{
+	return &cmds[c];
+}
+
+int
+cli_cmd_lookup(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < CMD__COUNT; i++)
+		if (streqi(word, cmds[i].name) ||
+		    (cmds[i].abbrev != NULL && streqi(word, cmds[i].abbrev)))
+			return (int)i;
+	return -1;
+}
+
+int
+cli_parse_opts(const char *token, unsigned *opts, struct errbuf *err)
+{
+	static const char letters[] = "CQRSV";
+	const char *p, *hit;
+
+	for (p = token + 1; *p != '\0'; p++) {
+		if (*p == ')')		/* "(cv)" is tolerated */
+			continue;
+		hit = strchr(letters, toupper((unsigned char)*p));
+		if (hit == NULL || *p == '\0') {
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_CLI_UNKNOWN_OPTION, *p, token);
+			return -1;
+		}
+		*opts |= 1u << (hit - letters);
+	}
+	return 0;
+}
+
+/* "callrep, cmd, ..." for the keywords in mask. */
+static void
+kw_list(unsigned mask, char *buf, size_t sz)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < KW__COUNT; i++) {
+		if (!(mask & KWBIT(i)))
+			continue;
+		if (buf[0] != '\0')
+			strlcat(buf, ", ", sz);
+		strlcat(buf, kw_def(i)->name, sz);
+	}
+	if (buf[0] == '\0')
+		strlcpy(buf, "no keyword", sz);
+}
+
+int
+cli_parse(int argc, char **argv, struct request *req, struct errbuf *err)
+{
+	const struct cmddef *def;
+	char list[256], *eq, *name;
+	int c, i, k;
+
+	memset(req, 0, sizeof(*req));
+	if (argc < 1)
+		return 0;
+	if ((c = cli_cmd_lookup(argv[0])) < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_UNKNOWN_CMD,
+		    argv[0]);
+		return EXIT_USAGE;
+	}
+	req->cmd = (enum cmd)c;
+	def = &cmds[c];
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] == '(') {
+			if (cli_parse_opts(argv[i], &req->opts, err) < 0)
+				goto usage;
+			continue;
+		}
+		if ((eq = strchr(argv[i], '=')) == NULL || eq == argv[i]) {
+			msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_ARG,
+			    argv[i]);
+			goto usage;
+		}
+		name = xstrndup(argv[i], (size_t)(eq - argv[i]));
+		k = kw_lookup(name);
+		if (k < 0) {
+			kw_list((1u << KW__COUNT) - 1, list, sizeof(list));
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_CLI_UNKNOWN_KEYWORD, name, list);
+			free(name);
+			goto usage;
+		}
+		free(name);
+		if (!(def->allowed & KWBIT(k))) {
+			kw_list(def->allowed, list, sizeof(list));
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_CLI_KEYWORD_NOT_FOR_CMD, kw_def(k)->name,
+			    def->name, list);
+			goto usage;
+		}
+		if (req->raw[k] != NULL) {
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_CLI_DUP_KEYWORD, kw_def(k)->name);
+			goto usage;
+		}
+		req->raw[k] = xstrdup(eq + 1);
+	}
+	for (k = 0; k < KW__COUNT; k++)
+		if ((def->required & KWBIT(k)) && req->raw[k] == NULL) {
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_CLI_MISSING_KEYWORD, def->name, kw_def(k)->name,
+			    kw_def(k)->name, kw_def(k)->name);
+			goto usage;
+		}
+	return 0;
+usage:
+	cli_request_free(req);
+	return EXIT_USAGE;
+}
+
+int
+cli_resolve(struct request *req, const char *home, FILE *in, FILE *out,
+    struct errbuf *err)
+{
+	const char *cmdname = cmds[req->cmd].name;
+	struct errbuf why;
+	char *v;
+	int k, r;
+
+	for (k = 0; k < KW__COUNT; k++) {
+		if (req->raw[k] == NULL)
+			continue;
+		if (strcmp(req->raw[k], "?") == 0) {
+			r = ask_value(k, in, out, &v);
+			if (r != 0) {
+				msg_format(err->msg, sizeof(err->msg), r == 1 ?
+				    MSG_CLI_PROMPT_QUIT : MSG_CLI_PROMPT_EOF,
+				    cmdname, kw_def(k)->name);
+				return EXIT_FAILED;
+			}
+			free(req->raw[k]);
+			req->raw[k] = v;
+		} else if (strcmp(req->raw[k], ".") == 0) {
+			if ((v = lastval_get(home, k)) == NULL) {
+				msg_format(err->msg, sizeof(err->msg),
+				    MSG_CLI_NO_LAST_VALUE, kw_def(k)->name,
+				    kw_def(k)->name);
+				return EXIT_USAGE;
+			}
+			free(req->raw[k]);
+			req->raw[k] = v;
+		}
+		/* An empty server= means the default server. */
+		if (k == KW_SERVER && req->raw[k][0] == '\0')
+			continue;
+		if (kw_check(k, req->raw[k], KWC_FULL, &req->val[k], &why) < 0) {
+			msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_VALUE,
+			    kw_def(k)->name, req->raw[k], why.msg,
+			    kw_def(k)->allowed);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+void
+cli_request_free(struct request *req)
+{
+	size_t k;
+
+	for (k = 0; k < KW__COUNT; k++) {
+		free(req->raw[k]);
+		free(req->val[k]);
+		req->raw[k] = req->val[k] = NULL;
+	}
+}
+
+void
+cli_usage(FILE *fp)
+{
+	size_t i;
+
+	fputs("usage: tape-socket {cmd {keyword=value ...}} {(options}\n"
+	    "       tape-socket --help | --version\n"
+	    "Without a command, the menu of the default server opens.\n\n"
+	    "Commands (abbreviation):\n", fp);
+	for (i = 0; i < CMD__COUNT; i++)
+		fprintf(fp, "  %-13s %-6s %s\n", cmds[i].name,
+		    cmds[i].abbrev ? cmds[i].abbrev : "", cmds[i].summary);
+	fputs("\nKeywords:\n", fp);
+	for (i = 0; i < KW__COUNT; i++)
+		fprintf(fp, "  %-11s %s\n", kw_def(i)->name,
+		    kw_def(i)->allowed);
+	fputs("\nkeyword=? asks for the value; keyword=. reuses the last one.\n"
+	    "Options after '(' (quote it in a shell: '(cv'):\n"
+	    "  C  do not clear the pipe when starting a server\n"
+	    "  Q  quiet: no confirmation prompts\n"
+	    "  R  status: running servers only\n"
+	    "  S  no clock check at start\n"
+	    "  V  verbose: record every event\n"
+	    "Exit status: 0 success, 1 the command failed, 2 usage error.\n"
+	    "See tape-socket(1).\n", fp);
+}

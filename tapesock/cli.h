@@ -1,0 +1,139 @@
+/*
+ * cli.h — the TCL-style command line of the reference system:
+ *
+ *	tape-socket {cmd {keyword=value ...}} {(options}
+ *
+ * cli_parse() only reads argv; cli_resolve() answers `?` and `.`
+ * and validates every value; the command then runs.  Nothing acts
+ * before everything is valid.
+ */
+#ifndef TAPESOCK_CLI_H
+#define TAPESOCK_CLI_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "keyword.h"
+#include "util.h"
+
+enum cmd {
+	CMD_CHECK,
+	CMD_DRAIN,
+	CMD_QUERY,
+	CMD_SETARG,
+	CMD_SETUP,
+	CMD_SHOW,
+	CMD_SHUTDOWN,
+	CMD_START,
+	CMD_STARTSEND,
+	CMD_STARTRECEIVE,
+	CMD_STATUS,
+	CMD_STOP,
+	CMD_STOPALL,
+	CMD_TRACEON,
+	CMD_TRACEOFF,
+	CMD_LISTPIPES,
+	CMD_LISTSERVER,
+	CMD_STARTALL,
+	CMD_TLTEST,
+	CMD_VERSION,
+	CMD__COUNT
+};
+
+/* Options, after a '(' : C Q R S V. */
+#define OPT_C	0x01	/* do not clear (drain) the pipe at start */
+#define OPT_Q	0x02	/* quiet: no confirmations */
+#define OPT_R	0x04	/* status: running servers only */
+#define OPT_S	0x08	/* no clock check at start */
+#define OPT_V	0x10	/* verbose: record every event */
+
+/* Exit codes. */
+#define EXIT_OK		0
+#define EXIT_FAILED	1
+#define EXIT_USAGE	2
+
+#define KWBIT(k)	(1u << (k))
+/* Every keyword kept in the configuration. */
+#define KW_STORED_MASK	(KWBIT(KW_CALLREP) | KWBIT(KW_HOST) |		\
+	KWBIT(KW_NDISC) | KWBIT(KW_NOTIFY) | KWBIT(KW_PIPE) |		\
+	KWBIT(KW_POLL) | KWBIT(KW_PORT) | KWBIT(KW_PROT) |		\
+	KWBIT(KW_SERVERTYPE) | KWBIT(KW_TRACE) | KWBIT(KW_TXLOG) |	\
+	KWBIT(KW_TXOPT) | KWBIT(KW_TXPRIOD))
+
+struct ctx;
+
+struct cmddef {
+	const char	*name;
+	const char	*abbrev;	/* or NULL */
+	unsigned	 allowed;	/* KWBIT mask */
+	unsigned	 required;	/* KWBIT mask */
+	const char	*summary;
+	int		(*run)(struct ctx *);
+};
+
+struct request {
+	enum cmd	 cmd;
+	char		*raw[KW__COUNT];	/* as given; NULL = absent */
+	char		*val[KW__COUNT];	/* validated, normalized */
+	unsigned	 opts;
+};
+
+/* What a command runs with. */
+struct ctx {
+	struct request	*req;
+	char		*home;
+	char		*cfgpath;
+	FILE		*in;		/* prompts and confirmations */
+	FILE		*out;
+};
+
+const struct cmddef	*cli_cmd(enum cmd);
+int			 cli_cmd_lookup(const char *word);	/* or -1 */
+
+/* Parse argv (after the program name).  0, or EXIT_USAGE with err. */
+int	cli_parse(int argc, char **argv, struct request *, struct errbuf *);
+/* Parse "(cv" into opts; -1 with err on an unknown letter. */
+int	cli_parse_opts(const char *token, unsigned *opts, struct errbuf *);
+/*
+ * Answer `?` (prompting on in/out) and `.` (last values of home), then
+ * validate every value.  Returns 0, EXIT_USAGE (bad value) or
+ * EXIT_FAILED (prompt abandoned), with err.
+ */
+int	cli_resolve(struct request *, const char *home, FILE *in, FILE *out,
+	    struct errbuf *);
+void	cli_request_free(struct request *);
+void	cli_usage(FILE *);
+
+/* ask.c: prompts and remembered values. */
+/* Ask for keyword k: 0 answered (*value owned), 1 quit, 2 end of input. */
+int	ask_value(enum kw, FILE *in, FILE *out, char **value);
+/* Ask a yes/no question; 1 yes, 0 no or end of input. */
+int	ask_yes(FILE *in, FILE *out, const char *question);
+char	*lastval_get(const char *home, enum kw);	/* owned or NULL */
+int	 lastval_save(const char *home, const struct request *);
+
+/* Commands (cmd_*.c). */
+int	cmd_setup(struct ctx *);
+int	cmd_setarg(struct ctx *);
+int	cmd_show(struct ctx *);
+int	cmd_listserver(struct ctx *);
+int	cmd_status(struct ctx *);
+int	cmd_drain(struct ctx *);
+int	cmd_listpipes(struct ctx *);
+int	cmd_server(struct ctx *);	/* every command of a running server */
+int	cmd_version(struct ctx *);
+
+/* A server's value of k, else the keyword's default (or NULL). */
+static inline const char *
+srv_val(const struct server_cfg *s, enum kw k)
+{
+	return s->val[k] != NULL ? s->val[k] : kw_def(k)->defval;
+}
+
+/* Shared by commands: load the configuration or report why not. */
+int	ctx_load_config(struct ctx *, struct config *);
+/* The server a request names (server=, else the default); NULL with
+ * the error reported. */
+struct server_cfg *ctx_server(struct ctx *, struct config *);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * home.h — the state home of one "machine": TAPESOCK_HOME, else
+ * /var/lib/tapesock for root, else $XDG_STATE_HOME/tapesock or
+ * ~/.local/state/tapesock.  Created on first use, mode 0750.
+ */
+#ifndef TAPESOCK_HOME_H
+#define TAPESOCK_HOME_H
+
+#include "util.h"
+
+/* Resolve (and create) the home; returns an owned path or NULL. */
+char	*home_open(struct errbuf *err);
+/* "<home>/<name>", owned by the caller. */
+char	*home_path(const char *home, const char *name);
+
+#endif

@@ -1,0 +1,504 @@
+/*
+ * keyword.c — the keywords of the command line and the configuration:
+ * help, defaults and validation.  Every value a user gives passes
+ * kw_check() before anything acts on it.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keyword.h"
+
+#define COUNT_MAX	1000000000ULL	/* callrep, ndisc, txpriod */
+#define TRACE_MAX	100000ULL
+#define POLL_MAX	(99ULL * 3600 + 59 * 60 + 59)
+#define PID_MAX_VALUE	4194304ULL	/* Linux pid_max ceiling */
+
+static const struct kwdef kwdefs[KW__COUNT] = {
+	[KW_CALLREP] = { "callrep", KWF_STORED, "Number of calls",
+	    "a whole number >= 0 (0 = call for ever)", "0",
+	    "Number of attempts the output server makes to call the input "
+	    "server before it gives up. 0 means no limit. Calls are 5 "
+	    "seconds apart." },
+	[KW_CMD] = { "cmd", 0, "Command to remote",
+	    "exec CMD, msgnum, query, shtdwn, test -f FILE, "
+	    "test -r[d] FILE ID, tlchk, tlstrt, tron [N], troff", NULL,
+	    "Command the remote input server executes (check command): "
+	    "exec CMD, msgnum, query, shtdwn, test -f FILE, test -r[d] FILE "
+	    "ID, tlchk, tlstrt, tron N, troff. Quote it when it has spaces." },
+	[KW_HOST] = { "host", KWF_STORED, "Remote HOST name",
+	    "a host name or IP address", NULL,
+	    "Network name of the host where the input server runs. Needed "
+	    "by the output server only. It must resolve on the sender." },
+	[KW_NDISC] = { "ndisc", KWF_STORED, "Disconnections tolerated",
+	    "a whole number >= 0 (0 = no limit)", "0",
+	    "Maximum number of network disconnections either server "
+	    "tolerates before it stops with 'Too many disc'. 0 = no limit." },
+	[KW_NOTIFY] = { "notify", KWF_STORED, "User to notify",
+	    "OFF, or a comma-separated list of: user, !tty, *, "
+	    "\"exec cmd\" (last)", "OFF",
+	    "Who receives the System Administrator messages: OFF; a local "
+	    "user name (their terminals); !N or !tty (the terminal "
+	    "/dev/pts/N or /dev/tty); * (every logged-in user); exec cmd "
+	    "(runs cmd with the message appended). Separate with commas; "
+	    "quote the list when it holds exec, which must come last." },
+	[KW_PIB] = { "pib", 0, "Server process id",
+	    "the process id of a running server (status column id)", NULL,
+	    "Process id of a running server, as shown in the id column of "
+	    "status: a quick alternative to pipe= for query and stop." },
+	[KW_PIPE] = { "pipe", KWF_STORED, "Unix pipe name",
+	    "an absolute path to an existing FIFO or character device "
+	    "you can read and write", NULL,
+	    "The Unix pipe the server reads (output) or writes (input). A "
+	    "full path; it must exist (mkfifo) and be readable and writable "
+	    "by you. A character device (a raw device) is accepted too." },
+	[KW_POLL] = { "poll", KWF_STORED, "Transaction Log test polling",
+	    "seconds or HH:MM:SS, up to 99:59:59 (0 = off)", "0",
+	    "Period of the transaction log test polling, in seconds or "
+	    "HH:MM:SS. 0 disables it." },
+	[KW_PORT] = { "port", KWF_STORED, "TCP/IP port number",
+	    "a whole number from 1024 to 32767", NULL,
+	    "TCP port of the input server on the receiver's side; both "
+	    "servers must agree on it. 1024 to 32767." },
+	[KW_PROT] = { "prot", KWF_STORED, "Protocol", "inet", "inet",
+	    "Network protocol. Only inet (TCP/IP) is supported." },
+	[KW_SERVER] = { "server", 0, "Server name",
+	    "1 to 32 of A-Z a-z 0-9 . _ -, starting with a letter or digit",
+	    NULL,
+	    "Name of the server. Empty means the default server." },
+	[KW_SERVERTYPE] = { "servertype", KWF_STORED, "Server type",
+	    "IN or OUT", NULL,
+	    "IN for the input server (receiver), OUT for the output server "
+	    "(sender). Required by setup." },
+	[KW_TRACE] = { "trace", KWF_STORED, "Number of traces kept",
+	    "a whole number from 0 to 100000", "4",
+	    "Number of trace entries kept in ts.log for the server; the "
+	    "oldest are dropped. The (V option records every event." },
+	[KW_TXLOG] = { "txlog", KWF_STORED, "Start transaction logger",
+	    "ON or OFF", "OFF",
+	    "Whether the server is linked to the transaction logger." },
+	[KW_TXOPT] = { "txopt", KWF_STORED, "Log (DL) files or ALL",
+	    "DL or ALL", "DL",
+	    "Whether the transaction logger logs all files or only files "
+	    "with the DL attribute. Used by an OUT server with txlog=ON." },
+	[KW_TXPRIOD] = { "txpriod", KWF_STORED,
+	    "Transaction log queue period",
+	    "a whole number of seconds >= 0 (0 = default)", "0",
+	    "Period, in seconds, with which the transaction log queue is "
+	    "emptied. 0 means the default." },
+};
+
+const struct kwdef *
+kw_def(enum kw k)
+{
+	return &kwdefs[k];
+}
+
+int
+kw_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < KW__COUNT; i++)
+		if (streqi(name, kwdefs[i].name))
+			return (int)i;
+	return -1;
+}
+
+static int
+has_ctrl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (iscntrl((unsigned char)*s))
+			return 1;
+	return 0;
+}
+
+static int
+check_count(const char *v, uint64_t max, char **norm, struct errbuf *err)
+{
+	uint64_t n;
+
+	if (parse_u64(v, UINT64_MAX, &n) < 0) {
+		errbuf_set(err, "not a whole number");
+		return -1;
+	}
+	if (n > max) {
+		errbuf_set(err, "out of range");
+		return -1;
+	}
+	*norm = xasprintf("%llu", (unsigned long long)n);
+	return 0;
+}
+
+static int
+check_word(const char *v, const char *a, const char *b, char **norm,
+    struct errbuf *err)
+{
+	if (!streqi(v, a) && !streqi(v, b)) {
+		errbuf_set(err, "not a valid choice");
+		return -1;
+	}
+	*norm = xstrdup(streqi(v, a) ? a : b);
+	return 0;
+}
+
+int
+kw_poll_seconds(const char *v, uint64_t *secs)
+{
+	uint64_t h, m, s;
+	char part[3][16];
+	const char *p = v;
+	size_t i, len;
+
+	if (strchr(v, ':') == NULL)
+		return parse_u64(v, POLL_MAX, secs);
+	for (i = 0; i < 3; i++) {
+		len = strcspn(p, ":");
+		if (len == 0 || len >= sizeof(part[i]))
+			return -1;
+		memcpy(part[i], p, len);
+		part[i][len] = '\0';
+		p += len;
+		if (i < 2) {
+			if (*p != ':')
+				return -1;
+			p++;
+		}
+	}
+	if (*p != '\0' || parse_u64(part[0], 99, &h) < 0 ||
+	    parse_u64(part[1], 59, &m) < 0 || parse_u64(part[2], 59, &s) < 0)
+		return -1;
+	*secs = h * 3600 + m * 60 + s;
+	return 0;
+}
+
+void
+kw_poll_format(uint64_t secs, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "%02llu:%02llu:%02llu",
+	    (unsigned long long)(secs / 3600),
+	    (unsigned long long)(secs / 60 % 60),
+	    (unsigned long long)(secs % 60));
+}
+
+static int
+check_server_name(const char *v, char **norm, struct errbuf *err)
+{
+	size_t i, len = strlen(v);
+
+	if (len == 0 || len > SERVER_NAME_MAX || !isalnum((unsigned char)v[0])) {
+		errbuf_set(err, "not a valid server name");
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)v[i]) && strchr("._-", v[i]) == NULL) {
+			errbuf_set(err, "not a valid server name");
+			return -1;
+		}
+	*norm = xstrdup(v);
+	return 0;
+}
+
+static int
+check_host(const char *v, char **norm, struct errbuf *err)
+{
+	size_t i, len = strlen(v), label = 0;
+
+	if (len == 0 || len > 253) {
+		errbuf_set(err, "not a valid host name");
+		return -1;
+	}
+	if (strchr(v, ':') != NULL) {		/* IPv6 literal */
+		for (i = 0; i < len; i++)
+			if (!isxdigit((unsigned char)v[i]) &&
+			    strchr(":.", v[i]) == NULL) {
+				errbuf_set(err, "not a valid IPv6 address");
+				return -1;
+			}
+		*norm = xstrdup(v);
+		return 0;
+	}
+	for (i = 0; i < len; i++) {
+		if (v[i] == '.') {
+			if (label == 0 || v[i - 1] == '-')
+				goto bad;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)v[i]) && v[i] != '-' && v[i] != '_')
+			goto bad;
+		if (v[i] == '-' && label == 0)
+			goto bad;
+		if (++label > 63)
+			goto bad;
+	}
+	if (label == 0)
+		goto bad;
+	*norm = xstrdup(v);
+	return 0;
+bad:
+	errbuf_set(err, "not a valid host name");
+	return -1;
+}
+
+static int
+check_pipe(const char *v, enum kwcheck depth, char **norm, struct errbuf *err)
+{
+	struct stat st;
+
+	if (v[0] != '/') {
+		errbuf_set(err, "not an absolute path");
+		return -1;
+	}
+	if (strlen(v) >= PATH_MAX) {
+		errbuf_set(err, "path too long");
+		return -1;
+	}
+	if (depth == KWC_FULL) {
+		if (stat(v, &st) < 0) {
+			errbuf_set(err, "%s (create it with mkfifo)",
+			    strerror(errno));
+			return -1;
+		}
+		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
+			errbuf_set(err, "not a FIFO or a character device");
+			return -1;
+		}
+		if (access(v, R_OK | W_OK) < 0) {
+			errbuf_set(err, "not readable and writable by you");
+			return -1;
+		}
+	}
+	*norm = xstrdup(v);
+	return 0;
+}
+
+/* One item of a notify list other than exec. */
+static int
+check_notify_item(const char *item, enum kwcheck depth, struct errbuf *err)
+{
+	size_t i;
+
+	if (strcmp(item, "*") == 0)
+		return 0;
+	if (item[0] == '!') {
+		if (item[1] == '\0')
+			goto bad;
+		for (i = 1; item[i] != '\0'; i++)
+			if (!isalnum((unsigned char)item[i]) && item[i] != '/')
+				goto bad;
+		return 0;
+	}
+	if (!isalpha((unsigned char)item[0]) && item[0] != '_')
+		goto bad;
+	for (i = 0; item[i] != '\0'; i++)
+		if (!isalnum((unsigned char)item[i]) &&
+		    strchr("._-", item[i]) == NULL)
+			goto bad;
+	if (depth == KWC_FULL && getpwnam(item) == NULL) {
+		errbuf_set(err, "no such user '%s'", item);
+		return -1;
+	}
+	return 0;
+bad:
+	errbuf_set(err, "'%s' is not a user, !tty, * or exec cmd", item);
+	return -1;
+}
+
+static int
+check_notify(const char *v, enum kwcheck depth, char **norm,
+    struct errbuf *err)
+{
+	char *copy, *p, *item, *out;
+	size_t len;
+	int rc = -1;
+
+	if (streqi(v, "OFF")) {
+		*norm = xstrdup("OFF");
+		return 0;
+	}
+	copy = xstrdup(v);
+	out = xcalloc(strlen(v) + 1, 1);
+	for (p = copy; p != NULL; ) {
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "exec ", 5) == 0) {
+			/* exec takes the rest, commas and all. */
+			item = p + 5;
+			while (*item == ' ')
+				item++;
+			if (*item == '\0') {
+				errbuf_set(err, "exec needs a command");
+				goto done;
+			}
+			strcat(out, *out ? "," : "");
+			strcat(out, "exec ");
+			strcat(out, item);
+			break;
+		}
+		item = strsep(&p, ",");
+		len = strlen(item);
+		while (len > 0 && item[len - 1] == ' ')
+			item[--len] = '\0';
+		if (strcmp(item, "exec") == 0) {
+			errbuf_set(err, "exec needs a command");
+			goto done;
+		}
+		if (len == 0) {
+			errbuf_set(err, "empty item in list");
+			goto done;
+		}
+		if (check_notify_item(item, depth, err) < 0)
+			goto done;
+		strcat(out, *out ? "," : "");
+		strcat(out, item);
+	}
+	*norm = out;
+	out = NULL;
+	rc = 0;
+done:
+	free(out);
+	free(copy);
+	return rc;
+}
+
+static int
+check_cmd(const char *v, char **norm, struct errbuf *err)
+{
+	static const char *const words[] = { "exec", "msgnum", "query",
+	    "shtdwn", "test", "tlchk", "tlstrt", "tron", "troff" };
+	char *copy = xstrdup(v), *p = copy, *w[4] = { NULL };
+	size_t i, n = 0, ok = 0;
+	uint64_t num;
+	int rc = -1;
+
+	while (n < ARRAY_LEN(w) && (w[n] = strsep(&p, " ")) != NULL)
+		if (*w[n] != '\0')
+			n++;
+	if (n == 0) {
+		errbuf_set(err, "empty command");
+		goto done;
+	}
+	for (i = 0; i < ARRAY_LEN(words); i++)
+		if (strcmp(w[0], words[i]) == 0)
+			ok = 1;
+	if (!ok) {
+		errbuf_set(err, "unknown check command '%s'", w[0]);
+		goto done;
+	}
+	if (strcmp(w[0], "exec") == 0) {
+		if (n < 2) {
+			errbuf_set(err, "exec needs a command");
+			goto done;
+		}
+	} else if (strcmp(w[0], "test") == 0) {
+		if (n >= 3 && strcmp(w[1], "-f") == 0 && p == NULL && n == 3)
+			;
+		else if (n == 4 && p == NULL && (strcmp(w[1], "-r") == 0 ||
+		    strcmp(w[1], "-rd") == 0))
+			;
+		else {
+			errbuf_set(err, "test takes -f FILE or -r[d] FILE ID");
+			goto done;
+		}
+	} else if (strcmp(w[0], "tron") == 0) {
+		if (p != NULL || n > 2 ||
+		    (n == 2 && parse_u64(w[1], TRACE_MAX, &num) < 0)) {
+			errbuf_set(err, "tron takes one number of traces");
+			goto done;
+		}
+	} else if (n > 1 || p != NULL) {
+		errbuf_set(err, "%s takes no argument", w[0]);
+		goto done;
+	}
+	*norm = xstrdup(v);
+	rc = 0;
+done:
+	free(copy);
+	return rc;
+}
+
+int
+kw_check(enum kw k, const char *v, enum kwcheck depth, char **norm,
+    struct errbuf *err)
+{
+	uint64_t n;
+
+	*norm = NULL;
+	if (v == NULL || *v == '\0') {
+		errbuf_set(err, "empty value");
+		return -1;
+	}
+	if (has_ctrl(v)) {
+		errbuf_set(err, "control characters are not allowed");
+		return -1;
+	}
+	switch (k) {
+	case KW_CALLREP:
+	case KW_NDISC:
+	case KW_TXPRIOD:
+		return check_count(v, COUNT_MAX, norm, err);
+	case KW_TRACE:
+		return check_count(v, TRACE_MAX, norm, err);
+	case KW_CMD:
+		return check_cmd(v, norm, err);
+	case KW_HOST:
+		return check_host(v, norm, err);
+	case KW_NOTIFY:
+		return check_notify(v, depth, norm, err);
+	case KW_PIB:
+		if (parse_u64(v, PID_MAX_VALUE, &n) < 0 || n == 0) {
+			errbuf_set(err, "not a process id");
+			return -1;
+		}
+		*norm = xasprintf("%llu", (unsigned long long)n);
+		return 0;
+	case KW_PIPE:
+		return check_pipe(v, depth, norm, err);
+	case KW_POLL:
+		if (kw_poll_seconds(v, &n) < 0) {
+			errbuf_set(err, "not seconds or HH:MM:SS");
+			return -1;
+		}
+		*norm = xasprintf("%llu", (unsigned long long)n);
+		return 0;
+	case KW_PORT:
+		if (parse_u64(v, UINT64_MAX, &n) < 0) {
+			errbuf_set(err, "not a whole number");
+			return -1;
+		}
+		if (n < 1024 || n > 32767) {
+			errbuf_set(err, "out of range");
+			return -1;
+		}
+		*norm = xasprintf("%llu", (unsigned long long)n);
+		return 0;
+	case KW_PROT:
+		if (!streqi(v, "inet")) {
+			errbuf_set(err, "unsupported protocol");
+			return -1;
+		}
+		*norm = xstrdup("inet");
+		return 0;
+	case KW_SERVER:
+		return check_server_name(v, norm, err);
+	case KW_SERVERTYPE:
+		return check_word(v, "IN", "OUT", norm, err);
+	case KW_TXLOG:
+		return check_word(v, "ON", "OFF", norm, err);
+	case KW_TXOPT:
+		return check_word(v, "DL", "ALL", norm, err);
+	case KW__COUNT:
+		break;
+	}
+	errbuf_set(err, "unknown keyword");
+	return -1;
+}

@@ -1,0 +1,67 @@
+/*
+ * keyword.h — the keywords of `tape-socket cmd keyword=value`: their
+ * help, their default, and validation into a normalized value.
+ */
+#ifndef TAPESOCK_KEYWORD_H
+#define TAPESOCK_KEYWORD_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+enum kw {
+	KW_CALLREP,
+	KW_CMD,
+	KW_HOST,
+	KW_NDISC,
+	KW_NOTIFY,
+	KW_PIB,
+	KW_PIPE,
+	KW_POLL,
+	KW_PORT,
+	KW_PROT,
+	KW_SERVER,
+	KW_SERVERTYPE,
+	KW_TRACE,
+	KW_TXLOG,
+	KW_TXOPT,
+	KW_TXPRIOD,
+	KW__COUNT
+};
+
+#define KWF_STORED	0x01	/* a server parameter kept in the configuration */
+
+struct kwdef {
+	const char	*name;
+	unsigned	 flags;
+	const char	*label;		/* prompt / show label, as the seed's menu */
+	const char	*allowed;	/* what is allowed, for error messages */
+	const char	*defval;	/* default for setup, or NULL */
+	const char	*help;		/* shown for `?` at the prompt */
+};
+
+#define SERVER_NAME_MAX	32
+
+/* Validation depth: syntax only (a configuration file being read) or
+ * also the environment (a pipe that must exist now). */
+enum kwcheck {
+	KWC_SYNTAX,
+	KWC_FULL,
+};
+
+const struct kwdef	*kw_def(enum kw);
+int			 kw_lookup(const char *name);	/* enum kw or -1 */
+
+/*
+ * Validate value for keyword k.  On success *norm is the normalized
+ * value (caller frees) and 0 is returned.  On failure -1, and err says
+ * what is wrong (without the keyword=value prefix).
+ */
+int	kw_check(enum kw, const char *value, enum kwcheck, char **norm,
+	    struct errbuf *err);
+
+/* Accessors of normalized values. */
+int	kw_poll_seconds(const char *norm, uint64_t *secs);
+void	kw_poll_format(uint64_t secs, char *buf, size_t);	/* HH:MM:SS */
+
+#endif

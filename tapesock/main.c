@@ -1,0 +1,63 @@
+/*
+ * main.c — tape-socket: the command line of tapesock.
+ *
+ *	tape-socket {cmd {keyword=value ...}} {(options}
+ *
+ * Parse, resolve `?` and `.`, validate everything, then act.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "home.h"
+
+int
+main(int argc, char **argv)
+{
+	struct request req;
+	struct errbuf err;
+	struct ctx ctx;
+	int rc;
+
+	if (argc < 2) {
+		msg_err(MSG_CLI_NO_MENU);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cli_usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		argv[1] = "version";
+	if ((rc = cli_parse(argc - 1, argv + 1, &req, &err)) != 0) {
+		fprintf(stderr, "tape-socket: %s\n", err.msg);
+		return rc;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.req = &req;
+	ctx.in = stdin;
+	ctx.out = stdout;
+	if ((ctx.home = home_open(&err)) == NULL) {
+		fprintf(stderr, "tape-socket: %s\n", err.msg);
+		cli_request_free(&req);
+		return EXIT_FAILED;
+	}
+	ctx.cfgpath = home_path(ctx.home, CONFIG_FILE);
+	rc = cli_resolve(&req, ctx.home, ctx.in, ctx.out, &err);
+	if (rc != 0)
+		fprintf(stderr, "tape-socket: %s\n", err.msg);
+	else {
+		rc = cli_cmd(req.cmd)->run(&ctx);
+		/* Remember what was given, for keyword=. next time. */
+		if (rc == EXIT_OK)
+			lastval_save(ctx.home, &req);
+	}
+	cli_request_free(&req);
+	free(ctx.cfgpath);
+	free(ctx.home);
+	if (fflush(stdout) != 0 && rc == EXIT_OK)
+		rc = EXIT_FAILED;
+	return rc;
+}

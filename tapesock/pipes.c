@@ -1,0 +1,183 @@
+/*
+ * pipes.c — inspect and drain the servers' pipes.
+ *
+ * Opening a FIFO is not harmless: a writer blocked in open() is
+ * released by a reader's open, and gets EPIPE once that reader closes.
+ * So pipe_inspect only opens a FIFO to count the bytes waiting when
+ * some process already holds it open (found through /proc).
+ */
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "pipes.h"
+
+#define DRAIN_HEADER_FMT "#tapesock-drain date=%s pipe=%s bytes=%020llu\n"
+
+/* Processes with an fd on (dev, ino); -1 if /proc cannot be read. */
+static int
+count_openers(dev_t dev, ino_t ino)
+{
+	char fdpath[300], link[600];
+	struct dirent *p, *f;
+	struct stat st;
+	DIR *proc, *fds;
+	int count = 0, hit;
+
+	if ((proc = opendir("/proc")) == NULL)
+		return -1;
+	while ((p = readdir(proc)) != NULL) {
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(fdpath, sizeof(fdpath), "/proc/%s/fd", p->d_name);
+		if ((fds = opendir(fdpath)) == NULL)
+			continue;
+		hit = 0;
+		while (!hit && (f = readdir(fds)) != NULL) {
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(link, sizeof(link), "%s/%s", fdpath, f->d_name);
+			if (stat(link, &st) == 0 && st.st_dev == dev &&
+			    st.st_ino == ino)
+				hit = 1;
+		}
+		closedir(fds);
+		count += hit;
+	}
+	closedir(proc);
+	return count;
+}
+
+int
+pipe_inspect(const char *path, struct pipeinfo *pi)
+{
+	struct stat st;
+	int fd, n;
+
+	memset(pi, 0, sizeof(*pi));
+	pi->waiting = -1;
+	pi->openers = -1;
+	if (stat(path, &st) < 0)
+		return -1;
+	pi->exists = 1;
+	pi->uid = st.st_uid;
+	pi->gid = st.st_gid;
+	strmode(st.st_mode, pi->perms);
+	pi->perms[10] = '\0';
+	if (S_ISFIFO(st.st_mode))
+		strlcpy(pi->kind, "fifo", sizeof(pi->kind));
+	else if (S_ISCHR(st.st_mode))
+		strlcpy(pi->kind, "chardev", sizeof(pi->kind));
+	else if (S_ISREG(st.st_mode))
+		strlcpy(pi->kind, "file", sizeof(pi->kind));
+	else if (S_ISDIR(st.st_mode))
+		strlcpy(pi->kind, "directory", sizeof(pi->kind));
+	else
+		strlcpy(pi->kind, "other", sizeof(pi->kind));
+	if (!S_ISFIFO(st.st_mode))
+		return 0;
+	pi->openers = count_openers(st.st_dev, st.st_ino);
+	if (pi->openers == 0) {
+		pi->waiting = 0;	/* a FIFO nobody holds is empty */
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		if (ioctl(fd, FIONREAD, &n) == 0)
+			pi->waiting = n;
+		close(fd);
+	}
+	return 0;
+}
+
+int
+pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
+    struct errbuf *err)
+{
+	char buf[65536], stamp[32], *header;
+	struct timespec now;
+	struct stat st;
+	off_t start;
+	ssize_t n;
+	int in = -1, out = -1, fix, rc = -1;
+
+	*bytes = 0;
+	if (stat(pipe, &st) < 0) {
+		errbuf_set(err, "%s", strerror(errno));
+		return -1;
+	}
+	/* A device may never end: only a FIFO can be emptied. */
+	if (!S_ISFIFO(st.st_mode)) {
+		errbuf_set(err, "not a FIFO");
+		return -1;
+	}
+	if ((in = open(pipe, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		errbuf_set(err, "%s", strerror(errno));
+		return -1;
+	}
+	if ((out = lock_file_append(backup)) < 0) {
+		errbuf_set(err, "%s: %s", backup, strerror(errno));
+		goto done;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	format_timestamp(stamp, sizeof(stamp), &now);
+	/* The byte count is fixed-width and filled in once known. */
+	start = lseek(out, 0, SEEK_END);
+	header = xasprintf(DRAIN_HEADER_FMT, stamp, pipe, 0ULL);
+	if (start < 0 || write_all(out, header, strlen(header)) < 0) {
+		free(header);
+		goto io_err;
+	}
+	for (;;) {
+		n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			free(header);
+			errbuf_set(err, "%s: %s", pipe, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if (write_all(out, buf, (size_t)n) < 0) {
+			free(header);
+			goto io_err;
+		}
+		*bytes += (uint64_t)n;
+	}
+	free(header);
+	header = xasprintf(DRAIN_HEADER_FMT, stamp, pipe,
+	    (unsigned long long)*bytes);
+	/* pwrite ignores the offset on an O_APPEND descriptor. */
+	fix = open(backup, O_WRONLY | O_CLOEXEC);
+	if (fix < 0 || pwrite(fix, header, strlen(header), start) < 0 ||
+	    write_all(out, "\n", 1) < 0 || fsync(out) < 0) {
+		free(header);
+		if (fix >= 0)
+			close(fix);
+		goto io_err;
+	}
+	close(fix);
+	free(header);
+	rc = 0;
+	goto done;
+io_err:
+	errbuf_set(err, "%s: %s", backup, strerror(errno));
+done:
+	if (in >= 0)
+		close(in);
+	unlock_file(out);
+	return rc;
+}

@@ -1,0 +1,60 @@
+/*
+ * util.h — small helpers shared by every part of tapesock.
+ */
+#ifndef TAPESOCK_UTIL_H
+#define TAPESOCK_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Error text a function hands back to its caller; callers own the buffer. */
+#define ERRBUF_SIZE 512
+struct errbuf {
+	char	msg[ERRBUF_SIZE];
+};
+void	errbuf_set(struct errbuf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Allocation that cannot fail: on exhaustion the process cannot go on. */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 fatalx(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+/* Strict decimal parsing: the whole string, no sign, no overflow. */
+int	 parse_u64(const char *, uint64_t max, uint64_t *out);
+
+/* Case-insensitive equality of ASCII strings. */
+int	 streqi(const char *, const char *);
+
+/*
+ * Replace path with the given bytes atomically: write a temporary file
+ * in the same directory, fsync it, rename it over path, fsync the
+ * directory.  mode applies to a new file.  0 or -1 with errno set.
+ */
+int	 atomic_write_file(const char *path, const void *, size_t, int mode);
+
+/* Read a whole file into a NUL-terminated buffer the caller frees. */
+int	 read_file(const char *path, char **buf, size_t *len);
+
+/* flock-based exclusive lock on a lock file; returns fd or -1. */
+int	 lock_file(const char *path);
+void	 unlock_file(int fd);
+/* Open path for appending (0640, created) and flock it; fd or -1. */
+int	 lock_file_append(const char *path);
+
+/* Write all of buf, retrying on EINTR and short writes. */
+int	 write_all(int fd, const void *, size_t);
+
+/* Local time as "yyyy-mm-dd hh:mm:ss.xxx" into buf (>= 24 bytes). */
+void	 format_timestamp(char *buf, size_t, const struct timespec *);
+
+#endif

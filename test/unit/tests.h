@@ -1,0 +1,20 @@
+/* tests.h — the unit test suites, one per module (test/unit/check_*.c). */
+#ifndef TAPESOCK_TESTS_H
+#define TAPESOCK_TESTS_H
+
+#include <check.h>
+
+Suite	*catalog_suite(void);
+Suite	*log_suite(void);
+Suite	*config_suite(void);
+Suite	*keyword_suite(void);
+Suite	*cli_suite(void);
+Suite	*util_suite(void);
+
+/* A fresh temporary directory for one test; removed by test_rmtree. */
+char	*test_tmpdir(void);
+void	 test_rmtree(const char *);
+/* Source tree root (TAPESOCK_SRCDIR, else "."). */
+const char *test_srcdir(void);
+
+#endif
