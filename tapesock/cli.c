@@ -164,6 +164,7 @@ cli_parse(int argc, char **argv, struct request *req, struct errbuf *err)
 			goto usage;
 		}
 		req->raw[k] = xstrdup(eq + 1);
+		req->order[req->norder++] = (enum kw)k;
 	}
 	for (k = 0; k < KW__COUNT; k++)
 		if ((def->required & KWBIT(k)) && req->raw[k] == NULL) {
@@ -184,12 +185,13 @@ cli_resolve(struct request *req, const char *home, FILE *in, FILE *out,
 {
 	const char *cmdname = cmds[req->cmd].name;
 	struct errbuf why;
+	enum kwcheck depth;
 	char *v;
-	int k, r;
+	int i, k, r;
 
-	for (k = 0; k < KW__COUNT; k++) {
-		if (req->raw[k] == NULL)
-			continue;
+	/* Prompts come in the order the keywords were given. */
+	for (i = 0; i < req->norder; i++) {
+		k = req->order[i];
 		if (strcmp(req->raw[k], "?") == 0) {
 			r = ask_value(k, in, out, &v);
 			if (r != 0) {
@@ -213,7 +215,11 @@ cli_resolve(struct request *req, const char *home, FILE *in, FILE *out,
 		/* An empty server= means the default server. */
 		if (k == KW_SERVER && req->raw[k][0] == '\0')
 			continue;
-		if (kw_check(k, req->raw[k], KWC_FULL, &req->val[k], &why) < 0) {
+		/* query and stop name a server by its pipe, which may be
+		 * gone: only what configures a pipe must find it there. */
+		depth = (k == KW_PIPE && (req->cmd == CMD_QUERY ||
+		    req->cmd == CMD_STOP)) ? KWC_SYNTAX : KWC_FULL;
+		if (kw_check(k, req->raw[k], depth, &req->val[k], &why) < 0) {
 			msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_VALUE,
 			    kw_def(k)->name, req->raw[k], why.msg,
 			    kw_def(k)->allowed);

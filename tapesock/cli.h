@@ -75,6 +75,8 @@ struct request {
 	enum cmd	 cmd;
 	char		*raw[KW__COUNT];	/* as given; NULL = absent */
 	char		*val[KW__COUNT];	/* validated, normalized */
+	enum kw		 order[KW__COUNT];	/* as given, for prompts */
+	int		 norder;
 	unsigned	 opts;
 };
 

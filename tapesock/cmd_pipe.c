@@ -23,12 +23,19 @@ cmd_drain(struct ctx *ctx)
 	const char *pipe = ctx->req->val[KW_PIPE];
 	char *backup, question[1200];
 	uint64_t bytes;
+	size_t i;
 	int rc = EXIT_FAILED;
 
 	memset(&cfg, 0, sizeof(cfg));
 	if (ctx_load_config(ctx, &cfg) < 0)
 		return EXIT_FAILED;
-	if (pipe == NULL) {
+	if (pipe != NULL) {
+		/* The trace belongs to the server that owns the pipe. */
+		for (i = 0; i < cfg.nservers && s == NULL; i++)
+			if (cfg.servers[i].val[KW_PIPE] != NULL &&
+			    strcmp(cfg.servers[i].val[KW_PIPE], pipe) == 0)
+				s = &cfg.servers[i];
+	} else {
 		if ((s = ctx_server(ctx, &cfg)) == NULL)
 			goto done;
 		if ((pipe = s->val[KW_PIPE]) == NULL) {

@@ -11,6 +11,7 @@
 # subshell.  Feed input with a redirection instead:
 #   expect_rc 0 ts setup port=? < <(printf '3000\n')
 
+# shellcheck shell=bash
 set -u
 umask 022
 
@@ -207,6 +208,35 @@ expect_value()
 	got=$(show_value "$1" "$2")
 	[ "$got" = "$3" ] ||
 	    fail "server $1: $2 is '$got', expected '$3'"
+}
+
+# plog_records FILE: check that FILE is a permanent log (records
+# "yyyy-mm-dd hh:mm:ss.xxx: (CODE, NUM): TYPE: text: " then "===="; the
+# text may span lines) and print each record on one line as
+# "CODE NUM TYPE text".  Fails on anything else.
+plog_records()
+{
+	local re='^([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}): \(([A-Z]+), ([0-9]+)\): (NOTICE|WARNING|ERROR|FATAL ERROR): (.*)$'
+	local line rec="" open=0 lineno=0 last=""
+
+	while IFS= read -r line || [ -n "$line" ]; do
+		lineno=$((lineno + 1))
+		if [ "$open" = 0 ]; then
+			[[ $line =~ $re ]] ||
+			    fail "$1:$lineno: not a record header: '$line'"
+			rec="${BASH_REMATCH[2]} ${BASH_REMATCH[3]} ${BASH_REMATCH[4]} ${BASH_REMATCH[5]}"
+			open=1
+		elif [ "$line" = "====" ] && [[ $last == *": " ]]; then
+			printf '%s\n' "$rec"
+			open=0
+			last=""
+			continue
+		else
+			rec="$rec\\n$line"
+		fi
+		last=$line
+	done <"$1"
+	[ "$open" = 0 ] || fail "$1: the last record has no ==== line"
 }
 
 [ -x "$BIN/tape-socket" ] || fail "no $BIN/tape-socket; run make first"

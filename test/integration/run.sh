@@ -8,7 +8,7 @@
 
 set -u
 
-LIMIT=120
+LIMIT=${TAPESOCK_TEST_TIMEOUT:-120}
 
 if [ $# -lt 1 ]; then
 	echo "usage: $0 BUILD_DIR [t_name ...]" >&2

@@ -1,6 +1,7 @@
 #!/bin/bash
 # t_cli.sh — the command line: help, version, exit codes, every command
 # and abbreviation, every keyword's validation, the options.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # --- help and version ---------------------------------------------------
@@ -14,14 +15,14 @@ for pair in check:ch drain:dr query:q setarg: setup: show: shutdown: \
 	cmd=${pair%%:*}
 	abbr=${pair#*:}
 	if [ -n "$abbr" ]; then
-		expect_out "^[[:space:]]*$cmd[[:space:]]+\(?$abbr\)?[[:space:]]"
+		expect_out "^[[:space:]]*${cmd}[[:space:]]+\(?${abbr}\)?[[:space:]]"
 	else
 		expect_out "^[[:space:]]*$cmd([[:space:]]|\$)"
 	fi
 done
 for kw in callrep cmd host ndisc notify pib pipe poll port prot server \
     servertype trace txlog txopt txpriod; do
-	expect_out "^[[:space:]]*$kw[[:space:]]"
+	expect_out "^[[:space:]]*${kw}[[:space:]]"
 done
 expect_empty_err
 

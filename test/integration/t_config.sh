@@ -1,6 +1,7 @@
 #!/bin/bash
 # t_config.sh — setup, show, listserver, setarg: the configuration of a
 # home, its defaults, its protection against damage and concurrency.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 CFG="$TAPESOCK_HOME/tapesock.yaml"
@@ -29,7 +30,7 @@ expect_rc 0 ts setup servertype=IN port=3000 pipe="$F1"
 expect_rc 0 ts show
 for kw in callrep host ndisc notify pipe poll port prot servertype trace \
     txlog txopt txpriod; do
-	expect_out "[[:space:]]$kw[[:space:]]"
+	expect_out "[[:space:]]${kw}[[:space:]]"
 done
 while read -r kw val; do
 	expect_value default "$kw" "$val"
@@ -77,8 +78,10 @@ ts show server=out1 >"$TMP/out1.after" || fail "show server=out1"
 ts show server=default >"$TMP/default.after" || fail "show server=default"
 expect_value out1 port 3001
 diff "$TMP/out1.before" "$TMP/out1.after" | grep '^[<>]' >"$TMP/diff"
-[ "$(wc -l <"$TMP/diff")" = 2 ] && ! grep -qv '[[:space:]]port[[:space:]]' "$TMP/diff" ||
-    fail "setarg port= changed more than port: $(cat "$TMP/diff")"
+if [ "$(wc -l <"$TMP/diff")" != 2 ] ||
+    grep -qv '[[:space:]]port[[:space:]]' "$TMP/diff"; then
+	fail "setarg port= changed more than port: $(cat "$TMP/diff")"
+fi
 cmp -s "$TMP/default.before" "$TMP/default.after" ||
     fail "setarg server=out1 changed the server 'default'"
 
@@ -168,11 +171,11 @@ expect_rc 0 ts show
 # --- concurrent writers lose nothing ------------------------------------
 
 for i in $(seq 1 20); do
-	expect_rc 0 ts setup server=s$i servertype=IN port=$((3100 + i))
+	expect_rc 0 ts setup server="s$i" servertype=IN port=$((3100 + i))
 done
 pids=()
 for i in $(seq 1 20); do
-	ts setarg server=s$i trace=$((100 + i)) >"$TMP/c$i.log" 2>&1 &
+	ts setarg server="s$i" trace=$((100 + i)) >"$TMP/c$i.log" 2>&1 &
 	pids+=($!)
 done
 for i in "${!pids[@]}"; do
@@ -180,8 +183,8 @@ for i in "${!pids[@]}"; do
 	    fail "concurrent setarg server=s$((i + 1)) failed: $(cat "$TMP/c$((i + 1)).log")"
 done
 for i in $(seq 1 20); do
-	expect_value s$i trace $((100 + i))
-	expect_value s$i port $((3100 + i))
+	expect_value "s$i" trace $((100 + i))
+	expect_value "s$i" port $((3100 + i))
 done
 
 expect_rc 0 ts setup server=one servertype=IN port=3200

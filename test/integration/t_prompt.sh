@@ -1,6 +1,7 @@
 #!/bin/bash
 # t_prompt.sh — keyword=? asks for the value (? shows help, q quits),
 # keyword=. reuses the value given last time.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 CFG="$TAPESOCK_HOME/tapesock.yaml"

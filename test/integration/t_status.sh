@@ -1,6 +1,7 @@
 #!/bin/bash
 # t_status.sh — status, and the commands of a server that is not
 # running: they say so, exit 1, and start refuses what cannot run.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 F1=$(mkpipe f1)
@@ -31,9 +32,9 @@ done
 line_of() { grep -E "[[:space:]]$1[[:space:]]" "$OUT"; }
 line_of default | grep -Eq "[[:space:]]r[[:space:]].*$F1.*[[:space:]]3000[[:space:]]" ||
     fail "status line of default: '$(line_of default)'"
-line_of out1 | grep -Eq "[[:space:]]s[[:space:]].*$F2[[:space:]]+backup[[:space:]]+3001[[:space:]]" ||
+line_of out1 | grep -Eq "[[:space:]]s[[:space:]].*${F2}[[:space:]]+backup[[:space:]]+3001[[:space:]]" ||
     fail "status line of out1: '$(line_of out1)'"
-line_of tl | grep -Eq "[[:space:]]s[[:space:]].*$F3[[:space:]]+127\.0\.0\.1[[:space:]]+3002[[:space:]]" ||
+line_of tl | grep -Eq "[[:space:]]s[[:space:]].*${F3}[[:space:]]+127\.0\.0\.1[[:space:]]+3002[[:space:]]" ||
     fail "status line of tl: '$(line_of tl)'"
 # Nothing runs: no line claims R.
 line_of default | grep -Eq "[[:space:]]3000[[:space:]]+R[[:space:]]" &&
