@@ -243,18 +243,18 @@ read_file(const char *path, char **bufp, size_t *lenp)
 	return 0;
 }
 
-int
-lock_file(const char *path)
+/* Open path with flags and wait for an exclusive flock on it. */
+static int
+open_locked(const char *path, int flags, mode_t mode)
 {
-	int fd;
+	int fd, saved;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, flags | O_CREAT | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -1;
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
-			int saved = errno;
-
+			saved = errno;
 			close(fd);
 			errno = saved;
 			return -1;
@@ -264,23 +264,15 @@ lock_file(const char *path)
 }
 
 int
+lock_file(const char *path)
+{
+	return open_locked(path, O_RDWR, 0600);
+}
+
+int
 lock_file_append(const char *path)
 {
-	int fd;
-
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -1;
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int saved = errno;
-
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-	}
-	return fd;
+	return open_locked(path, O_WRONLY | O_APPEND, 0640);
 }
 
 void
