@@ -24,7 +24,7 @@ UNITSRC	 = $(wildcard test/unit/*.c)
 UNITOBJ	 = $(UNITSRC:%.c=$(B)/%.o)
 PROGS	 = $(B)/tape-socket $(B)/mkmsgman
 
-.PHONY: all deps check unit unit-run san integration demo man update-man clean
+.PHONY: all deps fuzz check unit unit-run san integration demo man update-man clean
 all: $(PROGS) $(B)/man/tapesock-messages.7
 
 deps:
@@ -67,7 +67,31 @@ integration: all
 check: all
 	$(MAKE) unit-run
 	$(MAKE) san
+	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) integration
+
+# libFuzzer target of the frame and HELLO decoders (clang): `make fuzz`
+# runs it for FUZZ_SECONDS from a corpus seeded with valid frames.
+FUZZ_SECONDS ?= 20
+FUZZCC	?= clang
+FUZZSRC	 = tapesock/frame.c tapesock/crc32c.c
+FUZZDEP	 = test/fuzz/fuzz_frame.c $(FUZZSRC) tapesock/frame.h tapesock/crc32c.h
+
+$(B)/fuzz_frame: $(FUZZDEP) | deps
+	@mkdir -p $(@D)
+	$(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -D_GNU_SOURCE -Itapesock \
+	    -o $@ test/fuzz/fuzz_frame.c $(FUZZSRC)
+
+$(B)/fuzz_frame_seed: $(FUZZDEP) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DFUZZ_FRAME_SEED -o $@ test/fuzz/fuzz_frame.c $(FUZZSRC)
+
+fuzz: $(B)/fuzz_frame $(B)/fuzz_frame_seed
+	@mkdir -p $(B)/fuzz/frame
+	$(B)/fuzz_frame_seed $(B)/fuzz/frame
+	$(B)/fuzz_frame -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+	    -timeout=10 -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/frame
 
 demo: all
 	scripts/demo.sh $(B)
