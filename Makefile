@@ -18,11 +18,11 @@ endif
 LDLIBS	 = $(shell pkg-config --libs $(PKGS))
 CHECKLIBS = $(shell pkg-config --libs check)
 
-LIBSRC	 = $(filter-out tapesock/main.c tapesock/mkmsgman.c,$(wildcard tapesock/*.c))
+LIBSRC	 = $(filter-out tapesock/main.c tapesock/mkmsgman.c tapesock/tapesockd.c,$(wildcard tapesock/*.c))
 LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o)
 UNITSRC	 = $(wildcard test/unit/*.c)
 UNITOBJ	 = $(UNITSRC:%.c=$(B)/%.o)
-PROGS	 = $(B)/tape-socket $(B)/mkmsgman
+PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/mkmsgman
 
 .PHONY: all deps fuzz check unit unit-run san integration demo man update-man clean
 all: $(PROGS) $(B)/man/tapesock-messages.7
@@ -38,6 +38,9 @@ $(B)/libtapesock.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/tape-socket: $(B)/tapesock/main.o $(B)/libtapesock.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tapesockd: $(B)/tapesock/tapesockd.o $(B)/libtapesock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/mkmsgman: $(B)/tapesock/mkmsgman.o $(B)/libtapesock.a

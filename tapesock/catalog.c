@@ -724,6 +724,72 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		    "sending machine and check its host= and port=.",
 	},
 
+	/* SRV: the servers' own traces, not in the reference manual. */
+	[MSG_SRV_CLOCK_OFFSET] = {
+		.name = "SRV_CLOCK_OFFSET", .code = "SRV", .number = 1,
+		.severity = LOG_INFO, .type = MT_NOTICE,
+		.text = "Clock of peer: offset s",
+		.fmt = "Clock of %s: offset %.3f s",
+		.meaning = "At connection, the peer's clock differs from this "
+		    "machine's by the given number of seconds (positive: the "
+		    "peer is ahead). The servers never set the clock.",
+		.action = "None while small. Keep both machines synchronised "
+		    "with NTP so that traces compare.",
+	},
+	[MSG_SRV_CLOCK_SKEW] = {
+		.name = "SRV_CLOCK_SKEW", .code = "SRV", .number = 2,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Clock of peer: offset s exceeds 5 s",
+		.fmt = "Clock of %s: offset %.3f s exceeds 5 s",
+		.meaning = "The clocks of the two machines differ by more than "
+		    "5 seconds: the traces of the two sides do not line up.",
+		.action = "Synchronise the clocks (chrony or systemd-timesyncd "
+		    "on both machines). Start with (S to skip this check.",
+	},
+	[MSG_SRV_STREAM_MISMATCH] = {
+		.name = "SRV_STREAM_MISMATCH", .code = "SRV", .number = 3,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "Stream mismatch: mine X, peer Y",
+		.fmt = "Stream mismatch: mine %s, peer %s",
+		.meaning = "The output server that called belongs to another "
+		    "stream than the one this input server has written into "
+		    "its pipe. Its data is refused: two streams never mix.",
+		.action = "Check which output server calls this port. To start "
+		    "a new stream deliberately, stop the input server and "
+		    "remove <home>/<server>.state on the receiver.",
+	},
+	[MSG_SRV_PEER_ERROR] = {
+		.name = "SRV_PEER_ERROR", .code = "SRV", .number = 4,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "Peer error 'X'",
+		.fmt = "Peer error '%s'",
+		.meaning = "The other server refused this one and said why "
+		    "before closing the connection.",
+		.action = "Read the reason, and the status of the other "
+		    "server, and correct the cause it names.",
+	},
+	[MSG_SRV_STOP_PENDING] = {
+		.name = "SRV_STOP_PENDING", .code = "SRV", .number = 5,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Stopped with n message(s) pending",
+		.fmt = "Stopped with %llu message(s) pending",
+		.meaning = "The server stopped before every message it held "
+		    "was acknowledged (output) or written into its pipe "
+		    "(input): the stop did not complete cleanly.",
+		.action = "Check the other server and the reader of the pipe, "
+		    "then start the server again: an output server resends "
+		    "what was not acknowledged.",
+	},
+	[MSG_SRV_START_FAILED] = {
+		.name = "SRV_START_FAILED", .code = "SRV", .number = 6,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "Start failed: reason",
+		.fmt = "Start failed: %s",
+		.meaning = "The server could not start; the reason follows.",
+		.action = "Correct what the reason names (pipe, port, "
+		    "configuration) and start the server again.",
+	},
+
 	/*
 	 * SA: System Administrator notifications, sent to the notify list,
 	 * in the order of the seed's "System Administrator Messages".
@@ -1271,17 +1337,6 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		.action = "Use tape-socket start server=name, or the start "
 		    "command of the server's type.",
 	},
-	[MSG_CLI_NO_DAEMON] = {
-		.name = "CLI_NO_DAEMON", .code = "CLI", .number = 28,
-		.severity = LOG_ERR, .type = MT_ERROR,
-		.text = "cannot start server 'name': this build of tapesock "
-		    "has no server program; nothing was started",
-		.fmt = "cannot start server '%s': this build of tapesock has "
-		    "no server program; nothing was started",
-		.meaning = "This build of tapesock has the command line but "
-		    "not the servers.",
-		.action = "Install a complete build of tapesock.",
-	},
 	[MSG_CLI_CONTROL_ERR] = {
 		.name = "CLI_CONTROL_ERR", .code = "CLI", .number = 29,
 		.severity = LOG_ERR, .type = MT_ERROR,
@@ -1303,6 +1358,57 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		.meaning = "stopall found no running server in the home: "
 		    "there was nothing to stop.",
 		.action = "None.",
+	},
+	[MSG_CLI_STARTED] = {
+		.name = "CLI_STARTED", .code = "CLI", .number = 31,
+		.severity = LOG_NOTICE, .type = MT_NOTICE,
+		.text = "server 'name' Started (pid n)",
+		.fmt = "server '%s' Started (pid %ld)",
+		.meaning = "The server process runs and serves: its pipe, its "
+		    "port and its control socket are open.",
+		.action = "None. Follow it with 'tape-socket status' and "
+		    "'tape-socket query'.",
+	},
+	[MSG_CLI_START_FAILED] = {
+		.name = "CLI_START_FAILED", .code = "CLI", .number = 32,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "cannot start server 'name': reason",
+		.fmt = "cannot start server '%s': %s",
+		.meaning = "The server process could not start; the reason is "
+		    "the one it gave (from this catalogue).",
+		.action = "Correct what the reason names and start again; "
+		    "'tape-socket status' shows the server's last trace.",
+	},
+	[MSG_CLI_STOPPED] = {
+		.name = "CLI_STOPPED", .code = "CLI", .number = 33,
+		.severity = LOG_NOTICE, .type = MT_NOTICE,
+		.text = "server 'name' stopped: last trace",
+		.fmt = "server '%s' stopped: %s",
+		.meaning = "The server has ended; its last trace follows "
+		    "(\"Stop on req\" when everything it held was delivered).",
+		.action = "None when the trace is \"Stop on req\"; otherwise "
+		    "see 'tape-socket status' and the permanent log.",
+	},
+	[MSG_CLI_STOP_FAILED] = {
+		.name = "CLI_STOP_FAILED", .code = "CLI", .number = 34,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "server 'name' did not stop cleanly: reason",
+		.fmt = "server '%s' did not stop cleanly: %s",
+		.meaning = "The stop did not do all it promises: the server is "
+		    "still running, or it ended with messages pending.",
+		.action = "Check the other server and the reader of the pipe, "
+		    "then stop again or start the server to deliver the rest.",
+	},
+	[MSG_CLI_PIPE_NOT_EMPTY] = {
+		.name = "CLI_PIPE_NOT_EMPTY", .code = "CLI", .number = 35,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "warning: pipe holds n bytes not yet sent",
+		.fmt = "warning: %s holds %ld bytes not yet taken by the server",
+		.meaning = "Stopping a server while its pipe holds data is not "
+		    "recommended: the data stays in the pipe until the server "
+		    "runs again (and is drained at its next start without (C).",
+		.action = "Let the server empty the pipe first, or start it "
+		    "again with (C to keep that data.",
 	},
 
 	/* CFG: configuration file and state home. */

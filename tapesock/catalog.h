@@ -9,6 +9,7 @@
  * Components:
  *   TS   trace messages of the servers (the seed's "Status Command" list)
  *   SA   System Administrator notifications (sent to the notify list)
+ *   SRV  the servers' own traces, beyond the seed's
  *   TSD  daemon life cycle (pid file, daemonizing)
  *   CLI  command line usage and results
  *   CFG  configuration file and state home
@@ -92,6 +93,13 @@ enum msgid {
 	MSG_TS_UNKNOWN_CMD,
 	MSG_TS_WAIT_ACK,
 	MSG_TS_WAIT_CONNECT,
+	/* SRV: the servers' own traces (not in the seed). */
+	MSG_SRV_CLOCK_OFFSET,	/* "Clock of %s: offset %.3f s" */
+	MSG_SRV_CLOCK_SKEW,	/* "Clock of %s: offset %.3f s exceeds 5 s" */
+	MSG_SRV_STREAM_MISMATCH,	/* "Stream mismatch: mine %s, peer %s" */
+	MSG_SRV_PEER_ERROR,	/* "Peer error '%s'" */
+	MSG_SRV_STOP_PENDING,	/* "Stopped with %llu message(s) pending" */
+	MSG_SRV_START_FAILED,	/* "Start failed: %s" */
 
 	/* SA: the seed's "System Administrator Messages", in its order. */
 	MSG_SA_COMM_REESTABLISHED,
@@ -142,8 +150,7 @@ enum msgid {
 	 * NO_SUCH_SERVER "no server of this home has %s=%s; see 'tape-socket status'" (keyword, value)
 	 * SERVER_INCOMPLETE "server '%s' has no %s; set it with 'tape-socket setarg server=%s %s=...'"
 	 * WRONG_TYPE "server '%s' is of type %s; %s starts the other type" (name, type, command)
-	 * NO_DAEMON "cannot start server '%s': this build of tapesock has no server program; nothing was started"
-	 * CONTROL_ERR "cannot reach server '%s' at %s: %s; check 'tape-socket status'" (name, socket path, reason)
+		 * CONTROL_ERR "cannot reach server '%s' at %s: %s; check 'tape-socket status'" (name, socket path, reason)
 	 * NONE_RUNNING "no server of %s is running" (home)
 	 */
 	MSG_CLI_NO_MENU,
@@ -153,9 +160,13 @@ enum msgid {
 	MSG_CLI_NO_SUCH_SERVER,
 	MSG_CLI_SERVER_INCOMPLETE,
 	MSG_CLI_WRONG_TYPE,
-	MSG_CLI_NO_DAEMON,
 	MSG_CLI_CONTROL_ERR,
 	MSG_CLI_NONE_RUNNING,
+	MSG_CLI_STARTED,
+	MSG_CLI_START_FAILED,
+	MSG_CLI_STOPPED,
+	MSG_CLI_STOP_FAILED,
+	MSG_CLI_PIPE_NOT_EMPTY,
 
 	/* CFG: configuration file and state home. */
 	MSG_CFG_SYNTAX,

@@ -54,7 +54,7 @@ enum cmd {
 
 #define KWBIT(k)	(1u << (k))
 /* Every keyword kept in the configuration. */
-#define KW_STORED_MASK	(KWBIT(KW_CALLREP) | KWBIT(KW_HOST) |		\
+#define KW_STORED_MASK	(KWBIT(KW_CALLREP) | KWBIT(KW_CALLDELAY) | KWBIT(KW_HOST) |		\
 	KWBIT(KW_NDISC) | KWBIT(KW_NOTIFY) | KWBIT(KW_PIPE) |		\
 	KWBIT(KW_POLL) | KWBIT(KW_PORT) | KWBIT(KW_PROT) |		\
 	KWBIT(KW_SERVERTYPE) | KWBIT(KW_TRACE) | KWBIT(KW_TXLOG) |	\

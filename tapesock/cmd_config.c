@@ -155,7 +155,7 @@ cmd_setarg(struct ctx *ctx)
 		if ((kw_def(k)->flags & KWF_STORED) && ctx->req->val[k])
 			return config_change(ctx, do_setarg);
 	msg_err(MSG_CLI_NOTHING_TO_SET,
-	    "callrep host ndisc notify pipe poll port prot servertype trace "
+	    "callrep calldelay host ndisc notify pipe poll port prot servertype trace "
 	    "txlog txopt txpriod");
 	return EXIT_USAGE;
 }

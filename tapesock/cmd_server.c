@@ -3,12 +3,29 @@
  * stop*, query, traceon/off, check, shutdown, tltest.  Each resolves
  * the server, refuses what cannot be done, and answers honestly.
  */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "cli.h"
+#include "control.h"
+#include "home.h"
+#include "log.h"
+#include "pipes.h"
 #include "runstate.h"
+
+#define START_WAIT_MS	30000	/* start: how long the daemon may take */
+#define STOP_WAIT_S	40	/* stop: how long a server may take */
+#define CONTROL_WAIT_MS	10000
 
 /* startsend / startreceive: server=, else the default if it has the
  * right type, else the only server of that type. */
@@ -92,14 +109,190 @@ start_ready(struct ctx *ctx, const struct server_cfg *s)
 	return EXIT_OK;
 }
 
+/* The server program: beside this one, or $TAPESOCKD. */
+static char *
+daemon_path(void)
+{
+	const char *env = getenv("TAPESOCKD");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return xstrdup("tapesockd");
+	self[n] = '\0';
+	return xasprintf("%s/tapesockd", dirname(self));
+}
+
+/* Read the daemon's "OK pid" or "ERR reason" within the start wait. */
+static int
+read_ready(int fd, char *buf, size_t sz)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < sz - 1) {
+		if (poll(&pfd, 1, START_WAIT_MS) <= 0)
+			break;
+		n = read(fd, buf + len, sz - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return (int)len;
+}
+
+/* Start one server and wait until it serves or has failed. */
+static void
+strlcat_flag(char *flags, char c)
+{
+	size_t n = strlen(flags);
+
+	flags[n] = c;
+	flags[n + 1] = '\0';
+}
+
 static int
 server_start(struct ctx *ctx, const struct server_cfg *s)
 {
-	int rc;
+	char *prog, flags[8] = "-", ready[ERRBUF_SIZE + 16];
+	unsigned opts = ctx->req->opts;
+	int p[2], rc;
+	pid_t pid;
 
 	if ((rc = start_ready(ctx, s)) != EXIT_OK)
 		return rc;
-	msg_err(MSG_CLI_NO_DAEMON, s->name);
+	if (opts & OPT_C)
+		strlcat_flag(flags, 'C');
+	if (opts & OPT_S)
+		strlcat_flag(flags, 'S');
+	if (opts & OPT_V)
+		strlcat_flag(flags, 'V');
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		msg_err(MSG_CLI_START_FAILED, s->name, strerror(errno));
+		return EXIT_FAILED;
+	}
+	prog = daemon_path();
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		msg_err(MSG_CLI_START_FAILED, s->name, strerror(errno));
+		free(prog);
+		close(p[0]);
+		close(p[1]);
+		return EXIT_FAILED;
+	}
+	if (pid == 0) {
+		/* A session of its own: no controlling terminal. */
+		setsid();
+		if (dup2(p[1], 3) < 0)
+			_exit(127);
+		if (flags[1] != '\0')
+			execl(prog, "tapesockd", flags, "-r", "3", s->name,
+			    (char *)NULL);
+		else
+			execl(prog, "tapesockd", "-r", "3", s->name,
+			    (char *)NULL);
+		dprintf(3, "ERR cannot run %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	free(prog);
+	read_ready(p[0], ready, sizeof(ready));
+	close(p[0]);
+	if (strncmp(ready, "OK ", 3) == 0) {
+		msg_out(opts & OPT_Q, MSG_CLI_STARTED, s->name,
+		    atol(ready + 3));
+		return EXIT_OK;
+	}
+	waitpid(pid, NULL, WNOHANG);
+	msg_err(MSG_CLI_START_FAILED, s->name, strncmp(ready, "ERR ", 4) == 0 ?
+	    ready + 4 : "the server ended without saying why; see "
+	    "'tape-socket status'");
+	return EXIT_FAILED;
+}
+
+/* Send one control request; print its answer. */
+static int
+server_control(struct ctx *ctx, const struct server_cfg *s,
+    const char *request, int quiet)
+{
+	struct errbuf err;
+	char *sock, *resp = NULL;
+	int r;
+
+	sock = xasprintf("%s/%s.sock", ctx->home, s->name);
+	r = control_request(sock, request, &resp, CONTROL_WAIT_MS, &err);
+	if (r == -2)
+		msg_err(MSG_CLI_SERVER_NOT_RUNNING, s->name, s->name);
+	else if (r == -1)
+		msg_err(MSG_CLI_CONTROL_ERR, s->name, sock, err.msg);
+	else if (r == 1) {
+		char *reason = strrchr(resp, '\n');
+
+		if (reason != NULL) {
+			*reason++ = '\0';
+			fprintf(ctx->out, "%s\n", resp);
+		} else
+			reason = resp;
+		msg_err(MSG_CLI_CONTROL_ERR, s->name, sock, reason);
+	} else if (!quiet && resp != NULL && *resp != '\0')
+		fprintf(ctx->out, "%s\n", resp);
+	free(resp);
+	free(sock);
+	return r == 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+/* stop: warn about data left in the pipe, ask, stop, wait, judge. */
+static int
+server_stop(struct ctx *ctx, const struct server_cfg *s)
+{
+	struct trace_entry e;
+	struct pipeinfo pi;
+	char *logpath;
+	time_t until;
+	int rc, quiet = ctx->req->opts & OPT_Q;
+
+	if (runstate_pid(ctx->home, s->name) == 0) {
+		msg_err(MSG_CLI_SERVER_NOT_RUNNING, s->name, s->name);
+		return EXIT_FAILED;
+	}
+	if (srv_val(s, KW_PIPE) != NULL &&
+	    pipe_inspect(srv_val(s, KW_PIPE), &pi) == 0 && pi.waiting > 0) {
+		msg_err(MSG_CLI_PIPE_NOT_EMPTY, srv_val(s, KW_PIPE),
+		    pi.waiting);
+		if (!quiet && !ask_yes(ctx->in, ctx->out, "Stop anyway")) {
+			msg_err(MSG_CLI_NOT_CONFIRMED, "stop");
+			return EXIT_FAILED;
+		}
+	}
+	if ((rc = server_control(ctx, s, "STOP", 1)) != EXIT_OK)
+		return rc;
+	until = time(NULL) + STOP_WAIT_S;
+	while (runstate_pid(ctx->home, s->name) != 0 && time(NULL) < until) {
+		struct timespec tick = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&tick, NULL);	/* the server is another process */
+	}
+	if (runstate_pid(ctx->home, s->name) != 0) {
+		msg_err(MSG_CLI_STOP_FAILED, s->name, "still running");
+		return EXIT_FAILED;
+	}
+	logpath = home_path(ctx->home, TSLOG_FILE);
+	rc = tslog_ring_last(logpath, s->name, &e);
+	free(logpath);
+	if (rc == 1 && e.code[0] == 'T' && e.number ==
+	    catalog_get(MSG_TS_STOP_ON_REQ)->number) {
+		msg_out(quiet, MSG_CLI_STOPPED, s->name, e.text);
+		return EXIT_OK;
+	}
+	msg_err(MSG_CLI_STOP_FAILED, s->name, rc == 1 ? e.text : "no trace");
 	return EXIT_FAILED;
 }
 
@@ -107,18 +300,27 @@ server_start(struct ctx *ctx, const struct server_cfg *s)
 static int
 server_request(struct ctx *ctx, const struct server_cfg *s)
 {
-	char *sock;
-	long pid;
+	char req[64];
 
-	if ((pid = runstate_pid(ctx->home, s->name)) == 0) {
-		msg_err(MSG_CLI_SERVER_NOT_RUNNING, s->name, s->name);
-		return EXIT_FAILED;
+	switch (ctx->req->cmd) {
+	case CMD_STOP:
+	case CMD_STOPALL:
+		return server_stop(ctx, s);
+	case CMD_QUERY:
+		return server_control(ctx, s, "QUERY", 0);
+	case CMD_TRACEON:
+		snprintf(req, sizeof(req), "TRACEON %s",
+		    ctx->req->val[KW_TRACE] ? ctx->req->val[KW_TRACE] : "");
+		return server_control(ctx, s, req, 0);
+	case CMD_TRACEOFF:
+		return server_control(ctx, s, "TRACEOFF", 0);
+	case CMD_CHECK:
+		return server_control(ctx, s, "CHECK", 0);
+	case CMD_SHUTDOWN:
+		return server_control(ctx, s, "SHUTDOWN", 0);
+	default:
+		return server_control(ctx, s, "STATUS", 0);
 	}
-	sock = xasprintf("%s/%s.sock", ctx->home, s->name);
-	msg_err(MSG_CLI_CONTROL_ERR, s->name, sock,
-	    "this build has no control protocol");
-	free(sock);
-	return EXIT_FAILED;
 }
 
 int

@@ -27,6 +27,10 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "Number of attempts the output server makes to call the input "
 	    "server before it gives up. 0 means no limit. Calls are 5 "
 	    "seconds apart." },
+	[KW_CALLDELAY] = { "calldelay", KWF_STORED, "Seconds between calls",
+	    "a whole number of seconds from 1 to 3600", "5",
+	    "Seconds the output server waits between two calls to the input "
+	    "server (the reference system used 5). Shorter for tests." },
 	[KW_CMD] = { "cmd", 0, "Command to remote",
 	    "exec CMD, msgnum, query, shtdwn, test -f FILE, "
 	    "test -r[d] FILE ID, tlchk, tlstrt, tron [N], troff", NULL,
@@ -448,6 +452,16 @@ kw_check(enum kw k, const char *v, enum kwcheck depth, char **norm,
 		return check_count(v, COUNT_MAX, norm, err);
 	case KW_TRACE:
 		return check_count(v, TRACE_MAX, norm, err);
+	case KW_CALLDELAY:
+		if (check_count(v, 3600, norm, err) < 0)
+			return -1;
+		if (strcmp(*norm, "0") == 0) {
+			free(*norm);
+			*norm = NULL;
+			errbuf_set(err, "out of range");
+			return -1;
+		}
+		return 0;
 	case KW_CMD:
 		return check_cmd(v, norm, err);
 	case KW_HOST:

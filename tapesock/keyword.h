@@ -11,6 +11,7 @@
 
 enum kw {
 	KW_CALLREP,
+	KW_CALLDELAY,
 	KW_CMD,
 	KW_HOST,
 	KW_NDISC,

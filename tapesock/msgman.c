@@ -35,6 +35,10 @@ static const struct component components[] = {
 	    ".B notify=\n"
 	    "list, and record them in the permanent log and syslog.\n"
 	    "Their words are those of the reference system." },
+	{ "SRV", "SERVER TRACES OF TAPESOCK (SRV)",
+	    "Traces of the servers that the reference system did not have:\n"
+	    "clock offsets, stream identity, the peer's reasons, stops with\n"
+	    "data pending.  They go where the TS traces go." },
 	{ "TSD", "DAEMON MESSAGES (TSD)",
 	    "Start\\-up and life cycle of the server processes.\n"
 	    ".B tape\\-socket start\n"

@@ -169,6 +169,13 @@ fsync_parent(const char *path)
 int
 atomic_write_file(const char *path, const void *buf, size_t len, int mode)
 {
+	return atomic_replace_file(path, buf, len, mode, 1);
+}
+
+int
+atomic_replace_file(const char *path, const void *buf, size_t len, int mode,
+    int durable)
+{
 	char *tmp = xasprintf("%s.XXXXXX", path);
 	struct stat st;
 	int fd, saved;
@@ -180,7 +187,7 @@ atomic_write_file(const char *path, const void *buf, size_t len, int mode)
 	if (stat(path, &st) == 0)
 		mode = (int)(st.st_mode & 07777);
 	if (fchmod(fd, (mode_t)mode) < 0 || write_all(fd, buf, len) < 0 ||
-	    fsync(fd) < 0)
+	    (durable && fsync(fd) < 0))
 		goto fail_unlink;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -190,7 +197,7 @@ atomic_write_file(const char *path, const void *buf, size_t len, int mode)
 	if (rename(tmp, path) < 0)
 		goto fail_unlink;
 	free(tmp);
-	return fsync_parent(path);
+	return durable ? fsync_parent(path) : 0;
 
 fail_unlink:
 	saved = errno;

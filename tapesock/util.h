@@ -41,6 +41,10 @@ int	 streqi(const char *, const char *);
  * directory.  mode applies to a new file.  0 or -1 with errno set.
  */
 int	 atomic_write_file(const char *path, const void *, size_t, int mode);
+/* The same; durable=0 skips the fsyncs: safe against a process crash,
+ * not against an operating system crash. */
+int	 atomic_replace_file(const char *path, const void *, size_t, int mode,
+	    int durable);
 
 /* Read a whole file into a NUL-terminated buffer the caller frees. */
 int	 read_file(const char *path, char **buf, size_t *len);

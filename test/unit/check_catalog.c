@@ -20,7 +20,7 @@
 #define MAN_PAGE	"man/tapesock-messages.7"
 
 static const char *const components[] = {
-	"TS", "SA", "TSD", "CLI", "CFG", "LOG",
+	"TS", "SA", "SRV", "TSD", "CLI", "CFG", "LOG",
 };
 
 static int
@@ -402,9 +402,19 @@ static const char *const signatures[MSG__COUNT] = {
 	[MSG_CLI_NO_SUCH_SERVER] = "s,s",
 	[MSG_CLI_SERVER_INCOMPLETE] = "s,s,s,s",
 	[MSG_CLI_WRONG_TYPE] = "s,s,s",
-	[MSG_CLI_NO_DAEMON] = "s",
 	[MSG_CLI_CONTROL_ERR] = "s,s,s",
 	[MSG_CLI_NONE_RUNNING] = "s",
+	[MSG_CLI_STARTED] = "s,ld",
+	[MSG_CLI_START_FAILED] = "s,s",
+	[MSG_CLI_STOPPED] = "s,s",
+	[MSG_CLI_STOP_FAILED] = "s,s",
+	[MSG_CLI_PIPE_NOT_EMPTY] = "s,ld",
+	[MSG_SRV_CLOCK_OFFSET] = "s,f",
+	[MSG_SRV_CLOCK_SKEW] = "s,f",
+	[MSG_SRV_STREAM_MISMATCH] = "s,s",
+	[MSG_SRV_PEER_ERROR] = "s",
+	[MSG_SRV_STOP_PENDING] = "llu",
+	[MSG_SRV_START_FAILED] = "s",
 	[MSG_CFG_SYNTAX] = "s,lu,lu,s",
 	[MSG_CFG_STRUCTURE] = "s,lu,lu,s",
 	[MSG_CFG_UNKNOWN_KEY] = "s,lu,lu,s",
@@ -447,7 +457,7 @@ fmt_signature(const char *fmt, char *sig, size_t size)
 			p += strspn(p, "0123456789");
 		}
 		n = (int)strspn(p, "hlzjt");
-		if (n > 2 || p[n] == '\0' || strchr("cdiuxXs", p[n]) == NULL)
+		if (n > 2 || p[n] == '\0' || strchr("cdiuxXsf", p[n]) == NULL)
 			return -1;
 		if (used + (size_t)n + 3 > size)
 			return -1;

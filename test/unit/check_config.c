@@ -36,6 +36,9 @@ fill_server(struct server_cfg *s, int n, const char *type)
 	server_set(s, KW_SERVERTYPE, type);
 	snprintf(buf, sizeof(buf), "%d", n);
 	server_set(s, KW_CALLREP, buf);
+	snprintf(buf, sizeof(buf), "%d", 1 + n);
+	server_set(s, KW_CALLDELAY, buf);
+	snprintf(buf, sizeof(buf), "%d", n);
 	server_set(s, KW_NDISC, buf);
 	server_set(s, KW_TXPRIOD, buf);
 	snprintf(buf, sizeof(buf), "%d", 3000 + n);

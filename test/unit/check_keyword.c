@@ -179,6 +179,12 @@ START_TEST(test_counts)
 	bad(KW_TRACE, "-1");
 	bad(KW_TRACE, "many");
 
+	ok(KW_CALLDELAY, "1", NULL);
+	ok(KW_CALLDELAY, "3600", NULL);
+	bad(KW_CALLDELAY, "0");
+	bad(KW_CALLDELAY, "3601");
+	bad(KW_CALLDELAY, "x");
+
 	ok(KW_PIB, "1234", NULL);
 	ok(KW_PIB, "1", NULL);
 	bad(KW_PIB, "0");
@@ -326,6 +332,7 @@ valid_value(enum kw k)
 {
 	switch (k) {
 	case KW_CALLREP:
+	case KW_CALLDELAY:
 	case KW_NDISC:
 	case KW_TXPRIOD:
 	case KW_TRACE:
@@ -443,12 +450,14 @@ START_TEST(test_table)
 	ck_assert_str_eq(kw_def(KW_CALLREP)->defval, "0");
 	ck_assert_str_eq(kw_def(KW_NDISC)->defval, "0");
 	ck_assert_str_eq(kw_def(KW_TRACE)->defval, "4");
+	ck_assert_str_eq(kw_def(KW_CALLDELAY)->defval, "5");
 }
 END_TEST
 
 START_TEST(test_stored_flags)
 {
-	static const enum kw stored[] = { KW_CALLREP, KW_HOST, KW_NDISC,
+	static const enum kw stored[] = { KW_CALLREP, KW_CALLDELAY, KW_HOST,
+	    KW_NDISC,
 	    KW_NOTIFY, KW_PIPE, KW_POLL, KW_PORT, KW_PROT, KW_SERVERTYPE,
 	    KW_TRACE, KW_TXLOG, KW_TXOPT, KW_TXPRIOD };
 	size_t i;

@@ -1,0 +1,584 @@
+/*
+ * server.c — what the input and output servers share: the daemon life
+ * cycle, the poll() loop, the control socket, traces and counters.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsd/libutil.h>
+#include <bsd/unistd.h>
+#include <bsd/string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "home.h"
+#include "notify.h"
+#include "server.h"
+
+static volatile sig_atomic_t got_term;
+
+static void
+on_term(int sig)
+{
+	got_term = 1;
+}
+
+double
+ts_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(a->tv_sec - b->tv_sec) +
+	    (double)(a->tv_nsec - b->tv_nsec) / 1e9;
+}
+
+void
+ts_after(struct timespec *t, double seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += (time_t)seconds;
+	t->tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+int
+ts_due(const struct timespec *t)
+{
+	struct timespec now;
+
+	if (t->tv_sec == 0 && t->tv_nsec == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return ts_diff(&now, t) >= 0;
+}
+
+void
+server_trace(struct server *s, enum msgid id, ...)
+{
+	va_list ap;
+
+	va_start(ap, id);
+	tslog_vmsg(&s->log, s->sletter, s->curmsg, id, ap);
+	va_end(ap);
+}
+
+void
+server_notify(struct server *s, enum msgid id, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, id);
+	msg_vformat(text, sizeof(text), id, ap);
+	va_end(ap);
+	tslog_msg(&s->log, s->sletter, s->curmsg, id);
+	notify_send(srv_val(&s->cfg, KW_NOTIFY), s->name, text);
+}
+
+static const char *const state_names[] = {
+	[SS_OPEN_PIPE] = "Open pipe",
+	[SS_READING_NETWORK] = "Reading network",
+	[SS_READING_PIPE] = "Reading pipe",
+	[SS_WAIT_1ST_CALL] = "Wait 1st call",
+	[SS_WAIT_INCOMING] = "Wait incoming connect",
+	[SS_WAIT_SUBSEQUENT] = "Wait subsequent call",
+	[SS_WAIT_ACK] = "Wait ack",
+	[SS_STOPPED] = "Stopped",
+};
+
+const char *
+server_state_name(enum srv_state st)
+{
+	return state_names[st];
+}
+
+void
+server_set_state(struct server *s, enum srv_state st)
+{
+	s->state = st;
+}
+
+/* State file: a few "key value" lines, replaced atomically. */
+int
+server_state_save(struct server *s, const char *text)
+{
+	return atomic_replace_file(s->state_path, text, strlen(text), 0600, 0);
+}
+
+char *
+server_state_load(struct server *s)
+{
+	char *buf;
+
+	if (read_file(s->state_path, &buf, NULL) < 0)
+		return NULL;
+	return buf;
+}
+
+/* Kilobytes of the day, and "Total on dd/mm" when the day turns. */
+void
+server_count_bytes(struct server *s, size_t n)
+{
+	struct tm tm;
+	time_t now = time(NULL);
+
+	localtime_r(&now, &tm);
+	if (tm.tm_yday != s->today_yday) {
+		if (s->kbytes_today > 0) {
+			struct tm y;
+			time_t yesterday = now - 86400;
+
+			localtime_r(&yesterday, &y);
+			server_trace(s, MSG_TS_TOTAL_ON, y.tm_mday,
+			    y.tm_mon + 1, (unsigned long long)s->kbytes_today);
+		}
+		s->today_yday = tm.tm_yday;
+		s->kbytes_today = 0;
+	}
+	s->bytes_frac += n;
+	s->kbytes_today += s->bytes_frac / 1024;
+	s->bytes_frac %= 1024;
+}
+
+void
+server_msg_free(struct msg *m)
+{
+	free(m->data);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
+    uint64_t aux, const uint8_t *payload, uint32_t len)
+{
+	size_t need = s->out.len - s->out.off + FRAME_HDR_LEN + len;
+	uint8_t *p;
+
+	/* Compact, then grow: the queue holds at most a window. */
+	if (s->out.off > 0) {
+		memmove(s->out.buf, s->out.buf + s->out.off,
+		    s->out.len - s->out.off);
+		s->out.len -= s->out.off;
+		s->out.off = 0;
+	}
+	s->out.buf = xreallocarray(s->out.buf, need, 1);
+	p = s->out.buf + s->out.len;
+	if (frame_header(p, type, 0, msgnum, aux, payload, len) < 0)
+		return -1;
+	if (len > 0)
+		memcpy(p + FRAME_HDR_LEN, payload, len);
+	s->out.len += FRAME_HDR_LEN + len;
+	s->msgout += s->is_out;
+	if (s->opts & OPT_V) {
+		char hex[FRAME_HEX_MAX];
+
+		frame_hex(hex, sizeof(hex), p, FRAME_HDR_LEN);
+		server_trace(s, MSG_TS_NWRIT, (size_t)len, hex);
+	}
+	return 0;
+}
+
+/* 0: all sent or would block; -1: the connection failed. */
+int
+server_flush(struct server *s)
+{
+	ssize_t n;
+
+	while (s->sock >= 0 && s->out.off < s->out.len) {
+		n = send(s->sock, s->out.buf + s->out.off,
+		    s->out.len - s->out.off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			server_trace(s, MSG_TS_NWRIT_ERR, errno);
+			return -1;
+		}
+		s->out.off += (size_t)n;
+	}
+	if (s->out.off == s->out.len)
+		s->out.off = s->out.len = 0;
+	return 0;
+}
+
+void
+server_disconnect(struct server *s)
+{
+	if (s->sock >= 0)
+		close(s->sock);
+	s->sock = -1;
+	s->rlen = 0;
+	s->out.off = s->out.len = 0;
+	s->hello_done = 0;
+	s->connected = 0;
+}
+
+/* 1 read something, 0 would block, -1 closed or failed (traced). */
+int
+server_read_sock(struct server *s)
+{
+	ssize_t n;
+
+	if (s->rlen == SRV_RBUF)
+		return 0;
+	n = recv(s->sock, s->rbuf + s->rlen, SRV_RBUF - s->rlen, 0);
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return 0;
+		server_trace(s, MSG_TS_NREAD_ERR, errno);
+		return -1;
+	}
+	if (n == 0) {
+		if (s->rlen > 0 && s->rlen < FRAME_HDR_LEN)
+			server_trace(s, MSG_TS_HREAD_TRUNC, s->rlen);
+		server_trace(s, MSG_TS_NREAD_ERR, 0);
+		return -1;
+	}
+	s->rlen += (size_t)n;
+	return 1;
+}
+
+/* The query answer's common part; the role adds its own lines. */
+static void
+query_common(struct server *s, struct control_conn *c)
+{
+	struct timespec now;
+	double secs, rate = 0;
+	size_t k;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = ts_diff(&now, &s->last_query);
+	if (secs > 0 && s->curmsg >= s->last_query_msg)
+		rate = (double)(s->curmsg - s->last_query_msg) / secs;
+	control_reply(c, "Server: %s (%s) pid %ld", s->name,
+	    s->is_out ? "OUT" : "IN", (long)getpid());
+	for (k = 0; k < KW__COUNT; k++)
+		if ((kw_def(k)->flags & KWF_STORED) && srv_val(&s->cfg, k))
+			control_reply(c, "%s: %s", kw_def(k)->name,
+			    srv_val(&s->cfg, k));
+	control_reply(c, "Next poll time: %s", "off");
+	control_reply(c, "Total Data transferred: %llu KB",
+	    (unsigned long long)s->kbytes_today);
+	control_reply(c, "Last msgnum: %llu (%.1f msg/s)",
+	    (unsigned long long)s->curmsg, rate);
+	control_reply(c, "msgin: %llu", (unsigned long long)s->msgin);
+	control_reply(c, "msgout: %llu", (unsigned long long)s->msgout);
+	control_reply(c, "curmsg: %llu", (unsigned long long)s->curmsg);
+	control_reply(c, "Status: %s", server_state_name(s->state));
+	s->last_query = now;
+	s->last_query_msg = s->curmsg;
+}
+
+static void
+control_dispatch(struct server *s, struct control_conn *c, char *line)
+{
+	struct control_req req;
+	uint64_t n;
+
+	if (!control_allowed(c, getuid(), (gid_t)-1)) {
+		control_reply_err(c, "permission denied: uid %u is not root "
+		    "or the owner of the home", (unsigned)c->uid);
+		return;
+	}
+	if (control_parse_request(line, &req) < 0) {
+		control_reply_err(c, "%s", req.error);
+		return;
+	}
+	switch (req.verb) {
+	case CONTROL_PING:
+	case CONTROL_STATUS:
+		control_reply(c, "%s %s", s->name, server_state_name(s->state));
+		break;
+	case CONTROL_QUERY:
+		server_trace(s, MSG_TS_LOCAL_QUERY);
+		query_common(s, c);
+		if (s->is_out)
+			out_query(s, c);
+		else
+			in_query(s, c);
+		break;
+	case CONTROL_STOP:
+		if (!s->stopping) {
+			s->stopping = 1;
+			ts_after(&s->stop_deadline, SRV_STOP_WAIT);
+		}
+		break;
+	case CONTROL_TRACEON:
+		if (*req.args != '\0') {
+			if (parse_u64(req.args, 100000, &n) < 0) {
+				control_reply_err(c, "traceon: bad count '%s'",
+				    req.args);
+				return;
+			}
+			s->log.keep = (unsigned)n;
+		}
+		s->opts |= OPT_V;
+		s->log.verbose = 1;
+		break;
+	case CONTROL_TRACEOFF:
+		s->opts &= ~OPT_V;
+		s->log.verbose = 0;
+		break;
+	default:
+		control_reply_err(c, "%s is not served by this server",
+		    control_verb_name(req.verb));
+		return;
+	}
+	control_reply_ok(c);
+}
+
+static void
+control_events(struct server *s, struct pollfd *pfd, int n)
+{
+	struct control_conn *c;
+	struct errbuf err;
+	char *line;
+	int i, r;
+
+	for (i = 0; i < n; i++) {
+		if (pfd[i].fd == s->ctl_fd && (pfd[i].revents & POLLIN)) {
+			for (r = 0; r < SRV_CTL_MAX && s->ctl[r].fd >= 0; r++)
+				;
+			if (r < SRV_CTL_MAX)
+				control_accept(s->ctl_fd, &s->ctl[r], &err);
+		}
+	}
+	for (i = 0; i < SRV_CTL_MAX; i++) {
+		c = &s->ctl[i];
+		if (c->fd < 0)
+			continue;
+		if (!c->closing) {
+			r = control_read(c, &line);
+			if (r == 1)
+				control_dispatch(s, c, line);
+		}
+		if (c->closing && control_flush(c) != 0)
+			control_close(c);
+	}
+}
+
+static int
+server_load(struct server *s, const char *home, const char *name,
+    struct errbuf *err)
+{
+	struct config cfg;
+	struct server_cfg *sc;
+	char *path = home_path(home, CONFIG_FILE);
+	uint64_t v;
+	size_t k;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (config_load(path, &cfg, err) < 0) {
+		free(path);
+		return -1;
+	}
+	if ((sc = config_find(&cfg, name)) == NULL) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_SERVER_UNKNOWN,
+		    name, path);
+		free(path);
+		config_free(&cfg);
+		return -1;
+	}
+	free(path);
+	strlcpy(s->name, sc->name, sizeof(s->name));
+	strlcpy(s->cfg.name, sc->name, sizeof(s->cfg.name));
+	for (k = 0; k < KW__COUNT; k++)
+		if (sc->val[k] != NULL)
+			s->cfg.val[k] = xstrdup(sc->val[k]);
+	config_free(&cfg);
+	s->is_out = strcmp(s->cfg.val[KW_SERVERTYPE], "OUT") == 0;
+	if (parse_u64(srv_val(&s->cfg, KW_PORT) ? srv_val(&s->cfg, KW_PORT) :
+	    "", 32767, &v) < 0) {
+		msg_format(err->msg, sizeof(err->msg),
+		    MSG_CLI_SERVER_INCOMPLETE, name, "port", name, "port");
+		return -1;
+	}
+	s->port = (uint16_t)v;
+	parse_u64(srv_val(&s->cfg, KW_CALLDELAY), 3600, &v);
+	s->calldelay = (unsigned)v;
+	parse_u64(srv_val(&s->cfg, KW_CALLREP), UINT32_MAX, &v);
+	s->callrep = (unsigned)v;
+	parse_u64(srv_val(&s->cfg, KW_NDISC), UINT32_MAX, &v);
+	s->ndisc = (unsigned)v;
+	parse_u64(srv_val(&s->cfg, KW_TRACE), 100000, &v);
+	tslog_init(&s->log, home, s->name, s->is_out ? 's' : 'r',
+	    (unsigned)v, (s->opts & OPT_V) != 0);
+	return 0;
+}
+
+/* Tell whoever started us how the start went, then let go of it. */
+static void
+report_ready(int *fd, const char *text)
+{
+	if (*fd < 0)
+		return;
+	write_all(*fd, text, strlen(text));
+	close(*fd);
+	*fd = -1;
+}
+
+static void
+detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+int
+server_main(const char *home, const char *name, unsigned opts, int ready_fd)
+{
+	struct server *s = xcalloc(1, sizeof(*s));
+	struct pollfd pfd[8 + SRV_CTL_MAX];
+	struct sigaction sa;
+	struct timespec now;
+	struct pidfh *pfh;
+	struct errbuf err;
+	char *pidpath, msg[ERRBUF_SIZE + 8];
+	pid_t other;
+	int i, n, timeout, rc;
+	size_t k;
+
+	s->home = xstrdup(home);
+	s->opts = opts;
+	s->sock = s->listen_fd = s->pipe_fd = s->ctl_fd = s->ino_fd = -1;
+	for (i = 0; i < SRV_CTL_MAX; i++)
+		s->ctl[i].fd = -1;
+	s->sletter = 'R';
+	s->rbuf = xmalloc(SRV_RBUF);
+	if (server_load(s, home, name, &err) < 0) {
+		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
+		report_ready(&ready_fd, msg);
+		return 1;
+	}
+	pidpath = xasprintf("%s/%s.pid", home, s->name);
+	pfh = pidfile_open(pidpath, 0600, &other);
+	if (pfh == NULL) {
+		if (errno == EEXIST)
+			msg_format(err.msg, sizeof(err.msg), MSG_TSD_DUPLICATE,
+			    s->name, (long)other);
+		else
+			msg_format(err.msg, sizeof(err.msg),
+			    MSG_TSD_PID_FILE_LOCK, pidpath, strerror(errno));
+		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
+		report_ready(&ready_fd, msg);
+		free(pidpath);
+		return 1;
+	}
+	s->state_path = xasprintf("%s/%s.state", home, s->name);
+	s->ctl_path = xasprintf("%s/%s.sock", home, s->name);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	s->last_query = s->last_running = s->started;
+	s->today_yday = -1;
+
+	rc = s->is_out ? out_start(s, &err) : in_start(s, &err);
+	if (rc == 0 && (s->ctl_fd = control_listen(s->ctl_path, 0660,
+	    &err)) < 0)
+		rc = -1;
+	if (rc < 0 || pidfile_write(pfh) < 0) {
+		if (rc == 0)
+			msg_format(err.msg, sizeof(err.msg),
+			    MSG_TSD_PID_FILE_UPDATE, pidpath, strerror(errno));
+		s->sletter = 'E';
+		tslog_msg(&s->log, 'E', s->curmsg, MSG_TS_STOPPED);
+		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
+		report_ready(&ready_fd, msg);
+		pidfile_remove(pfh);
+		return 1;
+	}
+	setproctitle("%s server %s", s->is_out ? "output" : "input", s->name);
+	server_trace(s, MSG_TS_STARTED);
+	snprintf(msg, sizeof(msg), "OK %ld\n", (long)getpid());
+	report_ready(&ready_fd, msg);
+	detach_stdio();
+
+	while (!s->done) {
+		if (got_term && !s->stopping) {
+			s->stopping = 1;
+			ts_after(&s->stop_deadline, SRV_STOP_WAIT);
+		}
+		n = 0;
+		timeout = 1000;
+		pfd[n].fd = s->ctl_fd;
+		pfd[n++].events = POLLIN;
+		for (i = 0; i < SRV_CTL_MAX; i++)
+			if (s->ctl[i].fd >= 0) {
+				pfd[n].fd = s->ctl[i].fd;
+				pfd[n++].events = s->ctl[i].closing ?
+				    POLLOUT : POLLIN;
+			}
+		if (s->is_out)
+			out_pollfds(s, pfd, &n, &timeout);
+		else
+			in_pollfds(s, pfd, &n, &timeout);
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
+			break;
+		control_events(s, pfd, n);
+		if (s->is_out)
+			out_events(s, pfd, n);
+		else
+			in_events(s, pfd, n);
+		if (s->stopping) {
+			if (s->is_out)
+				out_stop(s);
+			else
+				in_stop(s);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ts_diff(&now, &s->last_running) >= SRV_RUNNING_EVERY) {
+			server_trace(s, MSG_TS_RUNNING);
+			s->last_running = now;
+		}
+	}
+
+	for (i = 0; i < SRV_CTL_MAX; i++)
+		if (s->ctl[i].fd >= 0) {
+			control_flush(&s->ctl[i]);
+			control_close(&s->ctl[i]);
+		}
+	control_unlisten(s->ctl_fd, s->ctl_path);
+	server_disconnect(s);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	if (s->pipe_fd >= 0)
+		close(s->pipe_fd);
+	if (s->ino_fd >= 0)
+		close(s->ino_fd);
+	pidfile_remove(pfh);
+	for (k = 0; k < SRV_WINDOW; k++)
+		server_msg_free(&s->win[k]);
+	rc = s->exit_code;
+	server_clear(&s->cfg);
+	free(s->out.buf);
+	free(s->rbuf);
+	free(s->state_path);
+	free(s->ctl_path);
+	free(s->home);
+	free(pidpath);
+	free(s);
+	return rc;
+}

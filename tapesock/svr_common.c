@@ -1,0 +1,129 @@
+/*
+ * svr_common.c — frame helpers shared by the input and output servers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bsd/string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "svr_common.h"
+
+void
+svr_trace_decode(struct server *s, const struct frame_error *e)
+{
+	if (e->kind == FE_NOT_OURS)
+		server_trace(s, MSG_TS_UNEXPECTED_MSG, e->hex);
+	else if (e->kind == FE_BAD_MSGNUM) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)e->value);
+		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
+	} else
+		server_trace(s, MSG_TS_BAD_HEADER, e->hex);
+}
+
+void
+svr_hello(struct server *s, struct hello *h, uint64_t last)
+{
+	struct timespec now;
+
+	memset(h, 0, sizeof(*h));
+	clock_gettime(CLOCK_REALTIME, &now);
+	h->version = FRAME_VERSION;
+	h->role = s->is_out ? HELLO_ROLE_OUT : HELLO_ROLE_IN;
+	strlcpy(h->name, s->name, sizeof(h->name));
+	/* The peer's name is not configured on this side: name ourselves. */
+	strlcpy(h->peer, s->name, sizeof(h->peer));
+	memcpy(h->stream, s->stream, HELLO_STREAM_LEN);
+	h->clock_ns = (uint64_t)now.tv_sec * 1000000000ULL +
+	    (uint64_t)now.tv_nsec;
+	h->last_msgnum = last;
+	h->window = SRV_WINDOW;
+	h->max_payload = SRV_BLOCK;
+}
+
+void
+svr_clock_check(struct server *s, const struct hello *h)
+{
+	struct timespec now;
+	double offset;
+
+	if (s->opts & OPT_S)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	offset = ((double)h->clock_ns / 1e9) -
+	    ((double)now.tv_sec + (double)now.tv_nsec / 1e9);
+	server_trace(s, offset > SRV_CLOCK_WARN || offset < -SRV_CLOCK_WARN ?
+	    MSG_SRV_CLOCK_SKEW : MSG_SRV_CLOCK_OFFSET, h->name, offset);
+}
+
+void
+svr_stream_hex(const uint8_t *id, char *out, size_t sz)
+{
+	frame_hex(out, sz, id, HELLO_STREAM_LEN);
+}
+
+int
+svr_stream_parse(const char *hex, uint8_t *out)
+{
+	unsigned v;
+	size_t i;
+
+	if (strlen(hex) != 2 * HELLO_STREAM_LEN)
+		return -1;
+	for (i = 0; i < HELLO_STREAM_LEN; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+int
+svr_state_get(const char *text, const char *key, char *out, size_t sz)
+{
+	size_t klen = strlen(key), len;
+	const char *p = text, *eol;
+
+	while (p != NULL && *p != '\0') {
+		eol = strchr(p, '\n');
+		len = eol ? (size_t)(eol - p) : strlen(p);
+		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == ' ') {
+			len -= klen + 1;
+			if (len >= sz)
+				return -1;
+			memcpy(out, p + klen + 1, len);
+			out[len] = '\0';
+			return 0;
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return -1;
+}
+
+struct msg *
+svr_win_at(struct server *s, size_t i)
+{
+	return &s->win[(s->win_head + i) % SRV_WINDOW];
+}
+
+void
+svr_win_pop(struct server *s)
+{
+	server_msg_free(&s->win[s->win_head]);
+	s->win_head = (s->win_head + 1) % SRV_WINDOW;
+	s->win_count--;
+}
+
+struct msg *
+svr_win_push(struct server *s)
+{
+	struct msg *m = svr_win_at(s, s->win_count);
+
+	s->win_count++;
+	return m;
+}

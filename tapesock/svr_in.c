@@ -1,0 +1,465 @@
+/*
+ * svr_in.c — the input server: accept the output server's call, write
+ * its blocks into the pipe in order and exactly once, acknowledge only
+ * what the pipe has taken, remember the last block written.
+ */
+#include <sys/inotify.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "svr_common.h"
+
+#define PIPE_RETRY	0.1	/* seconds between opens while no reader */
+#define EOF_WAIT	5.0	/* seconds a tape mark waits for the reader */
+
+static void
+in_save(struct server *s)
+{
+	char hex[2 * HELLO_STREAM_LEN + 1], text[128];
+
+	svr_stream_hex(s->stream, hex, sizeof(hex));
+	snprintf(text, sizeof(text), "stream %s\nlast %llu\n", hex,
+	    (unsigned long long)s->curmsg);
+	server_state_save(s, text);
+}
+
+int
+in_start(struct server *s, struct errbuf *err)
+{
+	struct sockaddr_in sin;
+	struct errbuf why;
+	char *state, val[64], *norm;
+	int one = 1;
+
+	if (kw_check(KW_PIPE, srv_val(&s->cfg, KW_PIPE), KWC_FULL, &norm,
+	    &why) < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_VALUE,
+		    "pipe", srv_val(&s->cfg, KW_PIPE), why.msg,
+		    kw_def(KW_PIPE)->allowed);
+		return -1;
+	}
+	free(norm);
+	if ((state = server_state_load(s)) != NULL) {
+		if (svr_state_get(state, "stream", val, sizeof(val)) == 0)
+			svr_stream_parse(val, s->stream);
+		if (svr_state_get(state, "last", val, sizeof(val)) == 0)
+			parse_u64(val, FRAME_MSGNUM_MAX, &s->curmsg);
+		free(state);
+	}
+	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (s->listen_fd < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_TS_SOCKET_ERR, errno);
+		server_trace(s, MSG_TS_SOCKET_ERR, errno);
+		return -1;
+	}
+	setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(s->port);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (bind(s->listen_fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_TS_BIND_ERR, errno);
+		server_trace(s, MSG_TS_BIND_ERR, errno);
+		return -1;
+	}
+	if (listen(s->listen_fd, 4) < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_TS_LISTEN_ERR, errno);
+		server_trace(s, MSG_TS_LISTEN_ERR, errno);
+		return -1;
+	}
+	/* A tape mark is seen by the reader only if no writer comes back
+	 * before it reads: watch for the reader's close. */
+	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->ino_fd >= 0 && inotify_add_watch(s->ino_fd,
+	    srv_val(&s->cfg, KW_PIPE), IN_CLOSE_NOWRITE) < 0) {
+		close(s->ino_fd);
+		s->ino_fd = -1;
+	}
+	server_set_state(s, SS_WAIT_INCOMING);
+	server_trace(s, MSG_TS_WAIT_CONNECT);
+	return 0;
+}
+
+/* Read pending inotify events; 1 if a reader closed the pipe. */
+static int
+in_reader_closed(struct server *s)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int closed = 0;
+
+	if (s->ino_fd < 0)
+		return 0;
+	while (read(s->ino_fd, buf, sizeof(buf)) > 0)
+		closed = 1;
+	return closed;
+}
+
+/* Drop what was received but not written: the sender resends it. */
+static void
+in_link_lost(struct server *s)
+{
+	size_t keep = s->write_off > 0 ? 1 : 0;
+
+	server_disconnect(s);
+	while (s->win_count > keep) {
+		server_msg_free(svr_win_at(s, s->win_count - 1));
+		s->win_count--;
+	}
+	server_set_state(s, SS_WAIT_INCOMING);
+}
+
+static void
+in_refuse(struct server *s, const char *why)
+{
+	server_queue_frame(s, FT_ERROR, 0, 0, (const uint8_t *)why,
+	    (uint32_t)strlen(why));
+	server_flush(s);
+	in_link_lost(s);
+}
+
+static void
+in_hello(struct server *s, const struct frame *f)
+{
+	static const uint8_t zero[HELLO_STREAM_LEN];
+	char mine[40], theirs[40];
+	uint8_t buf[FRAME_HELLO_MAX];
+	struct frame_error e;
+	struct hello h, ack;
+	size_t len;
+
+	if (hello_decode(f->payload, f->len, &h, &e) < 0 ||
+	    h.role != HELLO_ROLE_OUT) {
+		svr_trace_decode(s, &e);
+		in_refuse(s, "bad HELLO");
+		return;
+	}
+	if (memcmp(s->stream, zero, sizeof(zero)) == 0) {
+		memcpy(s->stream, h.stream, sizeof(s->stream));
+		in_save(s);
+	} else if (memcmp(s->stream, h.stream, sizeof(s->stream)) != 0) {
+		svr_stream_hex(s->stream, mine, sizeof(mine));
+		svr_stream_hex(h.stream, theirs, sizeof(theirs));
+		server_trace(s, MSG_SRV_STREAM_MISMATCH, mine, theirs);
+		in_refuse(s, "stream mismatch");
+		return;
+	}
+	svr_clock_check(s, &h);
+	svr_hello(s, &ack, s->curmsg);
+	if (hello_encode(&ack, buf, sizeof(buf), &len) < 0) {
+		in_refuse(s, "internal error");
+		return;
+	}
+	server_queue_frame(s, FT_HELLO_ACK, 0, 0, buf, (uint32_t)len);
+	s->hello_done = 1;
+	server_set_state(s, SS_READING_NETWORK);
+}
+
+/* DATA or EOF numbered n: queue it if it is the next one. */
+static int
+in_data(struct server *s, const struct frame *f)
+{
+	uint64_t expected = s->curmsg + s->win_count + 1;
+	struct msg *m;
+
+	if (f->msgnum < expected) {
+		server_trace(s, MSG_TS_SEQ_ERROR,
+		    (unsigned long long)f->msgnum);
+		server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
+		return 0;
+	}
+	if (f->msgnum > expected) {
+		server_trace(s, MSG_TS_LOST_MSG, (unsigned long long)f->msgnum);
+		in_refuse(s, "message lost");
+		return -1;
+	}
+	m = svr_win_push(s);
+	m->n = f->msgnum;
+	m->type = f->type;
+	m->len = f->len;
+	if (f->len > 0) {
+		m->data = xmalloc(f->len);
+		memcpy(m->data, f->payload, f->len);
+	}
+	if (s->opts & OPT_V)
+		server_trace(s, MSG_TS_NREAD, (size_t)f->len, "");
+	return 0;
+}
+
+static void
+in_frames(struct server *s)
+{
+	struct frame_error e;
+	struct frame f;
+	size_t used, off = 0;
+	char n[24];
+
+	while (s->sock >= 0) {
+		switch (frame_decode(s->rbuf + off, s->rlen - off, &f, &used,
+		    &e)) {
+		case FRAME_NEED_MORE:
+			goto done;
+		case FRAME_ERROR:
+			svr_trace_decode(s, &e);
+			in_link_lost(s);
+			return;
+		case FRAME_OK:
+			break;
+		}
+		/* A full window waits for the pipe before taking more. */
+		if ((f.type == FT_DATA || f.type == FT_EOF) &&
+		    s->win_count >= SRV_WINDOW)
+			goto done;
+		off += used;
+		s->msgin++;
+		if (!s->hello_done && f.type != FT_HELLO) {
+			server_trace(s, MSG_TS_UNKNOWN_CMD,
+			    frame_type_name(f.type));
+			in_refuse(s, "HELLO expected");
+			return;
+		}
+		switch (f.type) {
+		case FT_HELLO:
+			in_hello(s, &f);
+			break;
+		case FT_DATA:
+		case FT_EOF:
+			if (in_data(s, &f) < 0)
+				return;
+			break;
+		case FT_SYNC:
+			if (s->win_count > 0 || f.msgnum <= s->curmsg) {
+				snprintf(n, sizeof(n), "%llu",
+				    (unsigned long long)f.msgnum);
+				server_trace(s, MSG_TS_BAD_MSG_NUM, n);
+				in_refuse(s, "SYNC would go backwards");
+				return;
+			}
+			server_trace(s, MSG_TS_RESYNC,
+			    (unsigned long long)f.msgnum);
+			s->curmsg = f.msgnum - 1;
+			in_save(s);
+			server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
+			break;
+		case FT_HEARTBEAT:
+			server_queue_frame(s, FT_HEARTBEAT_ACK, 0, f.aux,
+			    NULL, 0);
+			break;
+		case FT_HEARTBEAT_ACK:
+			break;
+		case FT_SHUTDOWN:
+			server_trace(s, MSG_TS_REMOTE_SHTDWN);
+			if (!s->stopping) {
+				s->stopping = 1;
+				ts_after(&s->stop_deadline, SRV_STOP_WAIT);
+			}
+			break;
+		default:
+			server_trace(s, MSG_TS_UNKNOWN_CMD,
+			    frame_type_name(f.type));
+			in_refuse(s, "unexpected frame");
+			return;
+		}
+	}
+done:
+	if (off > 0 && s->sock >= 0) {
+		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
+		s->rlen -= off;
+	}
+}
+
+static void
+in_open_pipe(struct server *s)
+{
+	s->pipe_fd = open(srv_val(&s->cfg, KW_PIPE),
+	    O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (s->pipe_fd < 0) {
+		/* No reader yet (ENXIO): try again shortly. */
+		if (errno != ENXIO)
+			server_trace(s, MSG_TS_POPEN_ERR, errno);
+		ts_after(&s->next_pipe_try, PIPE_RETRY);
+		server_set_state(s, SS_OPEN_PIPE);
+		return;
+	}
+	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
+	server_set_state(s, SS_READING_NETWORK);
+}
+
+/* Write queued blocks into the pipe; 1 if any message completed. */
+static int
+in_write_pipe(struct server *s)
+{
+	struct msg *m;
+	ssize_t n;
+	int progress = 0;
+
+	while (s->win_count > 0 && (s->pipe_fd >= 0 || s->skip_file)) {
+		m = svr_win_at(s, 0);
+		if (s->skip_file) {
+			/* The reader left in the middle of this tape file:
+			 * like a tape drive, the rest of it is passed over. */
+			if (m->type == FT_EOF)
+				s->skip_file = 0;
+		} else if (m->type == FT_EOF) {
+			/* The tape mark: the reader sees end of file, if we
+			 * do not open again before it has closed. */
+			in_reader_closed(s);
+			if (close(s->pipe_fd) < 0)
+				server_trace(s, MSG_TS_PEOF_ERR, errno);
+			s->pipe_fd = -1;
+			s->eof_wait = s->ino_fd >= 0;
+			ts_after(&s->eof_deadline, EOF_WAIT);
+		} else {
+			n = write(s->pipe_fd, m->data + s->write_off,
+			    m->len - s->write_off);
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					break;
+				if (errno == EPIPE) {
+					server_trace(s, MSG_TS_BROKEN_PIPE);
+					s->skip_file = 1;
+				} else
+					server_trace(s, MSG_TS_PWRIT_ERR, errno);
+				close(s->pipe_fd);
+				s->pipe_fd = -1;
+				s->write_off = 0;
+				if (s->skip_file)
+					continue;
+				ts_after(&s->next_pipe_try, PIPE_RETRY);
+				break;
+			}
+			s->write_off += (size_t)n;
+			if (s->write_off < m->len)
+				continue;
+			server_count_bytes(s, m->len);
+			if (s->opts & OPT_V)
+				server_trace(s, MSG_TS_PWRIT, (size_t)m->len,
+				    "");
+		}
+		s->write_off = 0;
+		s->curmsg = m->n;
+		s->msgout++;
+		svr_win_pop(s);
+		progress = 1;
+	}
+	return progress;
+}
+
+void
+in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
+{
+	struct timespec now;
+	double wait;
+
+	if (!s->stopping) {
+		pfd[*n].fd = s->listen_fd;
+		pfd[(*n)++].events = POLLIN;
+	}
+	if (s->sock >= 0) {
+		pfd[*n].fd = s->sock;
+		pfd[(*n)++].events = (s->win_count < SRV_WINDOW &&
+		    !s->stopping ? POLLIN : 0) |
+		    (s->out.len > s->out.off ? POLLOUT : 0);
+	}
+	if (s->eof_wait) {
+		pfd[*n].fd = s->ino_fd;
+		pfd[(*n)++].events = POLLIN;
+		if (*timeout > 100)
+			*timeout = 100;
+	} else if (s->win_count > 0 && s->pipe_fd >= 0) {
+		pfd[*n].fd = s->pipe_fd;
+		pfd[(*n)++].events = POLLOUT;
+	} else if (s->win_count > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		wait = ts_diff(&s->next_pipe_try, &now);
+		if (wait < 0)
+			wait = 0;
+		if (wait * 1000 < *timeout)
+			*timeout = (int)(wait * 1000) + 1;
+	}
+}
+
+void
+in_events(struct server *s, struct pollfd *pfd, int n)
+{
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		if (pfd[i].fd == s->listen_fd && s->listen_fd >= 0) {
+			fd = accept4(s->listen_fd, NULL, NULL,
+			    SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd < 0) {
+				if (errno != EAGAIN && errno != EINTR)
+					server_trace(s, MSG_TS_ACCEPT_ERR,
+					    errno);
+				continue;
+			}
+			/* A new call replaces a connection half-open since
+			 * a network cut the sender noticed first. */
+			if (s->sock >= 0)
+				in_link_lost(s);
+			s->sock = fd;
+			s->rlen = 0;
+			server_trace(s, MSG_TS_CONNECT_ACCEPT);
+		} else if (pfd[i].fd == s->sock && s->sock >= 0 &&
+		    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+			if (server_read_sock(s) < 0) {
+				in_link_lost(s);
+				continue;
+			}
+		}
+	}
+	if (s->sock >= 0)
+		in_frames(s);
+	if (s->eof_wait && (in_reader_closed(s) || ts_due(&s->eof_deadline)))
+		s->eof_wait = 0;
+	if (s->win_count > 0 && s->pipe_fd < 0 && !s->eof_wait &&
+	    (s->next_pipe_try.tv_sec ==
+	    0 || ts_due(&s->next_pipe_try)))
+		in_open_pipe(s);
+	if (in_write_pipe(s)) {
+		/* Acknowledge only what the pipe has taken, once recorded. */
+		in_save(s);
+		if (s->sock >= 0 && s->hello_done)
+			server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
+	}
+	if (s->sock >= 0 && server_flush(s) < 0)
+		in_link_lost(s);
+}
+
+void
+in_stop(struct server *s)
+{
+	if (s->win_count == 0) {
+		s->sletter = 'C';
+		server_trace(s, MSG_TS_STOP_ON_REQ);
+		s->done = 1;
+	} else if (ts_due(&s->stop_deadline)) {
+		s->sletter = 'S';
+		server_trace(s, MSG_SRV_STOP_PENDING,
+		    (unsigned long long)s->win_count);
+		s->exit_code = 1;
+		s->done = 1;
+	}
+	if (s->done)
+		in_save(s);
+}
+
+void
+in_query(struct server *s, struct control_conn *c)
+{
+	control_reply(c, "Connected: %s", s->hello_done ? "yes" : "no");
+	control_reply(c, "Unwritten: %zu", s->win_count);
+}

@@ -1,0 +1,490 @@
+/*
+ * svr_out.c — the output server: read blocks from the pipe, number
+ * them, send them, keep each until the input server acknowledges it,
+ * call again after any break and resume where the receiver stands.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsd/stdlib.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "home.h"
+#include "pipes.h"
+#include "svr_common.h"
+
+static void
+out_save(struct server *s)
+{
+	char hex[2 * HELLO_STREAM_LEN + 1], text[128];
+
+	svr_stream_hex(s->stream, hex, sizeof(hex));
+	snprintf(text, sizeof(text), "stream %s\nnext %llu\n", hex,
+	    (unsigned long long)s->curmsg + 1);
+	server_state_save(s, text);
+}
+
+static int
+out_open_pipe(struct server *s)
+{
+	s->pipe_fd = open(srv_val(&s->cfg, KW_PIPE),
+	    O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (s->pipe_fd < 0) {
+		server_trace(s, MSG_TS_POPEN_ERR, errno);
+		return -1;
+	}
+	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
+	s->saw_data = 0;
+	return 0;
+}
+
+int
+out_start(struct server *s, struct errbuf *err)
+{
+	char *state, val[64], *norm, *backup;
+	struct errbuf why;
+	uint64_t next = 1, bytes;
+
+	if (srv_val(&s->cfg, KW_HOST) == NULL) {
+		msg_format(err->msg, sizeof(err->msg),
+		    MSG_CLI_SERVER_INCOMPLETE, s->name, "host", s->name, "host");
+		return -1;
+	}
+	if (kw_check(KW_PIPE, srv_val(&s->cfg, KW_PIPE), KWC_FULL, &norm,
+	    &why) < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_VALUE,
+		    "pipe", srv_val(&s->cfg, KW_PIPE), why.msg,
+		    kw_def(KW_PIPE)->allowed);
+		return -1;
+	}
+	free(norm);
+	if ((state = server_state_load(s)) != NULL) {
+		if (svr_state_get(state, "stream", val, sizeof(val)) == 0)
+			svr_stream_parse(val, s->stream);
+		if (svr_state_get(state, "next", val, sizeof(val)) == 0)
+			parse_u64(val, FRAME_MSGNUM_MAX, &next);
+		free(state);
+	}
+	if (next == 0)
+		next = 1;
+	s->curmsg = next - 1;
+	{
+		static const uint8_t zero[HELLO_STREAM_LEN];
+
+		if (memcmp(s->stream, zero, sizeof(zero)) == 0)
+			arc4random_buf(s->stream, sizeof(s->stream));
+	}
+	out_save(s);
+	/* What an earlier tape process left is set aside, unless (C. */
+	if (!(s->opts & OPT_C)) {
+		struct stat st;
+
+		if (stat(srv_val(&s->cfg, KW_PIPE), &st) == 0 &&
+		    S_ISFIFO(st.st_mode)) {
+			backup = home_path(s->home, BACKUP_FILE);
+			server_trace(s, MSG_TS_CLEAR_PIPE);
+			if (pipe_drain(srv_val(&s->cfg, KW_PIPE), backup,
+			    &bytes, &why) < 0)
+				server_trace(s, MSG_TS_PCLEAR_ERR, errno);
+			free(backup);
+		}
+	}
+	if (out_open_pipe(s) < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_TS_POPEN_ERR, errno);
+		return -1;
+	}
+	server_set_state(s, SS_WAIT_1ST_CALL);
+	clock_gettime(CLOCK_MONOTONIC, &s->next_call);
+	return 0;
+}
+
+static void out_call_failed(struct server *);
+
+/* Start a non-blocking call to the input server. */
+static void
+out_call(struct server *s)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char port[8];
+	int fd = -1, r, one = 1;
+
+	snprintf(port, sizeof(port), "%u", s->port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	s->calls++;
+	r = getaddrinfo(srv_val(&s->cfg, KW_HOST), port, &hints, &res);
+	if (r != 0) {
+		server_trace(s, MSG_TS_CALL_ERR, r == EAI_SYSTEM ? errno :
+		    EHOSTUNREACH);
+		goto retry;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0) {
+			server_trace(s, MSG_TS_SOCKET_ERR, errno);
+			continue;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
+		    errno == EINPROGRESS)
+			break;
+		server_trace(s, MSG_TS_CALL_ERR, errno);
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd >= 0) {
+		s->sock = fd;
+		s->hello_done = 0;
+		s->rlen = 0;
+		return;
+	}
+retry:
+	out_call_failed(s);
+}
+
+/* A call did not get through: wait, or give up after callrep calls. */
+static void
+out_call_failed(struct server *s)
+{
+	ts_after(&s->next_call, s->calldelay);
+	if (s->callrep > 0 && s->calls >= s->callrep) {
+		server_trace(s, MSG_TS_TOO_MANY_ERRORS);
+		s->sletter = 'E';
+		server_notify(s, MSG_SA_OUT_STOPPED_ERROR);
+		s->exit_code = 1;
+		s->done = 1;
+	} else if (s->calls == 3)
+		server_notify(s, MSG_SA_NET_DISCONNECTED);
+	server_set_state(s, s->disconnects == 0 && s->calls == 1 ?
+	    SS_WAIT_1ST_CALL : SS_WAIT_SUBSEQUENT);
+}
+
+/* The link broke: count it, tell once, call again later. */
+static void
+out_link_lost(struct server *s)
+{
+	int was_up = s->hello_done;
+
+	server_disconnect(s);
+	s->next_send = 0;
+	ts_after(&s->next_call, s->calldelay);
+	server_set_state(s, SS_WAIT_SUBSEQUENT);
+	if (!was_up)
+		return;
+	s->disconnects++;
+	if (!s->net_error) {
+		s->net_error = 1;
+		server_notify(s, MSG_SA_NET_ERROR);
+	}
+	if (s->ndisc > 0 && s->disconnects > s->ndisc) {
+		s->sletter = 'E';
+		server_trace(s, MSG_TS_TOO_MANY_DISC);
+		server_notify(s, MSG_SA_OUT_STOPPED_ERROR);
+		s->exit_code = 1;
+		s->done = 1;
+	}
+}
+
+static void
+out_send_hello(struct server *s)
+{
+	uint8_t buf[FRAME_HELLO_MAX];
+	struct hello h;
+	size_t len;
+
+	svr_hello(s, &h, s->win_count > 0 ? svr_win_at(s, 0)->n :
+	    s->curmsg + 1);
+	if (hello_encode(&h, buf, sizeof(buf), &len) == 0)
+		server_queue_frame(s, FT_HELLO, 0, 0, buf, (uint32_t)len);
+}
+
+static void
+out_refuse(struct server *s, const char *why)
+{
+	server_queue_frame(s, FT_ERROR, 0, 0, (const uint8_t *)why,
+	    (uint32_t)strlen(why));
+	server_flush(s);
+	out_link_lost(s);
+}
+
+static void
+out_hello_ack(struct server *s, const struct frame *f)
+{
+	struct frame_error e;
+	struct hello h;
+	uint64_t first, last;
+	char n[24];
+
+	if (hello_decode(f->payload, f->len, &h, &e) < 0 ||
+	    h.role != HELLO_ROLE_IN) {
+		server_trace(s, MSG_TS_BAD_HEADER, "HELLO_ACK");
+		out_refuse(s, "bad HELLO_ACK");
+		return;
+	}
+	first = s->win_count > 0 ? svr_win_at(s, 0)->n : s->curmsg + 1;
+	last = h.last_msgnum;
+	/* Resume only where nothing is lost and nothing repeats. */
+	if (last + 1 < first || last > s->curmsg) {
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)last);
+		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
+		out_refuse(s, "cannot resume: message numbers disagree");
+		return;
+	}
+	while (s->win_count > 0 && svr_win_at(s, 0)->n <= last)
+		svr_win_pop(s);
+	s->next_send = 0;
+	s->hello_done = 1;
+	s->calls = 0;
+	svr_clock_check(s, &h);
+	clock_gettime(CLOCK_MONOTONIC, &s->last_ack);
+	server_set_state(s, SS_READING_PIPE);
+	server_trace(s, MSG_TS_CONNECT_ACCEPT);
+	if (s->net_error) {
+		s->net_error = 0;
+		server_notify(s, MSG_SA_COMM_REESTABLISHED);
+		server_notify(s, MSG_SA_NET_BACK);
+	}
+}
+
+static void
+out_ack(struct server *s, const struct frame *f)
+{
+	uint64_t acked = s->win_count > 0 ? svr_win_at(s, 0)->n - 1 :
+	    s->curmsg;
+	uint64_t sent = s->win_count > 0 ?
+	    svr_win_at(s, 0)->n + s->next_send - 1 : s->curmsg;
+	char n[24];
+
+	if (f->aux < acked || f->aux > sent) {
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)f->aux);
+		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
+		out_refuse(s, "ACK out of range");
+		return;
+	}
+	while (s->win_count > 0 && svr_win_at(s, 0)->n <= f->aux) {
+		svr_win_pop(s);
+		s->next_send--;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &s->last_ack);
+}
+
+static void
+out_frames(struct server *s)
+{
+	struct frame_error e;
+	struct frame f;
+	size_t used, off = 0;
+	char text[FRAME_TEXT_MAX + 1];
+
+	while (s->sock >= 0) {
+		switch (frame_decode(s->rbuf + off, s->rlen - off, &f, &used,
+		    &e)) {
+		case FRAME_NEED_MORE:
+			goto done;
+		case FRAME_ERROR:
+			svr_trace_decode(s, &e);
+			out_link_lost(s);
+			return;
+		case FRAME_OK:
+			break;
+		}
+		off += used;
+		s->msgin++;
+		if (!s->hello_done && f.type != FT_HELLO_ACK &&
+		    f.type != FT_ERROR && f.type != FT_HEARTBEAT &&
+		    f.type != FT_HEARTBEAT_ACK) {
+			server_trace(s, MSG_TS_UNKNOWN_CMD,
+			    frame_type_name(f.type));
+			out_refuse(s, "HELLO_ACK expected");
+			return;
+		}
+		switch (f.type) {
+		case FT_HELLO_ACK:
+			out_hello_ack(s, &f);
+			break;
+		case FT_ACK:
+			out_ack(s, &f);
+			break;
+		case FT_HEARTBEAT:
+			server_queue_frame(s, FT_HEARTBEAT_ACK, 0, f.aux,
+			    NULL, 0);
+			break;
+		case FT_HEARTBEAT_ACK:
+			break;
+		case FT_ERROR:
+			snprintf(text, sizeof(text), "%.*s", (int)f.len,
+			    (const char *)f.payload);
+			server_trace(s, MSG_SRV_PEER_ERROR, text);
+			out_link_lost(s);
+			return;
+		default:
+			server_trace(s, MSG_TS_UNKNOWN_CMD,
+			    frame_type_name(f.type));
+			out_refuse(s, "unexpected frame");
+			return;
+		}
+	}
+done:
+	if (off > 0 && s->sock >= 0) {
+		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
+		s->rlen -= off;
+	}
+}
+
+/* Take one block (or the end of a tape file) from the pipe. */
+static void
+out_read_pipe(struct server *s)
+{
+	struct msg *m;
+	uint8_t *buf = xmalloc(SRV_BLOCK);
+	ssize_t n;
+
+	n = read(s->pipe_fd, buf, SRV_BLOCK);
+	if (n < 0) {
+		free(buf);
+		if (errno != EAGAIN && errno != EINTR) {
+			server_trace(s, MSG_TS_PREAD_ERR, errno);
+			close(s->pipe_fd);
+			out_open_pipe(s);
+		}
+		return;
+	}
+	m = svr_win_push(s);
+	m->n = ++s->curmsg;
+	s->msgin++;
+	if (n == 0) {
+		/* The tape process closed the pipe: a tape mark.  A new
+		 * open reports no hang-up until a writer comes again. */
+		free(buf);
+		m->type = FT_EOF;
+		close(s->pipe_fd);
+		out_open_pipe(s);
+	} else {
+		m->type = FT_DATA;
+		m->len = (uint32_t)n;
+		m->data = xreallocarray(buf, (size_t)n, 1);
+		server_count_bytes(s, (size_t)n);
+		if (s->opts & OPT_V)
+			server_trace(s, MSG_TS_PREAD, (size_t)n, "");
+	}
+	out_save(s);
+}
+
+void
+out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
+{
+	struct timespec now;
+	double wait;
+
+	if (s->pipe_fd >= 0 && s->win_count < SRV_WINDOW && !s->stopping) {
+		pfd[*n].fd = s->pipe_fd;
+		pfd[(*n)++].events = POLLIN;
+	}
+	if (s->sock >= 0) {
+		pfd[*n].fd = s->sock;
+		pfd[(*n)++].events = POLLIN |
+		    (s->out.len > s->out.off || !s->connected ? POLLOUT : 0);
+	} else if (!s->done) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		wait = ts_diff(&s->next_call, &now);
+		if (wait < 0)
+			wait = 0;
+		if (wait * 1000 < *timeout)
+			*timeout = (int)(wait * 1000) + 1;
+	}
+}
+
+void
+out_events(struct server *s, struct pollfd *pfd, int n)
+{
+	struct msg *m;
+	socklen_t len;
+	int i, r, soerr;
+
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		if (pfd[i].fd == s->pipe_fd && s->pipe_fd >= 0)
+			out_read_pipe(s);
+		else if (pfd[i].fd == s->sock && s->sock >= 0) {
+			if (!s->connected &&
+			    (pfd[i].revents & (POLLOUT | POLLERR | POLLHUP))) {
+				/* The call completed, one way or another. */
+				len = sizeof(soerr);
+				getsockopt(s->sock, SOL_SOCKET, SO_ERROR,
+				    &soerr, &len);
+				if (soerr != 0) {
+					server_trace(s, MSG_TS_CONNECT_ERR,
+					    soerr);
+					server_disconnect(s);
+					out_call_failed(s);
+					continue;
+				}
+				s->connected = 1;
+				out_send_hello(s);
+			}
+			if (pfd[i].revents & POLLIN) {
+				r = server_read_sock(s);
+				if (r < 0) {
+					out_link_lost(s);
+					continue;
+				}
+				out_frames(s);
+			}
+		}
+	}
+	if (s->sock < 0 && !s->done && !s->stopping && ts_due(&s->next_call))
+		out_call(s);
+	/* Send what the window allows. */
+	while (s->sock >= 0 && s->hello_done && s->next_send < s->win_count) {
+		m = svr_win_at(s, s->next_send++);
+		server_queue_frame(s, m->type, m->n, 0, m->data, m->len);
+	}
+	if (s->sock >= 0 && server_flush(s) < 0)
+		out_link_lost(s);
+	if (s->hello_done)
+		server_set_state(s, s->win_count >= SRV_WINDOW ? SS_WAIT_ACK :
+		    SS_READING_PIPE);
+}
+
+void
+out_stop(struct server *s)
+{
+	if (s->win_count == 0) {
+		s->sletter = 'C';
+		server_trace(s, MSG_TS_STOP_ON_REQ);
+		s->done = 1;
+	} else if (ts_due(&s->stop_deadline)) {
+		s->sletter = 'S';
+		server_trace(s, MSG_SRV_STOP_PENDING,
+		    (unsigned long long)s->win_count);
+		s->exit_code = 1;
+		s->done = 1;
+	}
+	if (s->done) {
+		server_flush(s);
+		out_save(s);
+	}
+}
+
+void
+out_query(struct server *s, struct control_conn *c)
+{
+	control_reply(c, "Connected: %s", s->hello_done ? "yes" : "no");
+	control_reply(c, "Unacknowledged: %zu", s->win_count);
+	control_reply(c, "Disconnections: %u", s->disconnects);
+}

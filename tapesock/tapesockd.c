@@ -1,0 +1,69 @@
+/*
+ * tapesockd.c — one input or output server process.
+ *
+ *	tapesockd [-CSV] [-r fd] name
+ *
+ * Started by `tape-socket start`, which passes -r: the descriptor on
+ * which the daemon reports "OK pid" once it serves, or "ERR reason".
+ * The state home comes from TAPESOCK_HOME as for the command line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsd/unistd.h>
+
+#include "cli.h"
+#include "home.h"
+#include "server.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tapesockd [-CSV] [-r fd] name\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv, char **envp)
+{
+	struct errbuf err;
+	unsigned opts = 0;
+	int ch, ready_fd = -1, rc;
+	char *home, msg[ERRBUF_SIZE + 8];
+	uint64_t fd;
+
+	setproctitle_init(argc, argv, envp);
+	while ((ch = getopt(argc, argv, "CSVr:")) != -1) {
+		switch (ch) {
+		case 'C':
+			opts |= OPT_C;
+			break;
+		case 'S':
+			opts |= OPT_S;
+			break;
+		case 'V':
+			opts |= OPT_V;
+			break;
+		case 'r':
+			if (parse_u64(optarg, 1024, &fd) < 0)
+				usage();
+			ready_fd = (int)fd;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc - 1)
+		usage();
+	if ((home = home_open(&err)) == NULL) {
+		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
+		if (ready_fd < 0 || write(ready_fd, msg, strlen(msg)) < 0)
+			fprintf(stderr, "tapesockd: %s\n", err.msg);
+		return 1;
+	}
+	rc = server_main(home, argv[optind], opts, ready_fd);
+	free(home);
+	return rc;
+}
