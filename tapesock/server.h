@@ -96,6 +96,10 @@ struct server {
 	int		 ino_fd;	/* input: inotify on the pipe */
 	int		 eof_wait;	/* input: reader yet to see a tape mark */
 	int		 skip_file;	/* input: reader left mid-file */
+	uint64_t	 pipe_bytes;	/* output: bytes read from the pipe */
+	uint64_t	 last_eof_pos;	/* output: pipe_bytes at the last mark */
+	uint64_t	 marks[8];	/* output: tape marks seen, not yet sent */
+	size_t		 nmarks;
 	struct timespec	 eof_deadline;
 
 	/* Messages: sender's unacknowledged, receiver's unwritten. */

@@ -3,6 +3,8 @@
  * them, send them, keep each until the input server acknowledges it,
  * call again after any break and resume where the receiver stands.
  */
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -105,9 +107,89 @@ out_start(struct server *s, struct errbuf *err)
 		msg_format(err->msg, sizeof(err->msg), MSG_TS_POPEN_ERR, errno);
 		return -1;
 	}
+	/* The writers' closes mark the ends of tape files (see out_marks). */
+	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->ino_fd >= 0 && inotify_add_watch(s->ino_fd,
+	    srv_val(&s->cfg, KW_PIPE), IN_CLOSE_WRITE | IN_MODIFY) < 0) {
+		close(s->ino_fd);
+		s->ino_fd = -1;
+	}
 	server_set_state(s, SS_WAIT_1ST_CALL);
 	clock_gettime(CLOCK_MONOTONIC, &s->next_call);
 	return 0;
+}
+
+/* Scan pending inotify events: *closed if a writer closed the pipe,
+ * *modified if anyone wrote after that close. */
+static void
+out_scan_events(struct server *s, int *closed, int *modified)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	ssize_t n, off;
+
+	while ((n = read(s->ino_fd, buf, sizeof(buf))) > 0)
+		for (off = 0; off < n; off += (ssize_t)sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(buf + off);
+			if (ev->mask & IN_CLOSE_WRITE) {
+				*closed = 1;
+				*modified = 0;
+			} else if ((ev->mask & IN_MODIFY) && *closed)
+				*modified = 1;
+		}
+}
+
+/*
+ * A FIFO keeps no trace of where one writer stopped and the next began.
+ * When the kernel reports a writer's close and nobody has written since,
+ * every byte in the pipe is that writer's: the end of its tape file is
+ * at what we read plus what waits.  If someone writes in between, the
+ * two files cannot be told apart (the documented limit).
+ */
+static void
+out_marks(struct server *s)
+{
+	int closed = 0, modified = 0, waiting = 0;
+
+	if (s->ino_fd < 0)
+		return;
+	out_scan_events(s, &closed, &modified);
+	if (!closed || modified || s->pipe_fd < 0)
+		return;
+	if (ioctl(s->pipe_fd, FIONREAD, &waiting) < 0)
+		return;
+	out_scan_events(s, &closed, &modified);
+	if (modified || s->nmarks == ARRAY_LEN(s->marks))
+		return;
+	s->marks[s->nmarks++] = s->pipe_bytes + (uint64_t)waiting;
+}
+
+/* Queue a tape mark at the current position, once per position. */
+static void
+out_push_eof(struct server *s)
+{
+	struct msg *m;
+
+	if (s->pipe_bytes == s->last_eof_pos && s->msgin > 0)
+		return;
+	m = svr_win_push(s);
+	m->n = ++s->curmsg;
+	m->type = FT_EOF;
+	s->msgin++;
+	s->last_eof_pos = s->pipe_bytes;
+	out_save(s);
+}
+
+/* Send the marks the reading has reached. */
+static void
+out_pop_marks(struct server *s)
+{
+	while (s->nmarks > 0 && s->marks[0] <= s->pipe_bytes &&
+	    s->win_count < SRV_WINDOW) {
+		out_push_eof(s);
+		memmove(s->marks, s->marks + 1,
+		    --s->nmarks * sizeof(s->marks[0]));
+	}
 }
 
 static void out_call_failed(struct server *);
@@ -350,10 +432,18 @@ static void
 out_read_pipe(struct server *s)
 {
 	struct msg *m;
-	uint8_t *buf = xmalloc(SRV_BLOCK);
+	uint8_t *buf;
+	size_t want = SRV_BLOCK;
 	ssize_t n;
 
-	n = read(s->pipe_fd, buf, SRV_BLOCK);
+	/* Never read across the end of a tape file. */
+	out_pop_marks(s);
+	if (s->win_count >= SRV_WINDOW)
+		return;
+	if (s->nmarks > 0 && s->marks[0] - s->pipe_bytes < want)
+		want = (size_t)(s->marks[0] - s->pipe_bytes);
+	buf = xmalloc(SRV_BLOCK);
+	n = read(s->pipe_fd, buf, want);
 	if (n < 0) {
 		free(buf);
 		if (errno != EAGAIN && errno != EINTR) {
@@ -363,24 +453,31 @@ out_read_pipe(struct server *s)
 		}
 		return;
 	}
+	if (n == 0) {
+		/* No writer and nothing left: the end of a tape file (if
+		 * the close was not already seen).  A new open reports no
+		 * hang-up until a writer comes again. */
+		free(buf);
+		out_marks(s);
+		while (s->nmarks > 0 && s->marks[0] <= s->pipe_bytes)
+			memmove(s->marks, s->marks + 1,
+			    --s->nmarks * sizeof(s->marks[0]));
+		out_push_eof(s);
+		close(s->pipe_fd);
+		out_open_pipe(s);
+		return;
+	}
 	m = svr_win_push(s);
 	m->n = ++s->curmsg;
 	s->msgin++;
-	if (n == 0) {
-		/* The tape process closed the pipe: a tape mark.  A new
-		 * open reports no hang-up until a writer comes again. */
-		free(buf);
-		m->type = FT_EOF;
-		close(s->pipe_fd);
-		out_open_pipe(s);
-	} else {
-		m->type = FT_DATA;
-		m->len = (uint32_t)n;
-		m->data = xreallocarray(buf, (size_t)n, 1);
-		server_count_bytes(s, (size_t)n);
-		if (s->opts & OPT_V)
-			server_trace(s, MSG_TS_PREAD, (size_t)n, "");
-	}
+	m->type = FT_DATA;
+	m->len = (uint32_t)n;
+	m->data = xreallocarray(buf, (size_t)n, 1);
+	s->pipe_bytes += (uint64_t)n;
+	server_count_bytes(s, (size_t)n);
+	if (s->opts & OPT_V)
+		server_trace(s, MSG_TS_PREAD, (size_t)n, "");
+	out_pop_marks(s);
 	out_save(s);
 }
 
@@ -392,6 +489,10 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 
 	if (s->pipe_fd >= 0 && s->win_count < SRV_WINDOW && !s->stopping) {
 		pfd[*n].fd = s->pipe_fd;
+		pfd[(*n)++].events = POLLIN;
+	}
+	if (s->ino_fd >= 0) {
+		pfd[*n].fd = s->ino_fd;
 		pfd[(*n)++].events = POLLIN;
 	}
 	if (s->sock >= 0) {
@@ -418,7 +519,9 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 	for (i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)
 			continue;
-		if (pfd[i].fd == s->pipe_fd && s->pipe_fd >= 0)
+		if (pfd[i].fd == s->ino_fd && s->ino_fd >= 0)
+			out_marks(s);
+		else if (pfd[i].fd == s->pipe_fd && s->pipe_fd >= 0)
 			out_read_pipe(s);
 		else if (pfd[i].fd == s->sock && s->sock >= 0) {
 			if (!s->connected &&
@@ -447,6 +550,7 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 			}
 		}
 	}
+	out_pop_marks(s);
 	if (s->sock < 0 && !s->done && !s->stopping && ts_due(&s->next_call))
 		out_call(s);
 	/* Send what the window allows. */
