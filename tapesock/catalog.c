@@ -790,6 +790,18 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		    "configuration) and start the server again.",
 	},
 
+	[MSG_SRV_CONTROL_REFUSED] = {
+		.name = "SRV_CONTROL_REFUSED", .code = "SRV", .number = 7,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Control refused: uid n pid n",
+		.fmt = "Control refused: uid %u pid %ld",
+		.meaning = "A process asked this server for a query, stop or "
+		    "trace change through its control socket, but its user is "
+		    "not root, not the owner of the home and not in its "
+		    "group. Nothing was done.",
+		.action = "Run tape-socket as root or as the owner of the "
+		    "state home.",
+	},
 	/*
 	 * SA: System Administrator notifications, sent to the notify list,
 	 * in the order of the seed's "System Administrator Messages".

@@ -100,6 +100,7 @@ enum msgid {
 	MSG_SRV_PEER_ERROR,	/* "Peer error '%s'" */
 	MSG_SRV_STOP_PENDING,	/* "Stopped with %llu message(s) pending" */
 	MSG_SRV_START_FAILED,	/* "Start failed: %s" */
+	MSG_SRV_CONTROL_REFUSED, /* "Control refused: uid %u pid %ld" */
 
 	/* SA: the seed's "System Administrator Messages", in its order. */
 	MSG_SA_COMM_REESTABLISHED,

@@ -272,7 +272,8 @@ server_stop(struct ctx *ctx, const struct server_cfg *s)
 			return EXIT_FAILED;
 		}
 	}
-	if ((rc = server_control(ctx, s, "STOP", 1)) != EXIT_OK)
+	if ((rc = server_control(ctx, s, ctx->req->cmd == CMD_SHUTDOWN ?
+	    "SHUTDOWN" : "STOP", 1)) != EXIT_OK)
 		return rc;
 	until = time(NULL) + STOP_WAIT_S;
 	while (runstate_pid(ctx->home, s->name) != 0 && time(NULL) < until) {
@@ -317,7 +318,7 @@ server_request(struct ctx *ctx, const struct server_cfg *s)
 	case CMD_CHECK:
 		return server_control(ctx, s, "CHECK", 0);
 	case CMD_SHUTDOWN:
-		return server_control(ctx, s, "SHUTDOWN", 0);
+		return server_stop(ctx, s);
 	default:
 		return server_control(ctx, s, "STATUS", 0);
 	}

@@ -286,7 +286,9 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 	struct control_req req;
 	uint64_t n;
 
-	if (!control_allowed(c, getuid(), (gid_t)-1)) {
+	if (!control_allowed(c, s->home_uid, (gid_t)-1)) {
+		server_trace(s, MSG_SRV_CONTROL_REFUSED, (unsigned)c->uid,
+		    (long)c->pid);
 		control_reply_err(c, "permission denied: uid %u is not root "
 		    "or the owner of the home", (unsigned)c->uid);
 		return;
@@ -308,6 +310,10 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		else
 			in_query(s, c);
 		break;
+	case CONTROL_SHUTDOWN:
+		/* The output server takes its input server along. */
+		s->shutdown = 1;
+		/* FALLTHROUGH */
 	case CONTROL_STOP:
 		if (!s->stopping) {
 			s->stopping = 1;
@@ -458,6 +464,11 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 
 	s->home = xstrdup(home);
 	s->opts = opts;
+	{
+		struct stat st;
+
+		s->home_uid = stat(home, &st) == 0 ? st.st_uid : getuid();
+	}
 	s->sock = s->listen_fd = s->pipe_fd = s->ctl_fd = s->ino_fd = -1;
 	for (i = 0; i < SRV_CTL_MAX; i++)
 		s->ctl[i].fd = -1;

@@ -25,6 +25,7 @@
 #define SRV_RUNNING_EVERY 300		/* seconds between "Running" traces */
 #define SRV_CLOCK_WARN	5		/* seconds of clock offset worth a warning */
 #define SRV_STOP_WAIT	30		/* seconds a stop waits for ACKs */
+#define SRV_ACK_TIMEOUT	30		/* seconds without ACK progress */
 
 /* The "Status" words of query. */
 enum srv_state {
@@ -114,6 +115,9 @@ struct server {
 	int		 saw_data;	/* sender: bytes since the pipe opened */
 	struct timespec	 next_call, last_ack;
 	int		 stopping;	/* stop requested */
+	int		 shutdown;	/* output: stop the input server too */
+	int		 ack_warned;	/* output: ACK timeout traced */
+	uid_t		 home_uid;
 	struct timespec	 stop_deadline;
 	int		 done;		/* leave the loop */
 	int		 exit_code;

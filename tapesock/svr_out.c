@@ -362,6 +362,7 @@ out_ack(struct server *s, const struct frame *f)
 		s->next_send--;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &s->last_ack);
+	s->ack_warned = 0;
 }
 
 static void
@@ -560,14 +561,30 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 	}
 	if (s->sock >= 0 && server_flush(s) < 0)
 		out_link_lost(s);
-	if (s->hello_done)
+	if (s->hello_done) {
+		struct timespec now;
+
 		server_set_state(s, s->win_count >= SRV_WINDOW ? SS_WAIT_ACK :
 		    SS_READING_PIPE);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (s->win_count > 0 && !s->ack_warned &&
+		    ts_diff(&now, &s->last_ack) >= SRV_ACK_TIMEOUT) {
+			/* TCP loses nothing: keep waiting on this link. */
+			server_trace(s, MSG_TS_ACK_TIMEOUT);
+			server_trace(s, MSG_TS_WAIT_ACK);
+			s->ack_warned = 1;
+		}
+	}
 }
 
 void
 out_stop(struct server *s)
 {
+	if (s->win_count == 0 && s->shutdown && s->hello_done) {
+		/* Everything is delivered: now the input server may go. */
+		server_queue_frame(s, FT_SHUTDOWN, 0, 0, NULL, 0);
+		s->shutdown = 0;
+	}
 	if (s->win_count == 0) {
 		s->sletter = 'C';
 		server_trace(s, MSG_TS_STOP_ON_REQ);
