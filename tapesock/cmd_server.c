@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bsd/string.h>
+#include <bsd/unistd.h>
+
 #include "catalog.h"
 #include "cli.h"
 #include "control.h"
@@ -193,6 +196,8 @@ server_start(struct ctx *ctx, const struct server_cfg *s)
 		setsid();
 		if (dup2(p[1], 3) < 0)
 			_exit(127);
+		/* Hold none of the caller's pipes open. */
+		closefrom(4);
 		if (flags[1] != '\0')
 			execl(prog, "tapesockd", flags, "-r", "3", s->name,
 			    (char *)NULL);
@@ -225,10 +230,17 @@ server_control(struct ctx *ctx, const struct server_cfg *s,
 {
 	struct errbuf err;
 	char *sock, *resp = NULL;
+	size_t l;
 	int r;
 
 	sock = xasprintf("%s/%s.sock", ctx->home, s->name);
 	r = control_request(sock, request, &resp, CONTROL_WAIT_MS, &err);
+	if (resp != NULL) {
+		/* One line per line: the answer brings its own newline. */
+		l = strlen(resp);
+		while (l > 0 && resp[l - 1] == '\n')
+			resp[--l] = '\0';
+	}
 	if (r == -2)
 		msg_err(MSG_CLI_SERVER_NOT_RUNNING, s->name, s->name);
 	else if (r == -1)
@@ -319,6 +331,8 @@ server_request(struct ctx *ctx, const struct server_cfg *s)
 		return server_control(ctx, s, "CHECK", 0);
 	case CMD_SHUTDOWN:
 		return server_stop(ctx, s);
+	case CMD_TLTEST:
+		return server_control(ctx, s, "CHECK tltest", 0);
 	default:
 		return server_control(ctx, s, "STATUS", 0);
 	}

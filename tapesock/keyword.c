@@ -25,8 +25,8 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	[KW_CALLREP] = { "callrep", KWF_STORED, "Number of calls",
 	    "a whole number >= 0 (0 = call for ever)", "0",
 	    "Number of attempts the output server makes to call the input "
-	    "server before it gives up. 0 means no limit. Calls are 5 "
-	    "seconds apart." },
+	    "server before it gives up. 0 means no limit. Calls are "
+	    "calldelay seconds apart (5 by default)." },
 	[KW_CALLDELAY] = { "calldelay", KWF_STORED, "Seconds between calls",
 	    "a whole number of seconds from 1 to 3600", "5",
 	    "Seconds the output server waits between two calls to the input "

@@ -337,8 +337,8 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		s->log.verbose = 0;
 		break;
 	default:
-		control_reply_err(c, "%s is not served by this server",
-		    control_verb_name(req.verb));
+		control_reply_err(c, "%s is not served by this version of "
+		    "the server", control_verb_name(req.verb));
 		return;
 	}
 	control_reply_ok(c);
@@ -470,6 +470,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		s->home_uid = stat(home, &st) == 0 ? st.st_uid : getuid();
 	}
 	s->sock = s->listen_fd = s->pipe_fd = s->ctl_fd = s->ino_fd = -1;
+	s->pend_sock = -1;
 	for (i = 0; i < SRV_CTL_MAX; i++)
 		s->ctl[i].fd = -1;
 	s->sletter = 'R';
@@ -575,6 +576,9 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	server_disconnect(s);
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
+	if (s->pend_sock >= 0)
+		close(s->pend_sock);
+	free(s->pend_buf);
 	if (s->pipe_fd >= 0)
 		close(s->pipe_fd);
 	if (s->ino_fd >= 0)

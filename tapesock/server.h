@@ -85,6 +85,10 @@ struct server {
 	/* Network. */
 	int		 sock;		/* connected stream, or -1 */
 	int		 listen_fd;	/* input server */
+	int		 pend_sock;	/* input: a new call, not yet proven */
+	uint8_t		*pend_buf;
+	size_t		 pend_len;
+	struct timespec	 pend_deadline;
 	uint8_t		*rbuf;
 	size_t		 rlen;
 	struct outq	 out;
@@ -98,7 +102,7 @@ struct server {
 	int		 eof_wait;	/* input: reader yet to see a tape mark */
 	int		 skip_file;	/* input: reader left mid-file */
 	uint64_t	 pipe_bytes;	/* output: bytes read from the pipe */
-	uint64_t	 last_eof_pos;	/* output: pipe_bytes at the last mark */
+	int		 eof_at_pos;	/* output: a mark sent, no data since */
 	uint64_t	 marks[8];	/* output: tape marks seen, not yet sent */
 	size_t		 nmarks;
 	struct timespec	 eof_deadline;

@@ -21,6 +21,8 @@
 
 #define PIPE_RETRY	0.1	/* seconds between opens while no reader */
 #define EOF_WAIT	5.0	/* seconds a tape mark waits for the reader */
+#define PEND_WAIT	10.0	/* seconds a new call has to say HELLO */
+#define PEND_MAX	(FRAME_HDR_LEN + FRAME_HELLO_MAX)
 
 static void
 in_save(struct server *s)
@@ -117,6 +119,68 @@ in_link_lost(struct server *s)
 		s->win_count--;
 	}
 	server_set_state(s, SS_WAIT_INCOMING);
+}
+
+static void
+in_pend_close(struct server *s)
+{
+	if (s->pend_sock >= 0)
+		close(s->pend_sock);
+	s->pend_sock = -1;
+	s->pend_len = 0;
+}
+
+/*
+ * A call that comes while a stream is up waits here: only a valid HELLO
+ * of the same stream may replace the current connection (the sender
+ * calling again after a cut this side has not noticed).  Anything else
+ * is traced and closed, and the stream goes on undisturbed.
+ */
+static void
+in_pend_read(struct server *s)
+{
+	static const uint8_t zero[HELLO_STREAM_LEN];
+	struct frame_error e;
+	struct frame f;
+	struct hello h;
+	size_t used;
+	ssize_t n;
+
+	n = recv(s->pend_sock, s->pend_buf + s->pend_len,
+	    PEND_MAX - s->pend_len, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		in_pend_close(s);
+		return;
+	}
+	s->pend_len += (size_t)n;
+	switch (frame_decode(s->pend_buf, s->pend_len, &f, &used, &e)) {
+	case FRAME_NEED_MORE:
+		if (s->pend_len == PEND_MAX)
+			in_pend_close(s);
+		return;
+	case FRAME_ERROR:
+		svr_trace_decode(s, &e);
+		in_pend_close(s);
+		return;
+	case FRAME_OK:
+		break;
+	}
+	if (f.type != FT_HELLO || hello_decode(f.payload, f.len, &h, &e) < 0 ||
+	    h.role != HELLO_ROLE_OUT || (memcmp(s->stream, zero,
+	    sizeof(zero)) != 0 && memcmp(s->stream, h.stream,
+	    sizeof(s->stream)) != 0)) {
+		server_trace(s, MSG_TS_UNKNOWN_CMD, frame_type_name(f.type));
+		in_pend_close(s);
+		return;
+	}
+	in_link_lost(s);
+	s->sock = s->pend_sock;
+	memcpy(s->rbuf, s->pend_buf, s->pend_len);
+	s->rlen = s->pend_len;
+	s->pend_sock = -1;
+	s->pend_len = 0;
 }
 
 static void
@@ -257,6 +321,15 @@ in_frames(struct server *s)
 			break;
 		case FT_HEARTBEAT_ACK:
 			break;
+		case FT_ERROR: {
+			char text[FRAME_TEXT_MAX + 1];
+
+			snprintf(text, sizeof(text), "%.*s", (int)f.len,
+			    (const char *)f.payload);
+			server_trace(s, MSG_SRV_PEER_ERROR, text);
+			in_link_lost(s);
+			return;
+		}
 		case FT_SHUTDOWN:
 			server_trace(s, MSG_TS_REMOTE_SHTDWN);
 			if (!s->stopping) {
@@ -365,6 +438,10 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[*n].fd = s->listen_fd;
 		pfd[(*n)++].events = POLLIN;
 	}
+	if (s->pend_sock >= 0) {
+		pfd[*n].fd = s->pend_sock;
+		pfd[(*n)++].events = POLLIN;
+	}
 	if (s->sock >= 0) {
 		pfd[*n].fd = s->sock;
 		pfd[(*n)++].events = (s->win_count < SRV_WINDOW &&
@@ -406,13 +483,23 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 					    errno);
 				continue;
 			}
-			/* A new call replaces a connection half-open since
-			 * a network cut the sender noticed first. */
+			server_trace(s, MSG_TS_CONNECT_ACCEPT);
+			if (s->sock >= 0 && s->hello_done) {
+				/* Proven by its HELLO before it replaces the
+				 * stream: see in_pend_read. */
+				in_pend_close(s);
+				if (s->pend_buf == NULL)
+					s->pend_buf = xmalloc(PEND_MAX);
+				s->pend_sock = fd;
+				ts_after(&s->pend_deadline, PEND_WAIT);
+				continue;
+			}
 			if (s->sock >= 0)
 				in_link_lost(s);
 			s->sock = fd;
 			s->rlen = 0;
-			server_trace(s, MSG_TS_CONNECT_ACCEPT);
+		} else if (pfd[i].fd == s->pend_sock && s->pend_sock >= 0) {
+			in_pend_read(s);
 		} else if (pfd[i].fd == s->sock && s->sock >= 0 &&
 		    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
 			if (server_read_sock(s) < 0) {
@@ -421,6 +508,8 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 			}
 		}
 	}
+	if (s->pend_sock >= 0 && ts_due(&s->pend_deadline))
+		in_pend_close(s);
 	if (s->sock >= 0)
 		in_frames(s);
 	if (s->eof_wait && (in_reader_closed(s) || ts_due(&s->eof_deadline)))

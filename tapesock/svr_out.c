@@ -170,13 +170,11 @@ out_push_eof(struct server *s)
 {
 	struct msg *m;
 
-	if (s->pipe_bytes == s->last_eof_pos && s->msgin > 0)
-		return;
 	m = svr_win_push(s);
 	m->n = ++s->curmsg;
 	m->type = FT_EOF;
 	s->msgin++;
-	s->last_eof_pos = s->pipe_bytes;
+	s->eof_at_pos = 1;
 	out_save(s);
 }
 
@@ -460,12 +458,12 @@ out_read_pipe(struct server *s)
 		 * hang-up until a writer comes again. */
 		free(buf);
 		out_marks(s);
-		while (s->nmarks > 0 && s->marks[0] <= s->pipe_bytes)
-			memmove(s->marks, s->marks + 1,
-			    --s->nmarks * sizeof(s->marks[0]));
-		out_push_eof(s);
+		out_pop_marks(s);
+		if (!s->eof_at_pos && s->win_count < SRV_WINDOW)
+			out_push_eof(s);
 		close(s->pipe_fd);
 		out_open_pipe(s);
+		s->eof_at_pos = 0;
 		return;
 	}
 	m = svr_win_push(s);
@@ -475,6 +473,7 @@ out_read_pipe(struct server *s)
 	m->len = (uint32_t)n;
 	m->data = xreallocarray(buf, (size_t)n, 1);
 	s->pipe_bytes += (uint64_t)n;
+	s->eof_at_pos = 0;
 	server_count_bytes(s, (size_t)n);
 	if (s->opts & OPT_V)
 		server_trace(s, MSG_TS_PREAD, (size_t)n, "");
@@ -500,7 +499,7 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[*n].fd = s->sock;
 		pfd[(*n)++].events = POLLIN |
 		    (s->out.len > s->out.off || !s->connected ? POLLOUT : 0);
-	} else if (!s->done) {
+	} else if (!s->done && !s->stopping) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		wait = ts_diff(&s->next_call, &now);
 		if (wait < 0)

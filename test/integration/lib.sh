@@ -4,7 +4,8 @@
 #
 # Exit codes: 0 pass, 77 skip, 99 fail.  Everything a test makes lives
 # in $TMP, removed on exit whatever happens; background helpers started
-# with `track` are killed first.
+# with `track` are killed first (with what they started), then every
+# server whose pid file is in $TMP is stopped (see stop_servers).
 #
 # Do not call expect_* inside a pipeline (`printf x | expect_rc ...`):
 # a pipeline runs it in a subshell, and its `fail` would only end that
@@ -41,11 +42,12 @@ cleanup()
 	local p
 
 	for p in $BGPIDS; do
-		kill "$p" 2>/dev/null
+		kill_tree TERM "$p"
 	done
 	for p in $BGPIDS; do
 		wait "$p" 2>/dev/null
 	done
+	stop_servers
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -240,3 +242,173 @@ plog_records()
 }
 
 [ -x "$BIN/tape-socket" ] || fail "no $BIN/tape-socket; run make first"
+
+# --- two "machines" on this host ----------------------------------------
+#
+#   two_homes
+#
+# sets HA (home a, production: output server, sender) and HB (home b,
+# backup: input server, receiver), FIFO_OUT (a's pipe: the tape process
+# writes it), FIFO_IN (b's pipe: the reader reads it) and PORT (a free
+# TCP port on 127.0.0.1), and sets both servers up.  `ta` and `tb` run
+# tape-socket in home a and b.  Nothing is started: `expect_rc 0 tb
+# start` then `expect_rc 0 ta start`.  cleanup stops (then kills) every
+# server whose pid file is in $TMP, on failure too.
+
+ta()
+{
+	TAPESOCK_HOME="$HA" "$BIN/tape-socket" "$@"
+}
+
+tb()
+{
+	TAPESOCK_HOME="$HB" "$BIN/tape-socket" "$@"
+}
+
+# port_is_free PORT: nothing on this host uses it as a local TCP port
+# (the input server binds every address, so look at them all).
+port_is_free()
+{
+	! ss -Htan "sport = :$1" 2>/dev/null | grep -q .
+}
+
+# free_port: a TCP port in 20000-32000 nobody uses (below the usual
+# ephemeral range, so no outgoing connection takes it meanwhile).
+free_port()
+{
+	local p i
+
+	command -v ss >/dev/null 2>&1 || skip "no ss(8) to find a free port"
+	for ((i = 0; i < 500; i++)); do
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % 12001))
+		port_is_free "$p" && { echo "$p"; return 0; }
+	done
+	fail "no free TCP port in 20000-32000 after 500 tries"
+}
+
+two_homes()
+{
+	HA="$TMP/a"
+	HB="$TMP/b"
+	FIFO_OUT="$TMP/fifo_out"
+	FIFO_IN="$TMP/fifo_in"
+	PORT=$(free_port) || exit 99
+	mkfifo -m 0660 "$FIFO_OUT" "$FIFO_IN" || fail "mkfifo in $TMP"
+	expect_rc 0 tb setup servertype=IN port="$PORT" pipe="$FIFO_IN"
+	expect_rc 0 ta setup servertype=OUT host=127.0.0.1 port="$PORT" \
+	    pipe="$FIFO_OUT" calldelay=1
+}
+
+# qfield HOME FIELD [SERVER]: a field of `query` ("curmsg", "msgin",
+# "Status", ...), empty when the server does not answer.
+qfield()
+{
+	TAPESOCK_HOME="$1" "$BIN/tape-socket" query server="${3:-default}" \
+	    2>/dev/null | sed -n "s/^$2: *//p" | head -n 1
+}
+
+# last_trace_is HOME TEXT [SERVER]: status shows TEXT as the last
+# trace of the server (e.g. "Stop on req" after a stop with (Q, which
+# prints nothing).
+last_trace_is()
+{
+	TAPESOCK_HOME="$1" "$BIN/tape-socket" status 2>/dev/null |
+	    grep -E "[[:space:]]${3:-default}[[:space:]]" | grep -Fq -- "$2"
+}
+
+# is_running HOME [SERVER]: its pid file is locked by a live server.
+is_running()
+{
+	TAPESOCK_HOME="$1" "$BIN/tape-socket" status '(R' 2>/dev/null |
+	    grep -Eq "[[:space:]]${2:-default}[[:space:]]"
+}
+
+# daemon_pid HOME [SERVER]: the pid the server's pid file names.
+daemon_pid()
+{
+	local f="$1/${2:-default}.pid" pid
+
+	[ -f "$f" ] || return 1
+	pid=$(tr -dc 0-9 <"$f")
+	[ -n "$pid" ] && echo "$pid"
+}
+
+# is_our_daemon PID PIDFILE: PID is the tapesockd holding PIDFILE open
+# (its lock), not a process that took over the pid of one that died.
+# (Its environment cannot tell: setproctitle writes over it.)
+is_our_daemon()
+{
+	local fd want
+
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = tapesockd ] || return 1
+	want=$(readlink -f "$2")
+	for fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = "$want" ] && return 0
+	done
+	return 1
+}
+
+# kill_tree SIG PID: PID and everything it started (background helper
+# subshells run cat, dd, ...: killing the subshell alone leaves them).
+kill_tree()
+{
+	local sig=$1 pid=$2 c kids
+
+	# The children first listed, then the parent killed, so that it
+	# starts no new one, then the children.
+	kids=$(pgrep -P "$pid" 2>/dev/null)
+	kill "-$sig" "$pid" 2>/dev/null
+	for c in $kids; do
+		kill_tree "$sig" "$c"
+	done
+}
+
+# stop_servers: every server started under $TMP, stopped: `stop (Q`
+# (bounded: a server with data pending would wait for it), then
+# SIGKILL for any tapesockd still named by a pid file in $TMP.
+stop_servers()
+{
+	local f home name pid stops=""
+
+	[ -d "$TMP" ] || return 0
+	while IFS= read -r f; do
+		home=${f%/*}
+		name=${f##*/}
+		name=${name%.pid}
+		pid=$(daemon_pid "$home" "$name") || continue
+		is_our_daemon "$pid" "$f" || continue
+		TAPESOCK_HOME="$home" timeout 5 "$BIN/tape-socket" stop \
+		    server="$name" '(Q' >/dev/null 2>&1 &
+		stops="$stops $!"
+	done < <(find "$TMP" -name '*.pid' 2>/dev/null)
+	for pid in $stops; do
+		wait "$pid"
+	done
+	while IFS= read -r f; do
+		pid=$(daemon_pid "${f%/*}" "$(basename "$f" .pid)") || continue
+		if is_our_daemon "$pid" "$f"; then
+			echo "cleanup: killing tapesockd $pid ($f)" >&2
+			kill -KILL "$pid" 2>/dev/null
+		fi
+	done < <(find "$TMP" -name '*.pid' 2>/dev/null)
+}
+
+# pid_gone PID: the process has ended.
+pid_gone()
+{
+	! kill -0 "$1" 2>/dev/null
+}
+
+# wait_bg SECONDS DESCRIPTION PID: wait for a background helper of this
+# shell to end (fail after SECONDS); returns its exit status.
+wait_bg()
+{
+	wait_for "$1" "$2" pid_gone "$3"
+	wait "$3"
+}
+
+# file_size FILE: its size in bytes (0 if missing).
+file_size()
+{
+	stat -c %s "$1" 2>/dev/null || echo 0
+}
