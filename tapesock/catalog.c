@@ -802,6 +802,18 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		.action = "Run tape-socket as root or as the owner of the "
 		    "state home.",
 	},
+	[MSG_SRV_PEER_SILENT] = {
+		.name = "SRV_PEER_SILENT", .code = "SRV", .number = 8,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Peer silent for n s",
+		.fmt = "Peer silent for %d s",
+		.meaning = "Nothing came from the other server for that long, "
+		    "not even an answer to a heartbeat: it is stopped, hung, "
+		    "or the network drops the traffic. The connection is "
+		    "closed; the output server calls again.",
+		.action = "Check the other server (status, query) and the "
+		    "network path between the machines.",
+	},
 	/*
 	 * SA: System Administrator notifications, sent to the notify list,
 	 * in the order of the seed's "System Administrator Messages".

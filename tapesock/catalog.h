@@ -101,6 +101,7 @@ enum msgid {
 	MSG_SRV_STOP_PENDING,	/* "Stopped with %llu message(s) pending" */
 	MSG_SRV_START_FAILED,	/* "Start failed: %s" */
 	MSG_SRV_CONTROL_REFUSED, /* "Control refused: uid %u pid %ld" */
+	MSG_SRV_PEER_SILENT,	/* "Peer silent for %d s" */
 
 	/* SA: the seed's "System Administrator Messages", in its order. */
 	MSG_SA_COMM_REESTABLISHED,

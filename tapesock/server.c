@@ -222,6 +222,7 @@ server_disconnect(struct server *s)
 	s->out.off = s->out.len = 0;
 	s->hello_done = 0;
 	s->connected = 0;
+	s->rx_at.tv_sec = s->rx_at.tv_nsec = 0;
 }
 
 /* 1 read something, 0 would block, -1 closed or failed (traced). */
@@ -246,7 +247,35 @@ server_read_sock(struct server *s)
 		return -1;
 	}
 	s->rlen += (size_t)n;
+	clock_gettime(CLOCK_MONOTONIC, &s->rx_at);
 	return 1;
+}
+
+/*
+ * Liveness of the connection (PROTOCOL.md section 8): after an interval
+ * of silence ask with a HEARTBEAT; after the timeout the peer is gone
+ * (stopped, blackholed, half-open).  -1: the caller drops the link.
+ */
+int
+server_heartbeat(struct server *s)
+{
+	struct timespec now;
+
+	if (s->sock < 0 || !s->connected)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (s->rx_at.tv_sec == 0)
+		s->rx_at = now;
+	if (ts_diff(&now, &s->rx_at) >= SRV_HB_TIMEOUT) {
+		server_trace(s, MSG_SRV_PEER_SILENT, SRV_HB_TIMEOUT);
+		return -1;
+	}
+	if (ts_diff(&now, &s->rx_at) >= SRV_HB_INTERVAL &&
+	    ts_diff(&now, &s->hb_at) >= SRV_HB_INTERVAL) {
+		server_queue_frame(s, FT_HEARTBEAT, 0, ++s->hb_nonce, NULL, 0);
+		s->hb_at = now;
+	}
+	return 0;
 }
 
 /* The query answer's common part; the role adds its own lines. */

@@ -26,6 +26,8 @@
 #define SRV_CLOCK_WARN	5		/* seconds of clock offset worth a warning */
 #define SRV_STOP_WAIT	30		/* seconds a stop waits for ACKs */
 #define SRV_ACK_TIMEOUT	30		/* seconds without ACK progress */
+#define SRV_HB_INTERVAL	5		/* seconds of silence before a HEARTBEAT */
+#define SRV_HB_TIMEOUT	20		/* seconds of silence: the link is dead */
 
 /* The "Status" words of query. */
 enum srv_state {
@@ -93,6 +95,9 @@ struct server {
 	size_t		 rlen;
 	struct outq	 out;
 	unsigned	 disconnects, calls;
+	struct timespec	 rx_at;		/* last bytes received */
+	struct timespec	 hb_at;		/* last HEARTBEAT sent */
+	uint64_t	 hb_nonce;
 	int		 net_error;	/* SA "Network Error" issued */
 
 	/* Pipe. */
@@ -140,6 +145,7 @@ int	server_queue_frame(struct server *, uint8_t type, uint64_t msgnum,
 int	server_flush(struct server *);
 void	server_disconnect(struct server *);
 int	server_read_sock(struct server *);
+int	server_heartbeat(struct server *);
 void	server_msg_free(struct msg *);
 double	ts_diff(const struct timespec *, const struct timespec *);
 void	ts_after(struct timespec *, double seconds);

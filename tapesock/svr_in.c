@@ -128,6 +128,7 @@ in_pend_close(struct server *s)
 		close(s->pend_sock);
 	s->pend_sock = -1;
 	s->pend_len = 0;
+	s->connected = 1;
 }
 
 /*
@@ -181,6 +182,7 @@ in_pend_read(struct server *s)
 	s->rlen = s->pend_len;
 	s->pend_sock = -1;
 	s->pend_len = 0;
+	s->connected = 1;
 }
 
 static void
@@ -444,8 +446,8 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 	}
 	if (s->sock >= 0) {
 		pfd[*n].fd = s->sock;
-		pfd[(*n)++].events = (s->win_count < SRV_WINDOW &&
-		    !s->stopping ? POLLIN : 0) |
+		pfd[(*n)++].events = (s->rlen < SRV_RBUF && !s->stopping ?
+		    POLLIN : 0) |
 		    (s->out.len > s->out.off ? POLLOUT : 0);
 	}
 	if (s->eof_wait) {
@@ -497,6 +499,7 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 			if (s->sock >= 0)
 				in_link_lost(s);
 			s->sock = fd;
+			s->connected = 1;
 			s->rlen = 0;
 		} else if (pfd[i].fd == s->pend_sock && s->pend_sock >= 0) {
 			in_pend_read(s);
@@ -510,6 +513,8 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 	}
 	if (s->pend_sock >= 0 && ts_due(&s->pend_deadline))
 		in_pend_close(s);
+	if (server_heartbeat(s) < 0)
+		in_link_lost(s);
 	if (s->sock >= 0)
 		in_frames(s);
 	if (s->eof_wait && (in_reader_closed(s) || ts_due(&s->eof_deadline)))

@@ -551,6 +551,8 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		}
 	}
 	out_pop_marks(s);
+	if (s->hello_done && server_heartbeat(s) < 0)
+		out_link_lost(s);
 	if (s->sock < 0 && !s->done && !s->stopping && ts_due(&s->next_call))
 		out_call(s);
 	/* Send what the window allows. */

@@ -110,6 +110,10 @@ roundtrip "after an oversized frame"
 
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ] &&
     id nobody >/dev/null 2>&1; then
+	# The build may sit under a directory nobody cannot enter (/root):
+	# nobody runs a copy of the program from the test's own directory.
+	cp "$BIN/tape-socket" "$TMP/tape-socket-nobody"
+	chmod 755 "$TMP/tape-socket-nobody"
 	as_nobody()
 	{
 		setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
@@ -117,14 +121,17 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ] &&
 	}
 	# $TMP is 0700 root: nobody cannot even reach the home.  What
 	# happens: "cannot use state home ...: Permission denied", exit 1.
-	expect_rc 1 as_nobody "$BIN/tape-socket" query
+	# $TMP reachable for the copy, the home not: refused.
+	chmod o+x "$TMP"
+	chmod o-x "$HB"
+	expect_rc 1 as_nobody "$TMP/tape-socket-nobody" query
 	expect_err_oneline
 	expect_err_has "$HB"
 	expect_err "Permission denied|not permitted|owned by another user"
 	# The home reachable (o+x), but it is root's: the command line
 	# refuses it, "state home ... is owned by another user", exit 1.
 	chmod o+x "$TMP" "$HB"
-	expect_rc 1 as_nobody "$BIN/tape-socket" query
+	expect_rc 1 as_nobody "$TMP/tape-socket-nobody" query
 	expect_err_oneline
 	expect_err "owned by another user|Permission denied|not permitted"
 	# The socket itself reachable by nobody's group: the server refuses

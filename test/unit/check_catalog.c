@@ -416,6 +416,7 @@ static const char *const signatures[MSG__COUNT] = {
 	[MSG_SRV_STOP_PENDING] = "llu",
 	[MSG_SRV_START_FAILED] = "s",
 	[MSG_SRV_CONTROL_REFUSED] = "u,ld",
+	[MSG_SRV_PEER_SILENT] = "d",
 	[MSG_CFG_SYNTAX] = "s,lu,lu,s",
 	[MSG_CFG_STRUCTURE] = "s,lu,lu,s",
 	[MSG_CFG_UNKNOWN_KEY] = "s,lu,lu,s",
