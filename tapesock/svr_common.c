@@ -127,3 +127,41 @@ svr_win_push(struct server *s)
 	s->win_count++;
 	return m;
 }
+
+int
+svr_common_frame(struct server *s, const struct frame *f)
+{
+	char text[FRAME_TEXT_MAX + 1];
+
+	switch (f->type) {
+	case FT_HEARTBEAT:
+		server_queue_frame(s, FT_HEARTBEAT_ACK, 0, f->aux, NULL, 0);
+		return 1;
+	case FT_HEARTBEAT_ACK:
+		return 1;
+	case FT_ERROR:
+		snprintf(text, sizeof(text), "%.*s", (int)f->len,
+		    (const char *)f->payload);
+		server_trace(s, MSG_SRV_PEER_ERROR, text);
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+void
+svr_consume(struct server *s, size_t off)
+{
+	if (off == 0 || s->sock < 0)
+		return;
+	memmove(s->rbuf, s->rbuf + off, s->rlen - off);
+	s->rlen -= off;
+}
+
+void
+svr_send_error(struct server *s, const char *why)
+{
+	server_queue_frame(s, FT_ERROR, 0, 0, (const uint8_t *)why,
+	    (uint32_t)strlen(why));
+	server_flush(s);
+}

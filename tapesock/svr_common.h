@@ -17,7 +17,14 @@ void	svr_stream_hex(const uint8_t *, char *out, size_t);
 int	svr_stream_parse(const char *hex, uint8_t *out);
 /* Parse "key value" lines of a state file: 0 found, -1 not. */
 int	svr_state_get(const char *text, const char *key, char *out, size_t);
-/* Add the first msgs (window ring helpers). */
+/* Frames both roles treat alike (HEARTBEAT, HEARTBEAT_ACK, ERROR):
+ * 1 handled, 0 not one of them, -1 the peer gave up (drop the link). */
+int	svr_common_frame(struct server *, const struct frame *);
+/* Drop the off bytes decoded from the front of the receive buffer. */
+void	svr_consume(struct server *, size_t off);
+/* Tell the peer why before the caller drops the link. */
+void	svr_send_error(struct server *, const char *why);
+/* Window ring helpers. */
 struct msg *svr_win_at(struct server *, size_t i);
 void	svr_win_pop(struct server *);
 struct msg *svr_win_push(struct server *);

@@ -188,9 +188,7 @@ in_pend_read(struct server *s)
 static void
 in_refuse(struct server *s, const char *why)
 {
-	server_queue_frame(s, FT_ERROR, 0, 0, (const uint8_t *)why,
-	    (uint32_t)strlen(why));
-	server_flush(s);
+	svr_send_error(s, why);
 	in_link_lost(s);
 }
 
@@ -294,6 +292,13 @@ in_frames(struct server *s)
 			in_refuse(s, "HELLO expected");
 			return;
 		}
+		switch (svr_common_frame(s, &f)) {
+		case 1:
+			continue;
+		case -1:
+			in_link_lost(s);
+			return;
+		}
 		switch (f.type) {
 		case FT_HELLO:
 			in_hello(s, &f);
@@ -317,21 +322,6 @@ in_frames(struct server *s)
 			in_save(s);
 			server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
 			break;
-		case FT_HEARTBEAT:
-			server_queue_frame(s, FT_HEARTBEAT_ACK, 0, f.aux,
-			    NULL, 0);
-			break;
-		case FT_HEARTBEAT_ACK:
-			break;
-		case FT_ERROR: {
-			char text[FRAME_TEXT_MAX + 1];
-
-			snprintf(text, sizeof(text), "%.*s", (int)f.len,
-			    (const char *)f.payload);
-			server_trace(s, MSG_SRV_PEER_ERROR, text);
-			in_link_lost(s);
-			return;
-		}
 		case FT_SHUTDOWN:
 			server_trace(s, MSG_TS_REMOTE_SHTDWN);
 			if (!s->stopping) {
@@ -347,10 +337,7 @@ in_frames(struct server *s)
 		}
 	}
 done:
-	if (off > 0 && s->sock >= 0) {
-		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
-		s->rlen -= off;
-	}
+	svr_consume(s, off);
 }
 
 static void

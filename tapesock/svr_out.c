@@ -295,9 +295,7 @@ out_send_hello(struct server *s)
 static void
 out_refuse(struct server *s, const char *why)
 {
-	server_queue_frame(s, FT_ERROR, 0, 0, (const uint8_t *)why,
-	    (uint32_t)strlen(why));
-	server_flush(s);
+	svr_send_error(s, why);
 	out_link_lost(s);
 }
 
@@ -369,7 +367,6 @@ out_frames(struct server *s)
 	struct frame_error e;
 	struct frame f;
 	size_t used, off = 0;
-	char text[FRAME_TEXT_MAX + 1];
 
 	while (s->sock >= 0) {
 		switch (frame_decode(s->rbuf + off, s->rlen - off, &f, &used,
@@ -393,6 +390,13 @@ out_frames(struct server *s)
 			out_refuse(s, "HELLO_ACK expected");
 			return;
 		}
+		switch (svr_common_frame(s, &f)) {
+		case 1:
+			continue;
+		case -1:
+			out_link_lost(s);
+			return;
+		}
 		switch (f.type) {
 		case FT_HELLO_ACK:
 			out_hello_ack(s, &f);
@@ -400,18 +404,6 @@ out_frames(struct server *s)
 		case FT_ACK:
 			out_ack(s, &f);
 			break;
-		case FT_HEARTBEAT:
-			server_queue_frame(s, FT_HEARTBEAT_ACK, 0, f.aux,
-			    NULL, 0);
-			break;
-		case FT_HEARTBEAT_ACK:
-			break;
-		case FT_ERROR:
-			snprintf(text, sizeof(text), "%.*s", (int)f.len,
-			    (const char *)f.payload);
-			server_trace(s, MSG_SRV_PEER_ERROR, text);
-			out_link_lost(s);
-			return;
 		default:
 			server_trace(s, MSG_TS_UNKNOWN_CMD,
 			    frame_type_name(f.type));
@@ -420,10 +412,7 @@ out_frames(struct server *s)
 		}
 	}
 done:
-	if (off > 0 && s->sock >= 0) {
-		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
-		s->rlen -= off;
-	}
+	svr_consume(s, off);
 }
 
 /* Take one block (or the end of a tape file) from the pipe. */
