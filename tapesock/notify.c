@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <utmpx.h>
 
+#include <bsd/unistd.h>
+
 #include "notify.h"
 #include "util.h"
 
@@ -74,6 +76,8 @@ to_exec(const char *cmd, const char *text)
 				dup2(fd, 1);
 				dup2(fd, 2);
 			}
+			/* Nothing of the server's: its pid file lock above all. */
+			closefrom(3);
 			execl("/bin/sh", "sh", "-c", script, "sh", text,
 			    (char *)NULL);
 			_exit(127);

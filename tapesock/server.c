@@ -523,6 +523,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		free(pidpath);
 		return 1;
 	}
+	(void)fcntl(pidfile_fileno(pfh), F_SETFD, FD_CLOEXEC);
 	s->state_path = xasprintf("%s/%s.state", home, s->name);
 	s->ctl_path = xasprintf("%s/%s.sock", home, s->name);
 	memset(&sa, 0, sizeof(sa));

@@ -242,8 +242,8 @@ out_call_failed(struct server *s)
 {
 	ts_after(&s->next_call, s->calldelay);
 	if (s->callrep > 0 && s->calls >= s->callrep) {
-		server_trace(s, MSG_TS_TOO_MANY_ERRORS);
 		s->sletter = 'E';
+		server_trace(s, MSG_TS_TOO_MANY_ERRORS);
 		server_notify(s, MSG_SA_OUT_STOPPED_ERROR);
 		s->exit_code = 1;
 		s->done = 1;
