@@ -150,12 +150,43 @@ svr_common_frame(struct server *s, const struct frame *f)
 }
 
 void
-svr_consume(struct server *s, size_t off)
+svr_frames(struct server *s,
+    enum svr_verdict (*handle)(struct server *, const struct frame *),
+    void (*lost)(struct server *))
 {
-	if (off == 0 || s->sock < 0)
-		return;
-	memmove(s->rbuf, s->rbuf + off, s->rlen - off);
-	s->rlen -= off;
+	struct frame_error e;
+	struct frame f;
+	size_t used, off = 0;
+
+	while (s->sock >= 0) {
+		switch (frame_decode(s->rbuf + off, s->rlen - off, &f, &used,
+		    &e)) {
+		case FRAME_NEED_MORE:
+			goto done;
+		case FRAME_ERROR:
+			svr_trace_decode(s, &e);
+			lost(s);
+			return;
+		case FRAME_OK:
+			break;
+		}
+		switch (handle(s, &f)) {
+		case SVR_WAIT:
+			goto done;
+		case SVR_DROP:
+			return;
+		case SVR_NEXT:
+			break;
+		}
+		s->msgin++;
+		off += used;
+	}
+done:
+	/* A handler that dropped the link has emptied the buffer. */
+	if (off > 0 && s->sock >= 0) {
+		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
+		s->rlen -= off;
+	}
 }
 
 void

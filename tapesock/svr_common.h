@@ -20,8 +20,19 @@ int	svr_state_get(const char *text, const char *key, char *out, size_t);
 /* Frames both roles treat alike (HEARTBEAT, HEARTBEAT_ACK, ERROR):
  * 1 handled, 0 not one of them, -1 the peer gave up (drop the link). */
 int	svr_common_frame(struct server *, const struct frame *);
-/* Drop the off bytes decoded from the front of the receive buffer. */
-void	svr_consume(struct server *, size_t off);
+/* What a role's frame handler says of one frame. */
+enum svr_verdict {
+	SVR_NEXT,	/* done with it: go on */
+	SVR_WAIT,	/* keep it in the buffer for later */
+	SVR_DROP,	/* the link was dropped: stop */
+};
+/*
+ * Hand each frame waiting in the receive buffer to handle, in order.
+ * A frame that does not decode is traced and lost() drops the link.
+ */
+void	svr_frames(struct server *,
+	    enum svr_verdict (*handle)(struct server *, const struct frame *),
+	    void (*lost)(struct server *));
 /* Tell the peer why before the caller drops the link. */
 void	svr_send_error(struct server *, const char *why);
 /* Window ring helpers. */

@@ -260,84 +260,71 @@ in_data(struct server *s, const struct frame *f)
 	return 0;
 }
 
+static enum svr_verdict
+in_frame(struct server *s, const struct frame *fp)
+{
+	char n[24];
+
+	/* A full window waits for the pipe before taking more. */
+	if ((fp->type == FT_DATA || fp->type == FT_EOF) &&
+	    s->win_count >= SRV_WINDOW)
+		return SVR_WAIT;
+	if (!s->hello_done && fp->type != FT_HELLO) {
+		server_trace(s, MSG_TS_UNKNOWN_CMD,
+		    frame_type_name(fp->type));
+		in_refuse(s, "HELLO expected");
+		return SVR_DROP;
+	}
+	switch (svr_common_frame(s, fp)) {
+	case 1:
+		return SVR_NEXT;
+	case -1:
+		in_link_lost(s);
+		return SVR_DROP;
+	}
+	switch (fp->type) {
+	case FT_HELLO:
+		in_hello(s, fp);
+		break;
+	case FT_DATA:
+	case FT_EOF:
+		if (in_data(s, fp) < 0)
+			return SVR_DROP;
+		break;
+	case FT_SYNC:
+		if (s->win_count > 0 || fp->msgnum <= s->curmsg) {
+			snprintf(n, sizeof(n), "%llu",
+			    (unsigned long long)fp->msgnum);
+			server_trace(s, MSG_TS_BAD_MSG_NUM, n);
+			in_refuse(s, "SYNC would go backwards");
+			return SVR_DROP;
+		}
+		server_trace(s, MSG_TS_RESYNC,
+		    (unsigned long long)fp->msgnum);
+		s->curmsg = fp->msgnum - 1;
+		in_save(s);
+		server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
+		break;
+	case FT_SHUTDOWN:
+		server_trace(s, MSG_TS_REMOTE_SHTDWN);
+		if (!s->stopping) {
+			s->stopping = 1;
+			ts_after(&s->stop_deadline, SRV_STOP_WAIT);
+		}
+		break;
+	default:
+		server_trace(s, MSG_TS_UNKNOWN_CMD,
+		    frame_type_name(fp->type));
+		in_refuse(s, "unexpected frame");
+		return SVR_DROP;
+	}
+	return SVR_NEXT;
+}
+
 static void
 in_frames(struct server *s)
 {
-	struct frame_error e;
-	struct frame f;
-	size_t used, off = 0;
-	char n[24];
-
-	while (s->sock >= 0) {
-		switch (frame_decode(s->rbuf + off, s->rlen - off, &f, &used,
-		    &e)) {
-		case FRAME_NEED_MORE:
-			goto done;
-		case FRAME_ERROR:
-			svr_trace_decode(s, &e);
-			in_link_lost(s);
-			return;
-		case FRAME_OK:
-			break;
-		}
-		/* A full window waits for the pipe before taking more. */
-		if ((f.type == FT_DATA || f.type == FT_EOF) &&
-		    s->win_count >= SRV_WINDOW)
-			goto done;
-		off += used;
-		s->msgin++;
-		if (!s->hello_done && f.type != FT_HELLO) {
-			server_trace(s, MSG_TS_UNKNOWN_CMD,
-			    frame_type_name(f.type));
-			in_refuse(s, "HELLO expected");
-			return;
-		}
-		switch (svr_common_frame(s, &f)) {
-		case 1:
-			continue;
-		case -1:
-			in_link_lost(s);
-			return;
-		}
-		switch (f.type) {
-		case FT_HELLO:
-			in_hello(s, &f);
-			break;
-		case FT_DATA:
-		case FT_EOF:
-			if (in_data(s, &f) < 0)
-				return;
-			break;
-		case FT_SYNC:
-			if (s->win_count > 0 || f.msgnum <= s->curmsg) {
-				snprintf(n, sizeof(n), "%llu",
-				    (unsigned long long)f.msgnum);
-				server_trace(s, MSG_TS_BAD_MSG_NUM, n);
-				in_refuse(s, "SYNC would go backwards");
-				return;
-			}
-			server_trace(s, MSG_TS_RESYNC,
-			    (unsigned long long)f.msgnum);
-			s->curmsg = f.msgnum - 1;
-			in_save(s);
-			server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
-			break;
-		case FT_SHUTDOWN:
-			server_trace(s, MSG_TS_REMOTE_SHTDWN);
-			if (!s->stopping) {
-				s->stopping = 1;
-				ts_after(&s->stop_deadline, SRV_STOP_WAIT);
-			}
-			break;
-		default:
-			server_trace(s, MSG_TS_UNKNOWN_CMD,
-			    frame_type_name(f.type));
-			in_refuse(s, "unexpected frame");
-			return;
-		}
-	}
-done:
-	svr_consume(s, off);
+	svr_frames(s, in_frame, in_link_lost);
 }
 
 static void

@@ -361,58 +361,44 @@ out_ack(struct server *s, const struct frame *f)
 	s->ack_warned = 0;
 }
 
+static enum svr_verdict
+out_frame(struct server *s, const struct frame *fp)
+{
+	if (!s->hello_done && fp->type != FT_HELLO_ACK &&
+	    fp->type != FT_ERROR && fp->type != FT_HEARTBEAT &&
+	    fp->type != FT_HEARTBEAT_ACK) {
+		server_trace(s, MSG_TS_UNKNOWN_CMD,
+		    frame_type_name(fp->type));
+		out_refuse(s, "HELLO_ACK expected");
+		return SVR_DROP;
+	}
+	switch (svr_common_frame(s, fp)) {
+	case 1:
+		return SVR_NEXT;
+	case -1:
+		out_link_lost(s);
+		return SVR_DROP;
+	}
+	switch (fp->type) {
+	case FT_HELLO_ACK:
+		out_hello_ack(s, fp);
+		break;
+	case FT_ACK:
+		out_ack(s, fp);
+		break;
+	default:
+		server_trace(s, MSG_TS_UNKNOWN_CMD,
+		    frame_type_name(fp->type));
+		out_refuse(s, "unexpected frame");
+		return SVR_DROP;
+	}
+	return SVR_NEXT;
+}
+
 static void
 out_frames(struct server *s)
 {
-	struct frame_error e;
-	struct frame f;
-	size_t used, off = 0;
-
-	while (s->sock >= 0) {
-		switch (frame_decode(s->rbuf + off, s->rlen - off, &f, &used,
-		    &e)) {
-		case FRAME_NEED_MORE:
-			goto done;
-		case FRAME_ERROR:
-			svr_trace_decode(s, &e);
-			out_link_lost(s);
-			return;
-		case FRAME_OK:
-			break;
-		}
-		off += used;
-		s->msgin++;
-		if (!s->hello_done && f.type != FT_HELLO_ACK &&
-		    f.type != FT_ERROR && f.type != FT_HEARTBEAT &&
-		    f.type != FT_HEARTBEAT_ACK) {
-			server_trace(s, MSG_TS_UNKNOWN_CMD,
-			    frame_type_name(f.type));
-			out_refuse(s, "HELLO_ACK expected");
-			return;
-		}
-		switch (svr_common_frame(s, &f)) {
-		case 1:
-			continue;
-		case -1:
-			out_link_lost(s);
-			return;
-		}
-		switch (f.type) {
-		case FT_HELLO_ACK:
-			out_hello_ack(s, &f);
-			break;
-		case FT_ACK:
-			out_ack(s, &f);
-			break;
-		default:
-			server_trace(s, MSG_TS_UNKNOWN_CMD,
-			    frame_type_name(f.type));
-			out_refuse(s, "unexpected frame");
-			return;
-		}
-	}
-done:
-	svr_consume(s, off);
+	svr_frames(s, out_frame, out_link_lost);
 }
 
 /* Take one block (or the end of a tape file) from the pipe. */

@@ -137,7 +137,7 @@ test_dispatch(struct control_conn *c, const char *line, int *stop)
 		*stop = 1;
 		break;
 	default:
-		control_reply_err(c, "%s not implemented",
+		control_reply_err(c, "%s not served",
 		    control_verb_name(req.verb));
 		return;
 	}
@@ -621,7 +621,7 @@ START_TEST(test_round_trip)
 
 	ck_assert_int_eq(control_request(path, "TRACEON", &resp, TEST_TIMEOUT,
 	    &err), 1);
-	ck_assert_str_eq(resp, "TRACEON not implemented");
+	ck_assert_str_eq(resp, "TRACEON not served");
 	free(resp);
 
 	ck_assert_int_eq(control_request(path, "", &resp, TEST_TIMEOUT, &err),
