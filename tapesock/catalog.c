@@ -1559,6 +1559,17 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		.action = "chown it to yourself and chmod 700 it, or set "
 		    "TAPESOCK_HOME to a private directory.",
 	},
+	[MSG_CFG_NO_GROUP] = {
+		.name = "CFG_NO_GROUP", .code = "CFG", .number = 12,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "group 'name' of file does not exist",
+		.fmt = "group '%s' of %s does not exist; create it (groupadd) "
+		    "or change the group: key",
+		.meaning = "The configuration names a group whose members may "
+		    "query and stop the servers, but there is no such group.",
+		.action = "Create the group with groupadd, or correct or remove "
+		    "the group: key of the configuration.",
+	},
 
 	/* LOG: the logs themselves. */
 	[MSG_LOG_WRITE_ERR] = {

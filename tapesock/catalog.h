@@ -182,6 +182,7 @@ enum msgid {
 	MSG_CFG_LOCK_ERR,
 	MSG_CFG_HOME_ERR,
 	MSG_CFG_HOME_UNSAFE,
+	MSG_CFG_NO_GROUP,	/* "group '%s' of %s does not exist" */
 
 	/* LOG: the logs themselves. */
 	MSG_LOG_WRITE_ERR,

@@ -7,6 +7,7 @@
  * with file, line and column.  It never has to recurse into nodes it
  * does not expect, so a hostile file cannot make it go deep.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,6 +83,7 @@ config_free(struct config *cfg)
 		server_free(&cfg->servers[i]);
 	free(cfg->servers);
 	free(cfg->default_name);
+	free(cfg->group);
 	free(cfg->path);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -403,13 +405,29 @@ config_parse_servers(struct cfgparse *cp)
 	}
 }
 
+/* A Unix group name: [a-z_][a-z0-9_-]*, at most 32 characters. */
+static int
+config_group_valid(const char *g)
+{
+	size_t i, len = strlen(g);
+
+	if (len == 0 || len > 32 || !(islower((unsigned char)g[0]) ||
+	    g[0] == '_'))
+		return 0;
+	for (i = 1; i < len; i++)
+		if (!islower((unsigned char)g[i]) &&
+		    !isdigit((unsigned char)g[i]) && g[i] != '_' && g[i] != '-')
+			return 0;
+	return 1;
+}
+
 /* The top-level mapping; its start is consumed. */
 static int
 config_parse_top(struct cfgparse *cp)
 {
 	struct config *cfg = cp->cfg;
 	yaml_mark_t keymark, defmark;
-	int seen_default = 0, seen_servers = 0;
+	int seen_default = 0, seen_servers = 0, seen_group = 0;
 	const char *key;
 	char *name;
 
@@ -437,6 +455,17 @@ config_parse_top(struct cfgparse *cp)
 			    &name) < 0)
 				return -1;
 			cfg->default_name = name;
+		} else if (strcmp(key, "group") == 0) {
+			if (seen_group++)
+				return config_dup_key(cp, &keymark, key);
+			if (config_next(cp) < 0)
+				return -1;
+			if (cp->ev.type != YAML_SCALAR_EVENT ||
+			    !config_group_valid(config_scalar(cp)))
+				return config_structure(cp,
+				    &cp->ev.start_mark, "'group' must be "
+				    "the name of a Unix group");
+			cfg->group = xstrdup(config_scalar(cp));
 		} else if (strcmp(key, "servers") == 0) {
 			if (seen_servers++)
 				return config_dup_key(cp, &keymark, key);
@@ -479,7 +508,7 @@ config_parse_stream(struct cfgparse *cp)
 			return -1;
 	} else if (!config_is_null(cp))
 		return config_structure(cp, &cp->ev.start_mark,
-		    "the file must be a mapping with 'default' and "
+		    "the file must be a mapping with 'default', 'group' and "
 		    "'servers'");
 	if (config_next(cp) < 0)		/* document end */
 		return -1;
@@ -655,6 +684,10 @@ config_emit_doc(yaml_emitter_t *em, const struct config *cfg)
 	if (cfg->default_name != NULL &&
 	    (config_emit_scalar(em, "default") < 0 ||
 	    config_emit_scalar(em, cfg->default_name) < 0))
+		return -1;
+	if (cfg->group != NULL &&
+	    (config_emit_scalar(em, "group") < 0 ||
+	    config_emit_scalar(em, cfg->group) < 0))
 		return -1;
 	if (config_emit_scalar(em, "servers") < 0 ||
 	    config_emit_mapping(em, 1) < 0)

@@ -3,6 +3,7 @@
  * written with libyaml.  Several named servers and a default one.
  *
  *   default: main            # optional; else the server named "default"
+ *   group: tapeops           # optional; may query and stop the servers
  *   servers:
  *     main:
  *       servertype: OUT
@@ -35,6 +36,7 @@ struct server_cfg {
 struct config {
 	char			*path;		/* owned */
 	char			*default_name;	/* owned; NULL = unset */
+	char			*group;		/* owned; control group or NULL */
 	struct server_cfg	*servers;	/* owned, nservers entries */
 	size_t			 nservers;
 };

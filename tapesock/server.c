@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -315,11 +316,11 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 	struct control_req req;
 	uint64_t n;
 
-	if (!control_allowed(c, s->home_uid, (gid_t)-1)) {
+	if (!control_allowed(c, s->home_uid, s->ctl_gid)) {
 		server_trace(s, MSG_SRV_CONTROL_REFUSED, (unsigned)c->uid,
 		    (long)c->pid);
-		control_reply_err(c, "permission denied: uid %u is not root "
-		    "or the owner of the home", (unsigned)c->uid);
+		control_reply_err(c, "permission denied: uid %u is not root, "
+		    "the owner of the home or in its group", (unsigned)c->uid);
 		return;
 	}
 	if (control_parse_request(line, &req) < 0) {
@@ -431,6 +432,18 @@ server_load(struct server *s, const char *home, const char *name,
 	for (k = 0; k < KW__COUNT; k++)
 		if (sc->val[k] != NULL)
 			s->cfg.val[k] = xstrdup(sc->val[k]);
+	s->ctl_gid = (gid_t)-1;
+	if (cfg.group != NULL) {
+		struct group *gr = getgrnam(cfg.group);
+
+		if (gr == NULL) {
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_CFG_NO_GROUP, cfg.group, cfg.path);
+			config_free(&cfg);
+			return -1;
+		}
+		s->ctl_gid = gr->gr_gid;
+	}
 	config_free(&cfg);
 	s->is_out = strcmp(s->cfg.val[KW_SERVERTYPE], "OUT") == 0;
 	if (parse_u64(srv_val(&s->cfg, KW_PORT) ? srv_val(&s->cfg, KW_PORT) :
@@ -541,6 +554,12 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	if (rc == 0 && (s->ctl_fd = control_listen(s->ctl_path, 0660,
 	    &err)) < 0)
 		rc = -1;
+	/* Members of the configured group may talk to the server. */
+	if (rc == 0 && s->ctl_gid != (gid_t)-1 &&
+	    chown(s->ctl_path, (uid_t)-1, s->ctl_gid) < 0) {
+		errbuf_set(&err, "%s: %s", s->ctl_path, strerror(errno));
+		rc = -1;
+	}
 	if (rc < 0 || pidfile_write(pfh) < 0) {
 		if (rc == 0)
 			msg_format(err.msg, sizeof(err.msg),

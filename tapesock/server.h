@@ -127,6 +127,7 @@ struct server {
 	int		 shutdown;	/* output: stop the input server too */
 	int		 ack_warned;	/* output: ACK timeout traced */
 	uid_t		 home_uid;
+	gid_t		 ctl_gid;	/* group: may use the control socket */
 	struct timespec	 stop_deadline;
 	int		 done;		/* leave the loop */
 	int		 exit_code;

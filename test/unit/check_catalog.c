@@ -428,6 +428,7 @@ static const char *const signatures[MSG__COUNT] = {
 	[MSG_CFG_LOCK_ERR] = "s,s",
 	[MSG_CFG_HOME_ERR] = "s,s",
 	[MSG_CFG_HOME_UNSAFE] = "s,s",
+	[MSG_CFG_NO_GROUP] = "s,s",
 	[MSG_LOG_WRITE_ERR] = "s,s",
 	[MSG_LOG_READ_ERR] = "s,s",
 	[MSG_LOG_BAD_RECORD] = "s,zu",

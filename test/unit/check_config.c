@@ -162,6 +162,33 @@ START_TEST(test_normalized)
 }
 END_TEST
 
+START_TEST(test_group)
+{
+	struct config cfg;
+	struct errbuf err;
+	char *text;
+
+	memset(&cfg, 0, sizeof(cfg));
+	text = "group: tapeops\nservers:\n  a:\n    servertype: IN\n";
+	ck_assert_int_eq(config_parse("t.yaml", text, strlen(text), &cfg,
+	    &err), 0);
+	ck_assert_str_eq(cfg.group, "tapeops");
+	text = config_emit(&cfg, &err);
+	ck_assert_ptr_nonnull(strstr(text, "group: tapeops\n"));
+	free(text);
+	config_free(&cfg);
+	text = "group: Bad Group\nservers:\n";
+	ck_assert_int_eq(config_parse("t.yaml", text, strlen(text), &cfg,
+	    &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "t.yaml:1:8:"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "Unix group"));
+	text = "group: a\ngroup: b\nservers:\n";
+	ck_assert_int_eq(config_parse("t.yaml", text, strlen(text), &cfg,
+	    &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "given twice"));
+}
+END_TEST
+
 START_TEST(test_default_server)
 {
 	static const char with[] = "default: b\nservers:\n"
@@ -522,6 +549,7 @@ config_suite(void)
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_normalized);
 	tcase_add_test(tc, test_default_server);
+	tcase_add_test(tc, test_group);
 	tcase_add_test(tc, test_missing_and_empty);
 	tcase_add_loop_test(tc, test_malformed, 0, (int)ARRAY_LEN(bad_cases));
 	tcase_add_test(tc, test_malformed_not_rewritten);
