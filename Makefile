@@ -2,6 +2,7 @@
 # Objects go under $(B); the sanitizer build uses B=build/san SAN=1.
 
 B	?= build
+MAKEFLAGS += --no-print-directory
 VERSION	 = 0.1.0
 PKGS	 = libbsd yaml-0.1
 CC	?= cc
