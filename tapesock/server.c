@@ -226,6 +226,36 @@ server_disconnect(struct server *s)
 	s->rx_at.tv_sec = s->rx_at.tv_nsec = 0;
 }
 
+void
+server_request_stop(struct server *s)
+{
+	if (s->stopping)
+		return;
+	s->stopping = 1;
+	ts_after(&s->stop_deadline, SRV_STOP_WAIT);
+}
+
+/*
+ * A stop completes when nothing is held any more ("Stop on req", S=C);
+ * past the deadline it ends with what is pending said (S=S, exit 1).
+ */
+int
+server_stop_due(struct server *s)
+{
+	if (s->win_count == 0) {
+		s->sletter = 'C';
+		server_trace(s, MSG_TS_STOP_ON_REQ);
+		s->done = 1;
+	} else if (ts_due(&s->stop_deadline)) {
+		s->sletter = 'S';
+		server_trace(s, MSG_SRV_STOP_PENDING,
+		    (unsigned long long)s->win_count);
+		s->exit_code = 1;
+		s->done = 1;
+	}
+	return s->done;
+}
+
 /* 1 read something, 0 would block, -1 closed or failed (traced). */
 int
 server_read_sock(struct server *s)
@@ -345,10 +375,7 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		s->shutdown = 1;
 		/* FALLTHROUGH */
 	case CONTROL_STOP:
-		if (!s->stopping) {
-			s->stopping = 1;
-			ts_after(&s->stop_deadline, SRV_STOP_WAIT);
-		}
+		server_request_stop(s);
 		break;
 	case CONTROL_TRACEON:
 		if (*req.args != '\0') {
@@ -578,10 +605,8 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	detach_stdio();
 
 	while (!s->done) {
-		if (got_term && !s->stopping) {
-			s->stopping = 1;
-			ts_after(&s->stop_deadline, SRV_STOP_WAIT);
-		}
+		if (got_term)
+			server_request_stop(s);
 		n = 0;
 		timeout = 1000;
 		pfd[n].fd = s->ctl_fd;

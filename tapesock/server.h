@@ -145,6 +145,10 @@ int	server_queue_frame(struct server *, uint8_t type, uint64_t msgnum,
 	    uint64_t aux, const uint8_t *payload, uint32_t len);
 int	server_flush(struct server *);
 void	server_disconnect(struct server *);
+/* Begin a stop (once): deliver what is held, within SRV_STOP_WAIT. */
+void	server_request_stop(struct server *);
+/* Judge a stop under way: 1 when the server may leave (traced). */
+int	server_stop_due(struct server *);
 int	server_read_sock(struct server *);
 int	server_heartbeat(struct server *);
 void	server_msg_free(struct msg *);

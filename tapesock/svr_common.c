@@ -26,6 +26,22 @@ svr_trace_decode(struct server *s, const struct frame_error *e)
 		server_trace(s, MSG_TS_BAD_HEADER, e->hex);
 }
 
+int
+svr_check_pipe(struct server *s, struct errbuf *err)
+{
+	const char *pipe = srv_val(&s->cfg, KW_PIPE);
+	struct errbuf why;
+	char *norm;
+
+	if (kw_check(KW_PIPE, pipe, KWC_FULL, &norm, &why) < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_VALUE,
+		    "pipe", pipe, why.msg, kw_def(KW_PIPE)->allowed);
+		return -1;
+	}
+	free(norm);
+	return 0;
+}
+
 void
 svr_hello(struct server *s, struct hello *h, uint64_t last)
 {

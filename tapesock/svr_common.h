@@ -8,6 +8,8 @@
 
 /* Trace a decode failure with the seed's words. */
 void	svr_trace_decode(struct server *, const struct frame_error *);
+/* The server's pipe exists and may be used now; else err says why. */
+int	svr_check_pipe(struct server *, struct errbuf *);
 /* Fill a HELLO for this server. */
 void	svr_hello(struct server *, struct hello *, uint64_t last);
 /* Clock check of a peer's HELLO, unless (S. */

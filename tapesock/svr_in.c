@@ -39,18 +39,11 @@ int
 in_start(struct server *s, struct errbuf *err)
 {
 	struct sockaddr_in sin;
-	struct errbuf why;
-	char *state, val[64], *norm;
+	char *state, val[64];
 	int one = 1;
 
-	if (kw_check(KW_PIPE, srv_val(&s->cfg, KW_PIPE), KWC_FULL, &norm,
-	    &why) < 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_VALUE,
-		    "pipe", srv_val(&s->cfg, KW_PIPE), why.msg,
-		    kw_def(KW_PIPE)->allowed);
+	if (svr_check_pipe(s, err) < 0)
 		return -1;
-	}
-	free(norm);
 	if ((state = server_state_load(s)) != NULL) {
 		if (svr_state_get(state, "stream", val, sizeof(val)) == 0)
 			svr_stream_parse(val, s->stream);
@@ -307,10 +300,7 @@ in_frame(struct server *s, const struct frame *fp)
 		break;
 	case FT_SHUTDOWN:
 		server_trace(s, MSG_TS_REMOTE_SHTDWN);
-		if (!s->stopping) {
-			s->stopping = 1;
-			ts_after(&s->stop_deadline, SRV_STOP_WAIT);
-		}
+		server_request_stop(s);
 		break;
 	default:
 		server_trace(s, MSG_TS_UNKNOWN_CMD,
@@ -510,18 +500,7 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 void
 in_stop(struct server *s)
 {
-	if (s->win_count == 0) {
-		s->sletter = 'C';
-		server_trace(s, MSG_TS_STOP_ON_REQ);
-		s->done = 1;
-	} else if (ts_due(&s->stop_deadline)) {
-		s->sletter = 'S';
-		server_trace(s, MSG_SRV_STOP_PENDING,
-		    (unsigned long long)s->win_count);
-		s->exit_code = 1;
-		s->done = 1;
-	}
-	if (s->done)
+	if (server_stop_due(s))
 		in_save(s);
 }
 

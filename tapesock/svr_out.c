@@ -55,7 +55,7 @@ out_open_pipe(struct server *s)
 int
 out_start(struct server *s, struct errbuf *err)
 {
-	char *state, val[64], *norm, *backup;
+	char *state, val[64], *backup;
 	struct errbuf why;
 	uint64_t next = 1, bytes;
 
@@ -64,14 +64,8 @@ out_start(struct server *s, struct errbuf *err)
 		    MSG_CLI_SERVER_INCOMPLETE, s->name, "host", s->name, "host");
 		return -1;
 	}
-	if (kw_check(KW_PIPE, srv_val(&s->cfg, KW_PIPE), KWC_FULL, &norm,
-	    &why) < 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_VALUE,
-		    "pipe", srv_val(&s->cfg, KW_PIPE), why.msg,
-		    kw_def(KW_PIPE)->allowed);
+	if (svr_check_pipe(s, err) < 0)
 		return -1;
-	}
-	free(norm);
 	if ((state = server_state_load(s)) != NULL) {
 		if (svr_state_get(state, "stream", val, sizeof(val)) == 0)
 			svr_stream_parse(val, s->stream);
@@ -561,18 +555,7 @@ out_stop(struct server *s)
 		server_queue_frame(s, FT_SHUTDOWN, 0, 0, NULL, 0);
 		s->shutdown = 0;
 	}
-	if (s->win_count == 0) {
-		s->sletter = 'C';
-		server_trace(s, MSG_TS_STOP_ON_REQ);
-		s->done = 1;
-	} else if (ts_due(&s->stop_deadline)) {
-		s->sletter = 'S';
-		server_trace(s, MSG_SRV_STOP_PENDING,
-		    (unsigned long long)s->win_count);
-		s->exit_code = 1;
-		s->done = 1;
-	}
-	if (s->done) {
+	if (server_stop_due(s)) {
 		server_flush(s);
 		out_save(s);
 	}
