@@ -17,20 +17,9 @@ two_homes
 rt=0
 roundtrip()
 {
-	local rd wr
-
 	rt=$((rt + 1))
 	printf '%s %s\n' "$1" "$rt" >"$TMP/rt$rt.in"
-	cat "$FIFO_IN" >"$TMP/rt$rt.out" &
-	rd=$!
-	track $rd
-	cat "$TMP/rt$rt.in" >"$FIFO_OUT" &
-	wr=$!
-	track $wr
-	wait_bg 20 "'$1' written" $wr || fail "writing '$1' failed"
-	wait_bg 30 "'$1' read on b" $rd || fail "reading '$1' failed"
-	cmp -s "$TMP/rt$rt.in" "$TMP/rt$rt.out" ||
-	    fail "'$1': b read '$(cat "$TMP/rt$rt.out")'"
+	stream "$TMP/rt$rt.in"
 }
 
 # traced HOME TEXT: TEXT is in the home's trace or permanent log.

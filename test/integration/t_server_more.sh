@@ -58,26 +58,6 @@ connected() { [ "$(qfield "$HA" Connected)" = yes ]; }
 not_running() { ! is_running "$1"; }
 q_is() { [ "$(qfield "$1" "$2")" = "$3" ]; }
 
-# stream FILE: FILE through the current pair, one tape file; what the
-# reader gets must be the same bytes.
-stream()
-{
-	local rd wr got="$TMP/stream.got"
-
-	rm -f "$got"
-	cat "$FIFO_IN" >"$got" &
-	rd=$!
-	track $rd
-	cat "$1" >"$FIFO_OUT" &
-	wr=$!
-	track $wr
-	wait_bg 20 "$1 written into $FIFO_OUT" $wr || fail "writing $1 failed"
-	wait_bg 20 "$1 read from $FIFO_IN" $rd || fail "reading $1 failed"
-	cmp -s "$1" "$got" ||
-	    fail "$1: read $(file_size "$got") bytes, wrote $(file_size "$1")" \
-	    "or different bytes"
-}
-
 # settled: every message acknowledged, and curmsg equal on both sides.
 settled()
 {
