@@ -815,6 +815,129 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		    "network path between the machines.",
 	},
 	/*
+	 * SPL: the output server's durable spool and the keeper process
+	 * that holds its pipe open.
+	 */
+	[MSG_SPL_RECOVERED] = {
+		.name = "SPL_RECOVERED", .code = "SPL", .number = 1,
+		.severity = LOG_NOTICE, .type = MT_NOTICE,
+		.text = "Spool: msg n (b bytes) completed after a crash",
+		.fmt = "Spool: msg %llu (%llu bytes) completed after a crash",
+		.meaning = "The output server was killed after it took a "
+		    "block from its pipe into the spool and before it "
+		    "recorded it. The machine did not restart, so the bytes "
+		    "are the ones taken: the record is completed and sent as "
+		    "message n. Nothing is lost.",
+		.action = "None.",
+	},
+	[MSG_SPL_TAIL_LOST] = {
+		.name = "SPL_TAIL_LOST", .code = "SPL", .number = 2,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "Spool: tail from msg n lost (b bytes), not replayed",
+		.fmt = "Spool: tail from msg %llu lost (%llu bytes), not "
+		    "replayed",
+		.meaning = "At start the spool ended with records that do not "
+		    "read back whole: the machine crashed before they "
+		    "reached the disk, or the files were damaged. They are "
+		    "cut off and never sent. With sync=ON they were never "
+		    "sent either, and the tape process lost them with the "
+		    "machine; with sync=OFF some may have been delivered.",
+		.action = "Check the receiving side for the messages from n "
+		    "on. If the input server then refuses the stream (Bad "
+		    "msg num), repair it with tape-socket reset or resync; "
+		    "use sync=ON where a machine crash must lose nothing sent.",
+	},
+	[MSG_SPL_ERROR] = {
+		.name = "SPL_ERROR", .code = "SPL", .number = 3,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "Spool error: X",
+		.fmt = "Spool error: %s",
+		.meaning = "The spool could not be written or read back (disk "
+		    "full, I/O error, a damaged record). The output server "
+		    "stops rather than send something it cannot vouch for; "
+		    "what the spool holds stays there.",
+		.action = "Fix the cause X names (free space in the home, "
+		    "check the disk), then start the server again.",
+	},
+	[MSG_SPL_FULL] = {
+		.name = "SPL_FULL", .code = "SPL", .number = 4,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Spool full (X): pipe reading paused",
+		.fmt = "Spool full (%s): pipe reading paused",
+		.meaning = "The spool holds spoolmax bytes not yet "
+		    "acknowledged. The output server stops reading its pipe "
+		    "until the input server acknowledges more; the tape "
+		    "process blocks. Nothing is dropped.",
+		.action = "Bring the input server and the network back, or "
+		    "raise spoolmax (tape-socket setarg spoolmax=...).",
+	},
+	[MSG_SPL_ROOM] = {
+		.name = "SPL_ROOM", .code = "SPL", .number = 5,
+		.severity = LOG_NOTICE, .type = MT_NOTICE,
+		.text = "Spool has room: pipe reading resumed",
+		.fmt = "Spool has room: pipe reading resumed",
+		.meaning = "Acknowledgements made room in a full spool; the "
+		    "output server reads its pipe again.",
+		.action = "None.",
+	},
+	[MSG_SPL_KEEPER] = {
+		.name = "SPL_KEEPER", .code = "SPL", .number = 6,
+		.severity = LOG_INFO, .type = MT_NOTICE,
+		.text = "Keeper n holds the pipe",
+		.fmt = "Keeper %ld holds the pipe",
+		.meaning = "Process n keeps the output pipe open for reading "
+		    "while the output server is down or restarting, so the "
+		    "tape process never gets a broken pipe; it leaves when "
+		    "the server is gone, the pipe is empty and nobody has it "
+		    "open for writing.",
+		.action = "None.",
+	},
+	[MSG_SPL_KEEPER_HELD] = {
+		.name = "SPL_KEEPER_HELD", .code = "SPL", .number = 7,
+		.severity = LOG_NOTICE, .type = MT_NOTICE,
+		.text = "Pipe held by keeper n: not cleared",
+		.fmt = "Pipe held by keeper %ld: not cleared",
+		.meaning = "The keeper kept the pipe open since the last run: "
+		    "what waits in it was written by the tape process for "
+		    "this stream, so the start does not drain it (as if (C "
+		    "was given).",
+		.action = "None.",
+	},
+	[MSG_SPL_KEEPER_FAILED] = {
+		.name = "SPL_KEEPER_FAILED", .code = "SPL", .number = 8,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Keeper not started: X",
+		.fmt = "Keeper not started: %s",
+		.meaning = "The process that holds the pipe open across "
+		    "restarts could not be started. The server runs, but a "
+		    "tape process writing the pipe while it is down gets a "
+		    "broken pipe.",
+		.action = "Fix what X says (process limits, the tapesockd "
+		    "program), then restart the output server.",
+	},
+	[MSG_SPL_DISCARDED] = {
+		.name = "SPL_DISCARDED", .code = "SPL", .number = 9,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Stream reset: n message(s), b bytes discarded",
+		.fmt = "Stream reset: %llu message(s), %llu bytes discarded",
+		.meaning = "The operator reset the server's stream (tape-socket "
+		    "reset): its numbering starts again under a new identity "
+		    "and the messages it held, not yet delivered, are gone.",
+		.action = "Reset the other server of the pair too, so that it "
+		    "accepts the new stream.",
+	},
+	[MSG_SPL_AHEAD] = {
+		.name = "SPL_AHEAD", .code = "SPL", .number = 10,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Receiver ahead at msg n after a lost spool tail",
+		.fmt = "Receiver ahead at msg %llu after a lost spool tail",
+		.meaning = "After a machine crash cut the spool's tail, the "
+		    "input server had already written messages up to n. "
+		    "They were delivered: the output server numbers on from "
+		    "n + 1.",
+		.action = "None; see the SPL_TAIL_LOST trace before it.",
+	},
+	/*
 	 * SA: System Administrator notifications, sent to the notify list,
 	 * in the order of the seed's "System Administrator Messages".
 	 */
@@ -1433,6 +1556,39 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		    "runs again (and is drained at its next start without (C).",
 		.action = "Let the server empty the pipe first, or start it "
 		    "again with (C to keep that data.",
+	},
+	[MSG_CLI_RESET_RUNNING] = {
+		.name = "CLI_RESET_RUNNING", .code = "CLI", .number = 50,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "server 'name' is running; stop it before a reset",
+		.fmt = "server '%s' is running; stop it before a reset",
+		.meaning = "reset changes the stream state a running server "
+		    "works with; it is refused and nothing changes.",
+		.action = "tape-socket stop server=name, then reset again.",
+	},
+	[MSG_CLI_RESET_DONE] = {
+		.name = "CLI_RESET_DONE", .code = "CLI", .number = 51,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "server 'name': stream reset, n message(s) and b bytes "
+		    "discarded",
+		.fmt = "server '%s': stream reset, %llu message(s) and %llu "
+		    "bytes discarded",
+		.meaning = "The server's stream identity, message numbers and "
+		    "(output server) spool are gone: at its next start an "
+		    "output server begins a new stream from message 1, an "
+		    "input server accepts the next stream that calls.",
+		.action = "Reset the other server of the pair as well, then "
+		    "start both.",
+	},
+	[MSG_CLI_OUT_ONLY] = {
+		.name = "CLI_OUT_ONLY", .code = "CLI", .number = 52,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "command is an output server command; 'name' is of "
+		    "type IN",
+		.fmt = "%s is an output server command; '%s' is of type IN",
+		.meaning = "The command acts on the sending side of a pair.",
+		.action = "Name the output server (server=name), or run the "
+		    "command on the sending machine.",
 	},
 
 	/* CFG: configuration file and state home. */

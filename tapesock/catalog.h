@@ -10,6 +10,7 @@
  *   TS   trace messages of the servers (the seed's "Status Command" list)
  *   SA   System Administrator notifications (sent to the notify list)
  *   SRV  the servers' own traces, beyond the seed's
+ *   SPL  the output server's spool and the keeper of its pipe
  *   TSD  daemon life cycle (pid file, daemonizing)
  *   CLI  command line usage and results
  *   CFG  configuration file and state home
@@ -102,6 +103,17 @@ enum msgid {
 	MSG_SRV_START_FAILED,	/* "Start failed: %s" */
 	MSG_SRV_CONTROL_REFUSED, /* "Control refused: uid %u pid %ld" */
 	MSG_SRV_PEER_SILENT,	/* "Peer silent for %d s" */
+	/* SPL: the spool and the keeper. */
+	MSG_SPL_RECOVERED,
+	MSG_SPL_TAIL_LOST,
+	MSG_SPL_ERROR,
+	MSG_SPL_FULL,
+	MSG_SPL_ROOM,
+	MSG_SPL_KEEPER,
+	MSG_SPL_KEEPER_HELD,
+	MSG_SPL_KEEPER_FAILED,
+	MSG_SPL_DISCARDED,
+	MSG_SPL_AHEAD,
 
 	/* SA: the seed's "System Administrator Messages", in its order. */
 	MSG_SA_COMM_REESTABLISHED,
@@ -169,6 +181,9 @@ enum msgid {
 	MSG_CLI_STOPPED,
 	MSG_CLI_STOP_FAILED,
 	MSG_CLI_PIPE_NOT_EMPTY,
+	MSG_CLI_RESET_RUNNING,
+	MSG_CLI_RESET_DONE,
+	MSG_CLI_OUT_ONLY,
 
 	/* CFG: configuration file and state home. */
 	MSG_CFG_SYNTAX,

@@ -55,6 +55,10 @@ static const struct cmddef cmds[CMD__COUNT] = {
 	    "Test the transaction log link.", cmd_server },
 	[CMD_VERSION] = { "version", "vers", 0, 0,
 	    "Show the version.", cmd_version },
+	[CMD_RESET] = { "reset", NULL, SRV, 0,
+	    "Reset a stopped server's stream.", cmd_reset },
+	[CMD_RESYNC] = { "resync", NULL, SRV, 0,
+	    "Resync the input server to the output server.", cmd_resync },
 };
 
 const struct cmddef *

@@ -37,6 +37,8 @@ enum cmd {
 	CMD_STARTALL,
 	CMD_TLTEST,
 	CMD_VERSION,
+	CMD_RESET,
+	CMD_RESYNC,
 	CMD__COUNT
 };
 
@@ -57,7 +59,8 @@ enum cmd {
 #define KW_STORED_MASK	(KWBIT(KW_CALLREP) | KWBIT(KW_CALLDELAY) | KWBIT(KW_HOST) |		\
 	KWBIT(KW_NDISC) | KWBIT(KW_NOTIFY) | KWBIT(KW_PIPE) |		\
 	KWBIT(KW_POLL) | KWBIT(KW_PORT) | KWBIT(KW_PROT) |		\
-	KWBIT(KW_SERVERTYPE) | KWBIT(KW_TRACE) | KWBIT(KW_TXLOG) |	\
+	KWBIT(KW_SERVERTYPE) | KWBIT(KW_SPOOLMAX) | KWBIT(KW_SYNC) |	\
+	KWBIT(KW_TRACE) | KWBIT(KW_TXLOG) |	\
 	KWBIT(KW_TXOPT) | KWBIT(KW_TXPRIOD))
 
 struct ctx;
@@ -124,6 +127,12 @@ int	cmd_drain(struct ctx *);
 int	cmd_listpipes(struct ctx *);
 int	cmd_server(struct ctx *);	/* every command of a running server */
 int	cmd_version(struct ctx *);
+int	cmd_reset(struct ctx *);
+int	cmd_resync(struct ctx *);
+/* Send one request to a running server's control socket; print the
+ * answer (unless quiet).  EXIT_OK or EXIT_FAILED. */
+int	server_control(struct ctx *, const struct server_cfg *,
+	    const char *request, int quiet);
 
 /* A server's value of k, else the keyword's default (or NULL). */
 static inline const char *

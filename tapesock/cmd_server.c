@@ -224,7 +224,7 @@ server_start(struct ctx *ctx, const struct server_cfg *s)
 }
 
 /* Send one control request; print its answer. */
-static int
+int
 server_control(struct ctx *ctx, const struct server_cfg *s,
     const char *request, int quiet)
 {

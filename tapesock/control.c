@@ -27,6 +27,7 @@ static const char *const control_verbs[CONTROL__COUNT] = {
 	[CONTROL_SETARG] = "SETARG",	[CONTROL_CHECK] = "CHECK",
 	[CONTROL_SHUTDOWN] = "SHUTDOWN", [CONTROL_STATUS] = "STATUS",
 	[CONTROL_PING] = "PING",
+	[CONTROL_RESYNC] = "RESYNC",
 };
 
 int

@@ -81,6 +81,19 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "IN or OUT", NULL,
 	    "IN for the input server (receiver), OUT for the output server "
 	    "(sender). Required by setup." },
+	[KW_SPOOLMAX] = { "spoolmax", KWF_STORED, "Largest spool",
+	    "a size from 1M to 1T: bytes, or a number with K, M, G or T",
+	    "1G",
+	    "Most disk space the output server's spool (<home>/NAME.spool) "
+	    "may use for blocks not yet acknowledged. When it is full the "
+	    "output server stops reading its pipe and the tape process "
+	    "blocks: nothing is dropped." },
+	[KW_SYNC] = { "sync", KWF_STORED, "Sync to disk",
+	    "ON or OFF", "ON",
+	    "ON: the spool and the message state are flushed to disk "
+	    "(fsync, in batches) before a block is sent or acknowledged, so "
+	    "they survive a crash of the machine. OFF: they survive a crash "
+	    "of the server process only." },
 	[KW_TRACE] = { "trace", KWF_STORED, "Number of traces kept",
 	    "a whole number from 0 to 100000", "4",
 	    "Number of trace entries kept in ts.log for the server; the "
@@ -151,6 +164,28 @@ check_word(const char *v, const char *a, const char *b, char **norm,
 		return -1;
 	}
 	*norm = xstrdup(streqi(v, a) ? a : b);
+	return 0;
+}
+
+int
+kw_size_bytes(const char *v, uint64_t *bytes)
+{
+	static const char units[] = "KMGT";
+	char num[24];
+	const char *u;
+	size_t len = strlen(v);
+	unsigned shift = 0;
+
+	if (len == 0 || len >= sizeof(num))
+		return -1;
+	memcpy(num, v, len + 1);
+	if ((u = strchr(units, toupper((unsigned char)v[len - 1]))) != NULL) {
+		shift = 10 * (unsigned)(u - units + 1);
+		num[len - 1] = '\0';
+	}
+	if (parse_u64(num, UINT64_MAX >> shift, bytes) < 0)
+		return -1;
+	*bytes <<= shift;
 	return 0;
 }
 
@@ -506,6 +541,17 @@ kw_check(enum kw k, const char *v, enum kwcheck depth, char **norm,
 		return check_server_name(v, norm, err);
 	case KW_SERVERTYPE:
 		return check_word(v, "IN", "OUT", norm, err);
+	case KW_SPOOLMAX:
+		if (kw_size_bytes(v, &n) < 0 || n < ((uint64_t)1 << 20) ||
+		    n > ((uint64_t)1 << 40)) {
+			errbuf_set(err, "not a size from 1M to 1T");
+			return -1;
+		}
+		*norm = xstrdup(v);
+		(*norm)[strlen(*norm) - 1] = (char)toupper(
+		    (unsigned char)(*norm)[strlen(*norm) - 1]);
+		return 0;
+	case KW_SYNC:
 	case KW_TXLOG:
 		return check_word(v, "ON", "OFF", norm, err);
 	case KW_TXOPT:

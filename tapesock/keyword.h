@@ -23,6 +23,8 @@ enum kw {
 	KW_PROT,
 	KW_SERVER,
 	KW_SERVERTYPE,
+	KW_SPOOLMAX,
+	KW_SYNC,
 	KW_TRACE,
 	KW_TXLOG,
 	KW_TXOPT,
@@ -64,5 +66,7 @@ int	kw_check(enum kw, const char *value, enum kwcheck, char **norm,
 /* Accessors of normalized values. */
 int	kw_poll_seconds(const char *norm, uint64_t *secs);
 void	kw_poll_format(uint64_t secs, char *buf, size_t);	/* HH:MM:SS */
+/* A size with an optional K, M, G or T suffix (powers of 1024). */
+int	kw_size_bytes(const char *norm, uint64_t *bytes);
 
 #endif

@@ -39,6 +39,10 @@ static const struct component components[] = {
 	    "Traces of the servers that the reference system did not have:\n"
 	    "clock offsets, stream identity, the peer's reasons, stops with\n"
 	    "data pending.  They go where the TS traces go." },
+	{ "SPL", "SPOOL AND KEEPER MESSAGES (SPL)",
+	    "Traces of the output server's durable spool and of the keeper\n"
+	    "that holds its pipe open across restarts.  They go where the\n"
+	    "TS traces go." },
 	{ "TSD", "DAEMON MESSAGES (TSD)",
 	    "Start\\-up and life cycle of the server processes.\n"
 	    ".B tape\\-socket start\n"

@@ -20,14 +20,23 @@ runstate_pidfile(const char *home, const char *server)
 long
 runstate_pid(const char *home, const char *server)
 {
-	char *path = runstate_pidfile(home, server), buf[32];
+	char *path = runstate_pidfile(home, server);
+	long pid = runstate_pid_file(path);
+
+	free(path);
+	return pid;
+}
+
+long
+runstate_pid_file(const char *path)
+{
+	char buf[32];
 	uint64_t pid;
 	ssize_t n;
 	int fd;
 	long rc = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
 	if (fd < 0)
 		return 0;
 	/* If we can take the lock, nobody holds it: stale. */

@@ -9,5 +9,7 @@
 char	*runstate_pidfile(const char *home, const char *server);  /* owned */
 /* The pid of the running server, or 0 when it is not running. */
 long	 runstate_pid(const char *home, const char *server);
+/* The same for any pid file held that way. */
+long	 runstate_pid_file(const char *path);
 
 #endif

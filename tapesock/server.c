@@ -393,6 +393,17 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		s->opts &= ~OPT_V;
 		s->log.verbose = 0;
 		break;
+	case CONTROL_RESYNC: {
+		const char *r = s->is_out ? out_resync(s) :
+		    "ERR resync is an output server command";
+
+		if (strncmp(r, "OK ", 3) != 0) {
+			control_reply_err(c, "%s", r + 4);
+			return;
+		}
+		control_reply(c, "%s", r + 3);
+		break;
+	}
 	default:
 		control_reply_err(c, "%s is not served by this version of "
 		    "the server", control_verb_name(req.verb));
@@ -657,6 +668,8 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		close(s->pipe_fd);
 	if (s->ino_fd >= 0)
 		close(s->ino_fd);
+	if (s->is_out)
+		out_close(s);
 	pidfile_remove(pfh);
 	for (k = 0; k < SRV_WINDOW; k++)
 		server_msg_free(&s->win[k]);

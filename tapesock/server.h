@@ -118,6 +118,16 @@ struct server {
 	size_t		 next_send;	/* sender: index into win to send */
 	size_t		 write_off;	/* receiver: bytes of head written */
 
+	/* Output: the durable spool and where the stream stands. */
+	struct spool	*spool;
+	uint64_t	 acked;		/* highest message acknowledged */
+	uint64_t	 send_next;	/* number of the next message to send */
+	uint64_t	 lost_from;	/* spool tail lost from here (0: none) */
+	int		 spool_full;	/* SPL_FULL traced, not yet SPL_ROOM */
+	int		 resync_req;	/* the operator asked for a resync */
+	long		 keeper;	/* pid of the pipe's keeper */
+	struct timespec	 keeper_check;
+
 	/* Role state. */
 	int		 connected;	/* the call completed */
 	int		 hello_done;
@@ -164,6 +174,9 @@ void	out_pollfds(struct server *, struct pollfd *, int *n, int *timeout);
 void	out_events(struct server *, struct pollfd *, int n);
 void	out_stop(struct server *);
 void	out_query(struct server *, struct control_conn *);
+/* The operator's resync: a reply for the control client. */
+const char *out_resync(struct server *);
+void	out_close(struct server *);
 
 /* svr_in.c */
 int	in_start(struct server *, struct errbuf *);

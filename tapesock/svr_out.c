@@ -1,7 +1,9 @@
 /*
- * svr_out.c — the output server: read blocks from the pipe, number
- * them, send them, keep each until the input server acknowledges it,
- * call again after any break and resume where the receiver stands.
+ * svr_out.c — the output server: take blocks from the pipe into the
+ * durable spool (spool.h), number them, send them, keep each until the
+ * input server acknowledges it, call again after any break and resume
+ * where the receiver stands.  A keeper (keeper.h) holds the pipe open
+ * while the server is down.
  */
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
@@ -24,7 +26,9 @@
 #include "catalog.h"
 #include "cli.h"
 #include "home.h"
+#include "keeper.h"
 #include "pipes.h"
+#include "spool.h"
 #include "svr_common.h"
 
 static void
@@ -35,6 +39,8 @@ out_save(struct server *s)
 	svr_stream_hex(s->stream, hex, sizeof(hex));
 	snprintf(text, sizeof(text), "stream %s\nnext %llu\n", hex,
 	    (unsigned long long)s->curmsg + 1);
+	/* The spool is the record of where the stream stands; this file
+	 * keeps its identity, and its number for when the spool is gone. */
 	server_state_save(s, text);
 }
 
@@ -50,6 +56,92 @@ out_open_pipe(struct server *s)
 	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
 	s->saw_data = 0;
 	return 0;
+}
+
+/* Unacknowledged messages: what a stop waits for. */
+static void
+out_count(struct server *s)
+{
+	s->curmsg = s->spool->next - 1;
+	s->win_count = (size_t)(s->curmsg - s->acked);
+}
+
+static void
+out_spool_failed(struct server *s, const struct errbuf *why)
+{
+	server_trace(s, MSG_SPL_ERROR, why->msg);
+	s->sletter = 'E';
+	s->exit_code = 1;
+	s->done = 1;
+}
+
+static int
+out_open_spool(struct server *s, uint64_t next, struct errbuf *err)
+{
+	struct spool_report rep;
+	uint64_t max = 0;
+	char *dir;
+	int rc;
+
+	kw_size_bytes(srv_val(&s->cfg, KW_SPOOLMAX), &max);
+	dir = xasprintf("%s/%s.spool", s->home, s->name);
+	s->spool = xcalloc(1, sizeof(*s->spool));
+	rc = spool_open(s->spool, dir, s->stream, next, max,
+	    streqi(srv_val(&s->cfg, KW_SYNC), "ON"), &rep, err);
+	free(dir);
+	if (rc < 0) {
+		server_trace(s, MSG_SPL_ERROR, err->msg);
+		free(s->spool);
+		s->spool = NULL;
+		return -1;
+	}
+	if (rep.recovered_msg != 0)
+		server_trace(s, MSG_SPL_RECOVERED,
+		    (unsigned long long)rep.recovered_msg,
+		    (unsigned long long)rep.recovered_len);
+	if (rep.lost_msg != 0) {
+		server_trace(s, MSG_SPL_TAIL_LOST,
+		    (unsigned long long)rep.lost_msg,
+		    (unsigned long long)rep.lost_bytes);
+		s->lost_from = rep.lost_msg;
+	}
+	s->acked = s->spool->first - 1;
+	s->send_next = s->spool->first;
+	out_count(s);
+	return 0;
+}
+
+/* Have a keeper hold the pipe; start one if there is none. */
+static void
+out_keeper(struct server *s)
+{
+	struct errbuf why;
+	long pid;
+
+	ts_after(&s->keeper_check, 5);
+	if ((pid = keeper_pid(s->home, s->name)) > 0) {
+		s->keeper = pid;
+		return;
+	}
+	pid = keeper_start(s->home, s->name, srv_val(&s->cfg, KW_PIPE), &why);
+	if (pid < 0) {
+		if (s->keeper >= 0)
+			server_trace(s, MSG_SPL_KEEPER_FAILED, why.msg);
+		s->keeper = -1;	/* said once */
+		return;
+	}
+	s->keeper = pid;
+	server_trace(s, MSG_SPL_KEEPER, pid);
+}
+
+void
+out_close(struct server *s)
+{
+	if (s->spool == NULL)
+		return;
+	spool_close(s->spool);
+	free(s->spool);
+	s->spool = NULL;
 }
 
 int
@@ -73,18 +165,23 @@ out_start(struct server *s, struct errbuf *err)
 			parse_u64(val, FRAME_MSGNUM_MAX, &next);
 		free(state);
 	}
-	if (next == 0)
-		next = 1;
-	s->curmsg = next - 1;
 	{
 		static const uint8_t zero[HELLO_STREAM_LEN];
 
 		if (memcmp(s->stream, zero, sizeof(zero)) == 0)
 			arc4random_buf(s->stream, sizeof(s->stream));
 	}
+	if (out_open_spool(s, next, err) < 0)
+		return -1;
 	out_save(s);
-	/* What an earlier tape process left is set aside, unless (C. */
-	if (!(s->opts & OPT_C)) {
+	/*
+	 * What waits in the pipe is set aside, unless (C -- or unless the
+	 * keeper held the pipe since the last run: then it is this
+	 * stream's data, written while the server was down.
+	 */
+	if ((s->keeper = keeper_pid(s->home, s->name)) > 0)
+		server_trace(s, MSG_SPL_KEEPER_HELD, s->keeper);
+	else if (!(s->opts & OPT_C)) {
 		struct stat st;
 
 		if (stat(srv_val(&s->cfg, KW_PIPE), &st) == 0 &&
@@ -97,8 +194,10 @@ out_start(struct server *s, struct errbuf *err)
 			free(backup);
 		}
 	}
+	out_keeper(s);
 	if (out_open_pipe(s) < 0) {
 		msg_format(err->msg, sizeof(err->msg), MSG_TS_POPEN_ERR, errno);
+		out_close(s);
 		return -1;
 	}
 	/* The writers' closes mark the ends of tape files (see out_marks). */
@@ -158,27 +257,29 @@ out_marks(struct server *s)
 	s->marks[s->nmarks++] = s->pipe_bytes + (uint64_t)waiting;
 }
 
-/* Queue a tape mark at the current position, once per position. */
-static void
+/* Spool a tape mark at the current position, once per position. */
+static int
 out_push_eof(struct server *s)
 {
-	struct msg *m;
+	struct errbuf why;
 
-	m = svr_win_push(s);
-	m->n = ++s->curmsg;
-	m->type = FT_EOF;
+	if (spool_mark(s->spool, &why) < 0) {
+		out_spool_failed(s, &why);
+		return -1;
+	}
+	out_count(s);
 	s->msgin++;
 	s->eof_at_pos = 1;
-	out_save(s);
+	return 0;
 }
 
 /* Send the marks the reading has reached. */
 static void
 out_pop_marks(struct server *s)
 {
-	while (s->nmarks > 0 && s->marks[0] <= s->pipe_bytes &&
-	    s->win_count < SRV_WINDOW) {
-		out_push_eof(s);
+	while (s->nmarks > 0 && s->marks[0] <= s->pipe_bytes && !s->done) {
+		if (out_push_eof(s) < 0)
+			return;
 		memmove(s->marks, s->marks + 1,
 		    --s->nmarks * sizeof(s->marks[0]));
 	}
@@ -254,7 +355,6 @@ out_link_lost(struct server *s)
 	int was_up = s->hello_done;
 
 	server_disconnect(s);
-	s->next_send = 0;
 	ts_after(&s->next_call, s->calldelay);
 	server_set_state(s, SS_WAIT_SUBSEQUENT);
 	if (!was_up)
@@ -280,8 +380,7 @@ out_send_hello(struct server *s)
 	struct hello h;
 	size_t len;
 
-	svr_hello(s, &h, s->win_count > 0 ? svr_win_at(s, 0)->n :
-	    s->curmsg + 1);
+	svr_hello(s, &h, s->acked + 1);
 	if (hello_encode(&h, buf, sizeof(buf), &len) == 0)
 		server_queue_frame(s, FT_HELLO, 0, 0, buf, (uint32_t)len);
 }
@@ -293,13 +392,57 @@ out_refuse(struct server *s, const char *why)
 	out_link_lost(s);
 }
 
+/*
+ * The receiver's last written message is L; we hold from acked + 1 on
+ * and numbered up to curmsg.  Resume only where nothing is lost and
+ * nothing repeats (doc/PROTOCOL.md, "Resume"); 0 streaming may go on.
+ */
+static int
+out_resume(struct server *s, uint64_t last)
+{
+	struct errbuf why;
+	char n[24];
+
+	if (last + 1 < s->acked + 1 && s->resync_req) {
+		/* The operator moves the receiver on to what we hold. */
+		server_trace(s, MSG_TS_SEND_RESYNC);
+		server_queue_frame(s, FT_SYNC, s->acked + 1, 0, NULL, 0);
+		s->resync_req = 0;
+		last = s->acked;
+	} else if (last > s->curmsg && s->lost_from != 0 &&
+	    last + 1 >= s->lost_from) {
+		/* What the crash cut off had been delivered: go on after. */
+		server_trace(s, MSG_SPL_AHEAD, (unsigned long long)last);
+		if (spool_skip(s->spool, last + 1, &why) < 0) {
+			out_spool_failed(s, &why);
+			return -1;
+		}
+		s->lost_from = 0;
+		out_count(s);
+	}
+	if (last < s->acked || last > s->curmsg) {
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)last);
+		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
+		out_refuse(s, "cannot resume: message numbers disagree");
+		return -1;
+	}
+	s->acked = last;
+	spool_trim(s->spool, last);
+	s->send_next = last + 1;
+	if (spool_seek(s->spool, s->send_next, &why) < 0) {
+		out_spool_failed(s, &why);
+		return -1;
+	}
+	s->resync_req = 0;
+	out_count(s);
+	return 0;
+}
+
 static void
 out_hello_ack(struct server *s, const struct frame *f)
 {
 	struct frame_error e;
 	struct hello h;
-	uint64_t first, last;
-	char n[24];
 
 	if (hello_decode(f->payload, f->len, &h, &e) < 0 ||
 	    h.role != HELLO_ROLE_IN) {
@@ -307,18 +450,8 @@ out_hello_ack(struct server *s, const struct frame *f)
 		out_refuse(s, "bad HELLO_ACK");
 		return;
 	}
-	first = s->win_count > 0 ? svr_win_at(s, 0)->n : s->curmsg + 1;
-	last = h.last_msgnum;
-	/* Resume only where nothing is lost and nothing repeats. */
-	if (last + 1 < first || last > s->curmsg) {
-		snprintf(n, sizeof(n), "%llu", (unsigned long long)last);
-		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
-		out_refuse(s, "cannot resume: message numbers disagree");
+	if (out_resume(s, h.last_msgnum) < 0)
 		return;
-	}
-	while (s->win_count > 0 && svr_win_at(s, 0)->n <= last)
-		svr_win_pop(s);
-	s->next_send = 0;
 	s->hello_done = 1;
 	s->calls = 0;
 	svr_clock_check(s, &h);
@@ -335,21 +468,22 @@ out_hello_ack(struct server *s, const struct frame *f)
 static void
 out_ack(struct server *s, const struct frame *f)
 {
-	uint64_t acked = s->win_count > 0 ? svr_win_at(s, 0)->n - 1 :
-	    s->curmsg;
-	uint64_t sent = s->win_count > 0 ?
-	    svr_win_at(s, 0)->n + s->next_send - 1 : s->curmsg;
 	char n[24];
 
-	if (f->aux < acked || f->aux > sent) {
+	if (f->aux < s->acked || f->aux >= s->send_next) {
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)f->aux);
 		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
 		out_refuse(s, "ACK out of range");
 		return;
 	}
-	while (s->win_count > 0 && svr_win_at(s, 0)->n <= f->aux) {
-		svr_win_pop(s);
-		s->next_send--;
+	if (f->aux > s->acked) {
+		s->acked = f->aux;
+		spool_trim(s->spool, s->acked);
+		out_count(s);
+		if (s->spool_full && spool_has_room(s->spool)) {
+			s->spool_full = 0;
+			server_trace(s, MSG_SPL_ROOM);
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &s->last_ack);
 	s->ack_warned = 0;
@@ -395,59 +529,105 @@ out_frames(struct server *s)
 	svr_frames(s, out_frame, out_link_lost);
 }
 
-/* Take one block (or the end of a tape file) from the pipe. */
-static void
+/* May the server take more from its pipe? */
+static int
+out_may_read(struct server *s)
+{
+	return s->pipe_fd >= 0 && !s->stopping && !s->done &&
+	    spool_has_room(s->spool);
+}
+
+/*
+ * Take blocks (and ends of tape files) from the pipe into the spool,
+ * a batch at a time so that one sync covers many.  1 when the pipe
+ * had nothing more to give, 0 when there may be more.
+ */
+static int
 out_read_pipe(struct server *s)
 {
-	struct msg *m;
-	uint8_t *buf;
-	size_t want = SRV_BLOCK;
+	struct errbuf why;
+	size_t want;
 	ssize_t n;
+	int i;
 
-	/* Never read across the end of a tape file. */
-	out_pop_marks(s);
-	if (s->win_count >= SRV_WINDOW)
-		return;
-	if (s->nmarks > 0 && s->marks[0] - s->pipe_bytes < want)
-		want = (size_t)(s->marks[0] - s->pipe_bytes);
-	buf = xmalloc(SRV_BLOCK);
-	n = read(s->pipe_fd, buf, want);
-	if (n < 0) {
-		free(buf);
-		if (errno != EAGAIN && errno != EINTR) {
+	for (i = 0; i < 16; i++) {
+		/* Never read across the end of a tape file. */
+		out_pop_marks(s);
+		if (!out_may_read(s))
+			break;
+		want = SRV_BLOCK;
+		if (s->nmarks > 0 && s->marks[0] - s->pipe_bytes < want)
+			want = (size_t)(s->marks[0] - s->pipe_bytes);
+		n = spool_take(s->spool, s->pipe_fd, want, &why);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 1;
+			if (why.msg[0] != '\0') {
+				out_spool_failed(s, &why);
+				return 1;
+			}
 			server_trace(s, MSG_TS_PREAD_ERR, errno);
 			close(s->pipe_fd);
 			out_open_pipe(s);
+			return 1;
 		}
-		return;
-	}
-	if (n == 0) {
-		/* No writer and nothing left: the end of a tape file (if
-		 * the close was not already seen).  A new open reports no
-		 * hang-up until a writer comes again. */
-		free(buf);
-		out_marks(s);
-		out_pop_marks(s);
-		if (!s->eof_at_pos && s->win_count < SRV_WINDOW)
-			out_push_eof(s);
-		close(s->pipe_fd);
-		out_open_pipe(s);
+		if (n == 0) {
+			/* No writer and nothing left: the end of a tape file
+			 * (if the close was not already seen).  A new open
+			 * reports no hang-up until a writer comes again. */
+			out_marks(s);
+			out_pop_marks(s);
+			if (!s->eof_at_pos && !s->done && out_push_eof(s) < 0)
+				return 1;
+			close(s->pipe_fd);
+			out_open_pipe(s);
+			s->eof_at_pos = 0;
+			return 1;
+		}
+		out_count(s);
+		s->msgin++;
+		s->pipe_bytes += (uint64_t)n;
 		s->eof_at_pos = 0;
+		server_count_bytes(s, (size_t)n);
+		if (s->opts & OPT_V)
+			server_trace(s, MSG_TS_PREAD, (size_t)n, "");
+	}
+	out_pop_marks(s);
+	if (!spool_has_room(s->spool) && !s->spool_full) {
+		s->spool_full = 1;
+		server_trace(s, MSG_SPL_FULL, srv_val(&s->cfg, KW_SPOOLMAX));
+	}
+	return 0;
+}
+
+/* Send what the window allows, from the spool, in order. */
+static void
+out_send(struct server *s)
+{
+	struct spool_rec r;
+	struct errbuf why;
+	int rc;
+
+	if (s->sock < 0 || !s->hello_done)
+		return;
+	if (spool_sendable(s->spool) < s->spool->next &&
+	    spool_flush(s->spool, &why) < 0) {
+		out_spool_failed(s, &why);
 		return;
 	}
-	m = svr_win_push(s);
-	m->n = ++s->curmsg;
-	s->msgin++;
-	m->type = FT_DATA;
-	m->len = (uint32_t)n;
-	m->data = xreallocarray(buf, (size_t)n, 1);
-	s->pipe_bytes += (uint64_t)n;
-	s->eof_at_pos = 0;
-	server_count_bytes(s, (size_t)n);
-	if (s->opts & OPT_V)
-		server_trace(s, MSG_TS_PREAD, (size_t)n, "");
-	out_pop_marks(s);
-	out_save(s);
+	while (s->send_next - s->acked <= SRV_WINDOW &&
+	    s->out.len - s->out.off < 2 * SRV_BLOCK) {
+		rc = spool_read(s->spool, &r, &why);
+		if (rc == 1)
+			break;
+		if (rc < 0) {
+			out_spool_failed(s, &why);
+			return;
+		}
+		server_queue_frame(s, r.type, r.n, 0, r.data, r.len);
+		free(r.data);
+		s->send_next = r.n + 1;
+	}
 }
 
 void
@@ -456,7 +636,7 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 	struct timespec now;
 	double wait;
 
-	if (s->pipe_fd >= 0 && s->win_count < SRV_WINDOW && !s->stopping) {
+	if (out_may_read(s)) {
 		pfd[*n].fd = s->pipe_fd;
 		pfd[(*n)++].events = POLLIN;
 	}
@@ -464,6 +644,9 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[*n].fd = s->ino_fd;
 		pfd[(*n)++].events = POLLIN;
 	}
+	if (s->spool != NULL && s->spool->sync &&
+	    spool_sendable(s->spool) < s->spool->next && *timeout > 100)
+		*timeout = 100;		/* sync what waits even when idle */
 	if (s->sock >= 0) {
 		pfd[*n].fd = s->sock;
 		pfd[(*n)++].events = POLLIN |
@@ -481,7 +664,7 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 void
 out_events(struct server *s, struct pollfd *pfd, int n)
 {
-	struct msg *m;
+	struct errbuf why;
 	socklen_t len;
 	int i, r, soerr;
 
@@ -524,18 +707,21 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		out_link_lost(s);
 	if (s->sock < 0 && !s->done && !s->stopping && ts_due(&s->next_call))
 		out_call(s);
-	/* Send what the window allows. */
-	while (s->sock >= 0 && s->hello_done && s->next_send < s->win_count) {
-		m = svr_win_at(s, s->next_send++);
-		server_queue_frame(s, m->type, m->n, 0, m->data, m->len);
-	}
+	if (s->done)
+		return;
+	out_send(s);
+	if (s->sock < 0 && spool_sendable(s->spool) < s->spool->next &&
+	    spool_flush(s->spool, &why) < 0)
+		out_spool_failed(s, &why);
+	if (ts_due(&s->keeper_check))
+		out_keeper(s);
 	if (s->sock >= 0 && server_flush(s) < 0)
 		out_link_lost(s);
 	if (s->hello_done) {
 		struct timespec now;
 
-		server_set_state(s, s->win_count >= SRV_WINDOW ? SS_WAIT_ACK :
-		    SS_READING_PIPE);
+		server_set_state(s, s->send_next - s->acked > SRV_WINDOW ||
+		    !spool_has_room(s->spool) ? SS_WAIT_ACK : SS_READING_PIPE);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (s->win_count > 0 && !s->ack_warned &&
 		    ts_diff(&now, &s->last_ack) >= SRV_ACK_TIMEOUT) {
@@ -550,7 +736,7 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 void
 out_stop(struct server *s)
 {
-	if (s->win_count == 0 && s->shutdown && s->hello_done) {
+	if (s->curmsg == s->acked && s->shutdown && s->hello_done) {
 		/* Everything is delivered: now the input server may go. */
 		server_queue_frame(s, FT_SHUTDOWN, 0, 0, NULL, 0);
 		s->shutdown = 0;
@@ -567,4 +753,24 @@ out_query(struct server *s, struct control_conn *c)
 	control_reply(c, "Connected: %s", s->hello_done ? "yes" : "no");
 	control_reply(c, "Unacknowledged: %zu", s->win_count);
 	control_reply(c, "Disconnections: %u", s->disconnects);
+	control_reply(c, "Spool: %llu of %s bytes, messages %llu to %llu%s",
+	    (unsigned long long)s->spool->bytes, srv_val(&s->cfg, KW_SPOOLMAX),
+	    (unsigned long long)s->acked + 1, (unsigned long long)s->curmsg,
+	    s->spool_full ? " (full)" : "");
+	control_reply(c, "Sync: %s", s->spool->sync ? "ON" : "OFF");
+	if (s->keeper > 0)
+		control_reply(c, "Keeper: %ld", s->keeper);
+	else
+		control_reply(c, "Keeper: none");
+}
+
+const char *
+out_resync(struct server *s)
+{
+	if (s->hello_done)
+		return "ERR the pair agrees on the numbering: nothing to resync";
+	s->resync_req = 1;
+	if (s->sock < 0)
+		clock_gettime(CLOCK_MONOTONIC, &s->next_call);
+	return "OK resync at the next call";
 }

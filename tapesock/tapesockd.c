@@ -2,10 +2,13 @@
  * tapesockd.c — one input or output server process.
  *
  *	tapesockd [-CSV] [-r fd] name
+ *	tapesockd -k pipe [-r fd] name
  *
  * Started by `tape-socket start`, which passes -r: the descriptor on
  * which the daemon reports "OK pid" once it serves, or "ERR reason".
  * The state home comes from TAPESOCK_HOME as for the command line.
+ * With -k the process is the keeper of an output server's pipe
+ * (keeper.h), started by that server.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +19,14 @@
 
 #include "cli.h"
 #include "home.h"
+#include "keeper.h"
 #include "server.h"
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tapesockd [-CSV] [-r fd] name\n");
+	fprintf(stderr, "usage: tapesockd [-CSV] [-r fd] name\n"
+	    "       tapesockd -k pipe [-r fd] name\n");
 	exit(2);
 }
 
@@ -31,11 +36,11 @@ main(int argc, char **argv, char **envp)
 	struct errbuf err;
 	unsigned opts = 0;
 	int ch, ready_fd = -1, rc;
-	char *home, msg[ERRBUF_SIZE + 8];
+	char *home, *keep = NULL, msg[ERRBUF_SIZE + 8];
 	uint64_t fd;
 
 	setproctitle_init(argc, argv, envp);
-	while ((ch = getopt(argc, argv, "CSVr:")) != -1) {
+	while ((ch = getopt(argc, argv, "CSVk:r:")) != -1) {
 		switch (ch) {
 		case 'C':
 			opts |= OPT_C;
@@ -45,6 +50,9 @@ main(int argc, char **argv, char **envp)
 			break;
 		case 'V':
 			opts |= OPT_V;
+			break;
+		case 'k':
+			keep = optarg;
 			break;
 		case 'r':
 			if (parse_u64(optarg, 1024, &fd) < 0)
@@ -62,6 +70,11 @@ main(int argc, char **argv, char **envp)
 		if (ready_fd < 0 || write(ready_fd, msg, strlen(msg)) < 0)
 			fprintf(stderr, "tapesockd: %s\n", err.msg);
 		return 1;
+	}
+	if (keep != NULL) {
+		rc = keeper_main(home, argv[optind], keep, ready_fd);
+		free(home);
+		return rc;
 	}
 	rc = server_main(home, argv[optind], opts, ready_fd);
 	free(home);

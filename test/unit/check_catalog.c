@@ -20,7 +20,7 @@
 #define MAN_PAGE	"man/tapesock-messages.7"
 
 static const char *const components[] = {
-	"TS", "SA", "SRV", "TSD", "CLI", "CFG", "LOG",
+	"TS", "SA", "SRV", "SPL", "TSD", "CLI", "CFG", "LOG",
 };
 
 static int
@@ -417,6 +417,19 @@ static const char *const signatures[MSG__COUNT] = {
 	[MSG_SRV_START_FAILED] = "s",
 	[MSG_SRV_CONTROL_REFUSED] = "u,ld",
 	[MSG_SRV_PEER_SILENT] = "d",
+	[MSG_CLI_RESET_RUNNING] = "s",
+	[MSG_CLI_RESET_DONE] = "s,llu,llu",
+	[MSG_CLI_OUT_ONLY] = "s,s",
+	[MSG_SPL_RECOVERED] = "llu,llu",
+	[MSG_SPL_TAIL_LOST] = "llu,llu",
+	[MSG_SPL_ERROR] = "s",
+	[MSG_SPL_FULL] = "s",
+	[MSG_SPL_ROOM] = "",
+	[MSG_SPL_KEEPER] = "ld",
+	[MSG_SPL_KEEPER_HELD] = "ld",
+	[MSG_SPL_KEEPER_FAILED] = "s",
+	[MSG_SPL_DISCARDED] = "llu,llu",
+	[MSG_SPL_AHEAD] = "llu",
 	[MSG_CFG_SYNTAX] = "s,lu,lu,s",
 	[MSG_CFG_STRUCTURE] = "s,lu,lu,s",
 	[MSG_CFG_UNKNOWN_KEY] = "s,lu,lu,s",

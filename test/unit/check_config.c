@@ -54,6 +54,9 @@ fill_server(struct server_cfg *s, int n, const char *type)
 	server_set(s, KW_TRACE, buf);
 	server_set(s, KW_TXLOG, n % 2 ? "ON" : "OFF");
 	server_set(s, KW_TXOPT, n % 2 ? "ALL" : "DL");
+	snprintf(buf, sizeof(buf), "%dM", 1 + n);
+	server_set(s, KW_SPOOLMAX, buf);
+	server_set(s, KW_SYNC, n % 2 ? "OFF" : "ON");
 	/* Commas, '!', '*' and spaces: the emitter must quote right. */
 	server_set(s, KW_NOTIFY, n % 2 ? "OFF" :
 	    "bob,!0,*,exec run bp send-mail: now # not a comment");

@@ -326,6 +326,29 @@ START_TEST(test_cmd)
 }
 END_TEST
 
+START_TEST(test_sizes)
+{
+	static const char *const wrong[] = { "", "1023K", "0", "M", "1X",
+	    "2T", "-1G", "1.5G", "99999999999999999999", "1GG" };
+	uint64_t b;
+	size_t i;
+
+	ok(KW_SPOOLMAX, "1G", "1G");
+	ok(KW_SPOOLMAX, "64m", "64M");
+	ok(KW_SPOOLMAX, "1048576", "1048576");
+	ok(KW_SPOOLMAX, "1T", "1T");
+	for (i = 0; i < ARRAY_LEN(wrong); i++)
+		bad(KW_SPOOLMAX, wrong[i]);
+	ck_assert_int_eq(kw_size_bytes("3K", &b), 0);
+	ck_assert_uint_eq(b, 3072);
+	ck_assert_int_eq(kw_size_bytes("2G", &b), 0);
+	ck_assert_uint_eq(b, 2ull << 30);
+	ck_assert_int_eq(kw_size_bytes("17179869184T", &b), -1);
+	ok(KW_SYNC, "off", "OFF");
+	bad(KW_SYNC, "sometimes");
+}
+END_TEST
+
 /* A value valid for each keyword: with a control character it is not. */
 static const char *
 valid_value(enum kw k)
@@ -357,6 +380,9 @@ valid_value(enum kw k)
 		return "main";
 	case KW_SERVERTYPE:
 		return "IN";
+	case KW_SPOOLMAX:
+		return "64M";
+	case KW_SYNC:
 	case KW_TXLOG:
 		return "ON";
 	case KW_TXOPT:
@@ -459,7 +485,7 @@ START_TEST(test_stored_flags)
 	static const enum kw stored[] = { KW_CALLREP, KW_CALLDELAY, KW_HOST,
 	    KW_NDISC,
 	    KW_NOTIFY, KW_PIPE, KW_POLL, KW_PORT, KW_PROT, KW_SERVERTYPE,
-	    KW_TRACE, KW_TXLOG, KW_TXOPT, KW_TXPRIOD };
+	    KW_SPOOLMAX, KW_SYNC, KW_TRACE, KW_TXLOG, KW_TXOPT, KW_TXPRIOD };
 	size_t i;
 	int k, want;
 
@@ -490,6 +516,7 @@ keyword_suite(void)
 	tcase_add_test(tc, test_server_name);
 	tcase_add_test(tc, test_host);
 	tcase_add_test(tc, test_cmd);
+	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_control_chars);
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_table);
