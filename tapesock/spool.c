@@ -264,7 +264,8 @@ seg_list(int dirfd, uint64_t **firsts, size_t *n)
 		(*firsts)[(*n)++] = v;
 	}
 	closedir(d);
-	qsort(*firsts, *n, sizeof(**firsts), cmp_u64);
+	if (*n > 1)
+		qsort(*firsts, *n, sizeof(**firsts), cmp_u64);
 	return 0;
 }
 
