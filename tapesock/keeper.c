@@ -83,7 +83,10 @@ keeper_start(const char *home, const char *name, const char *pipe,
 			dup2(null, STDOUT_FILENO);
 			dup2(null, STDERR_FILENO);
 		}
-		dup2(p[1], 3);
+		if (p[1] == 3)
+			fcntl(3, F_SETFD, 0);
+		else
+			dup2(p[1], 3);
 		closefrom(4);
 		setenv("TAPESOCK_HOME", home, 1);
 		execl(exe, "tapesockd", "-k", pipe, "-r", "3", name,
