@@ -69,8 +69,8 @@ probe()
 {
 	local kw=$1 val=$2 type=$3 home="$work/probe"
 
-	mkdir -p "$home" && [ -p "$work/probe.fifo" ] ||
-	    mkfifo -m 0660 "$work/probe.fifo"
+	mkdir -p "$home"
+	[ -p "$work/probe.fifo" ] || mkfifo -m 0660 "$work/probe.fifo"
 	TAPESOCK_HOME=$home TAPESOCK_NO_SYSLOG=1 "$BIN/tape-socket" setup \
 	    server=p servertype="$type" host=127.0.0.1 port=20001 \
 	    pipe="$work/probe.fifo" "$kw=$val" '(Q' >/dev/null 2>&1

@@ -113,8 +113,8 @@ fl_pair()
 	feature listen && inkw+=(listen=127.0.0.1)
 	if feature hbint && feature hbtimeout; then
 		HB_TIMEOUT=4
-		inkw+=(hbint=1 hbtimeout=$HB_TIMEOUT)
-		outkw+=(hbint=1 hbtimeout=$HB_TIMEOUT)
+		inkw+=(hbint=1 "hbtimeout=$HB_TIMEOUT")
+		outkw+=(hbint=1 "hbtimeout=$HB_TIMEOUT")
 	fi
 	expect_rc 0 tb setup servertype=IN port="$PORT" pipe="$FIFO_IN" \
 	    "${inkw[@]}"

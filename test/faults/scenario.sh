@@ -36,7 +36,7 @@ sc_out_kill()
 
 	n=$(events 3 120)
 	pair_up
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		rsleep 0 1500
@@ -62,7 +62,7 @@ sc_in_kill()
 
 	n=$(events 3 120)
 	pair_up
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		rsleep 0 1500
@@ -89,7 +89,7 @@ sc_graceful_in()
 
 	n=$(events 3 40)
 	pair_up
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		rsleep 0 1500
@@ -112,7 +112,7 @@ sc_graceful_out()
 
 	n=$(events 3 40)
 	pair_up
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		rsleep 0 1500
@@ -135,7 +135,7 @@ sc_net_reset()
 
 	n=$(events 4 150)
 	pair_up
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		rsleep 0 1500
@@ -157,7 +157,7 @@ sc_net_stall()
 
 	n=$(events 2 15)
 	pair_up
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		rsleep 0 1500
@@ -185,7 +185,7 @@ sc_net_blackhole()
 
 	n=$(events 2 25)
 	pair_up
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		rsleep 0 1500
@@ -209,11 +209,11 @@ sc_half_open()
 
 	n=$(events 1 6)
 	pair_up
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		rsleep 0 1500
-		if [ $(rnd 0 1) = 0 ]; then
+		if [ "$(rnd 0 1)" = 0 ]; then
 			side=in home=$HB other=$HA
 		else
 			side=out home=$HA other=$HB
@@ -250,11 +250,11 @@ sc_identity()
 	mkfifo -m 0660 "$fifo" || fail "mkfifo $fifo"
 	TAPESOCK_HOME=$hc expect_rc 0 ts setup servertype=OUT host=127.0.0.1 \
 	    port="$PORT" pipe="$fifo" calldelay=1
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	"$FB/gen" -f "$fifo" -s $((SEED + 1)) -r 200000 -w >/dev/null 2>&1 &
 	rogue=$!
-	track $rogue
+	track "$rogue"
 	for ((i = 1; i <= n; i++)); do
 		before=$(log_count "$HB" 'Stream mismatch')
 		TAPESOCK_HOME=$hc expect_rc 0 ts start '(C'
@@ -305,7 +305,7 @@ sc_corruption()
 
 	n=$(events 4 80)
 	pair_up
-	start_flow $RATE
+	start_flow "$RATE"
 	flowing 30 "the first data"
 	caught0=$(($(log_count "$HA" "Bad header|Unexpected msg|Bad msg num|Lost msg") +
 	    $(log_count "$HB" "Bad header|Unexpected msg|Bad msg num|Lost msg")))
