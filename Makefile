@@ -25,7 +25,8 @@ UNITSRC	 = $(wildcard test/unit/*.c)
 UNITOBJ	 = $(UNITSRC:%.c=$(B)/%.o)
 PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/mkmsgman
 
-.PHONY: all deps fuzz check unit unit-run san integration demo man update-man clean
+.PHONY: all deps fuzz check unit unit-run san integration faults faults-short \
+	faults-progs demo man update-man clean
 all: $(PROGS) $(B)/man/tapesock-messages.7
 
 deps:
@@ -73,6 +74,29 @@ check: all
 	$(MAKE) san
 	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) integration
+	$(MAKE) faults-short
+
+# The fault-injection suite (test/faults): a relay that cuts, stalls,
+# blackholes and flips, a generator of numbered blocks and their
+# verifier, and faults.sh, which kills and stops the servers under
+# them.  `make faults` is the long run (hundreds of kills and cuts);
+# `make check` runs the short one.  FAULTS= names scenarios to run.
+FAULTPROGS = $(B)/test/faults/relay $(B)/test/faults/gen $(B)/test/faults/verify
+
+$(B)/test/faults/%.o: test/faults/%.c test/faults/fblock.h tapesock/crc32c.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/test/faults/%: $(B)/test/faults/%.o $(B)/test/faults/fblock.o $(B)/libtapesock.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+faults-progs: $(FAULTPROGS)
+
+faults: all faults-progs
+	test/faults/faults.sh -m long $(B) $(FAULTS)
+
+faults-short: all faults-progs
+	test/faults/faults.sh -m short $(B) $(FAULTS)
 
 # libFuzzer target of the frame and HELLO decoders (clang): `make fuzz`
 # runs it for FUZZ_SECONDS from a corpus seeded with valid frames.
