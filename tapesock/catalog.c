@@ -252,9 +252,11 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		.fmt = "Lost msg=%llu",
 		.meaning = "The input server detected a message loss: n is "
 		    "the number of the message received. The messages from "
-		    "the current message up to n are lost. The message is "
-		    "refused and the connection reset, so that the output "
-		    "server sends the missing ones again.",
+		    "the current message up to n are lost. What follows is "
+		    "the lost= keyword's choice, traced next: stop the input "
+		    "server (the default), refuse the message and reset the "
+		    "connection so that the output server may send the "
+		    "missing ones again, or accept the jump.",
 		.action = "None if it is followed by a normal transfer. If "
 		    "it repeats, the spool of the output server was removed "
 		    "or damaged: compare the data on both sides (e.g. with "
