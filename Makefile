@@ -66,7 +66,11 @@ unit-run: unit
 san:
 	$(MAKE) B=build/san SAN=1 unit-run
 
-integration: all
+# A scripted output server the integration tests use (test/tools/).
+$(B)/tsfake: $(B)/test/tools/tsfake.o $(B)/libtapesock.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+integration: all $(B)/tsfake
 	test/integration/run.sh $(B)
 
 check: all

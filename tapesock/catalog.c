@@ -252,9 +252,11 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		.fmt = "Lost msg=%llu",
 		.meaning = "The input server detected a message loss: n is "
 		    "the number of the message received. The messages from "
-		    "the current message up to n are lost. The message is "
-		    "refused and the connection reset, so that the output "
-		    "server sends the missing ones again.",
+		    "the current message up to n are lost. What follows is "
+		    "the lost= keyword's choice, traced next: stop the input "
+		    "server (the default), refuse the message and reset the "
+		    "connection so that the output server may send the "
+		    "missing ones again, or accept the jump.",
 		.action = "None if it is followed by a normal transfer. If "
 		    "it repeats, the spool of the output server was removed "
 		    "or damaged: compare the data on both sides (e.g. with "
@@ -771,11 +773,13 @@ static const struct msgdef catalog[MSG__COUNT] = {
 	[MSG_SRV_STOP_PENDING] = {
 		.name = "SRV_STOP_PENDING", .code = "SRV", .number = 5,
 		.severity = LOG_WARNING, .type = MT_WARNING,
-		.text = "Stopped with n message(s) pending",
-		.fmt = "Stopped with %llu message(s) pending",
+		.text = "Stopped with n message(s) pending: a to b, fate",
+		.fmt = "Stopped with %llu message(s) pending: %llu to %llu, %s",
 		.meaning = "The server stopped before every message it held "
 		    "was acknowledged (output) or written into its pipe "
-		    "(input): the stop did not complete cleanly.",
+		    "(input), within the wait of the stop: the stop did not "
+		    "complete cleanly. The text gives the numbers of the "
+		    "messages pending and what becomes of them.",
 		.action = "Check the other server and the reader of the pipe, "
 		    "then start the server again: an output server resends "
 		    "what was not acknowledged.",
@@ -813,6 +817,129 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		    "closed; the output server calls again.",
 		.action = "Check the other server (status, query) and the "
 		    "network path between the machines.",
+	},
+	[MSG_SRV_RESUME_WRITE] = {
+		.name = "SRV_RESUME_WRITE", .code = "SRV", .number = 9,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Write of msg n was under way (n bytes recorded): it "
+		    "may reach the reader partly twice",
+		.fmt = "Write of msg %llu was under way (%llu bytes recorded): "
+		    "it may reach the reader partly twice",
+		.meaning = "The input server ended (killed, crashed) while it "
+		    "was writing message n into its pipe, after the given "
+		    "number of its bytes were recorded as written. A pipe "
+		    "write and its record cannot be one atomic step: the "
+		    "bytes of the last write() before the end may have reached "
+		    "the pipe without being recorded. The server resumes the "
+		    "message after the recorded bytes, so at most that one "
+		    "write of message n reaches the reader twice; every other "
+		    "message is written exactly once.",
+		.action = "If the reader cannot tolerate a repeated piece, "
+		    "check the data of message n at the reader (the block that "
+		    "was being restored when the server ended).",
+	},
+	[MSG_SRV_LOST_STOP] = {
+		.name = "SRV_LOST_STOP", .code = "SRV", .number = 10,
+		.severity = LOG_ERR, .type = MT_FATAL,
+		.text = "Messages n to m missing: stopped (lost=stop)",
+		.fmt = "Messages %llu to %llu missing: stopped (lost=stop)",
+		.meaning = "The output server sent a message number beyond the "
+		    "next one expected: the messages n to m never reached this "
+		    "input server (the sender's spool or state was lost or "
+		    "reset). With lost=stop the input server writes nothing "
+		    "more and stops with an error (S = E).",
+		.action = "Find out why the sender lost them (its log). To go "
+		    "on, send the missing data again by other means, or accept "
+		    "the gap: set lost=accept (tape-socket setarg lost=accept) "
+		    "or remove the receiver's state file, then start the input "
+		    "server again.",
+	},
+	[MSG_SRV_LOST_REFUSED] = {
+		.name = "SRV_LOST_REFUSED", .code = "SRV", .number = 11,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "Messages n to m missing: refused (lost=refuse)",
+		.fmt = "Messages %llu to %llu missing: refused (lost=refuse)",
+		.meaning = "The output server sent a message number beyond the "
+		    "next one expected. With lost=refuse the message is "
+		    "refused, the connection closed, and the input server goes "
+		    "on listening: the output server may send the missing ones "
+		    "at its next call.",
+		.action = "If it repeats, the sender does not have the missing "
+		    "messages any more: see SRV_LOST_STOP.",
+	},
+	[MSG_SRV_LOST_ACCEPTED] = {
+		.name = "SRV_LOST_ACCEPTED", .code = "SRV", .number = 12,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "Messages n to m missing: accepted as lost (lost=accept)",
+		.fmt = "Messages %llu to %llu missing: accepted as lost "
+		    "(lost=accept)",
+		.meaning = "The output server sent a message number beyond the "
+		    "next one expected. With lost=accept the jump is accepted: "
+		    "the messages n to m are counted as lost (query: Lost) and "
+		    "the stream goes on from the message received.",
+		.action = "The reader's data has a hole there: check it, and "
+		    "send the missing data again by other means if needed.",
+	},
+	[MSG_SRV_STOP_FORCED] = {
+		.name = "SRV_STOP_FORCED", .code = "SRV", .number = 13,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Stop forced with n message(s) pending: a to b, fate",
+		.fmt = "Stop forced with %llu message(s) pending: %llu to %llu, "
+		    "%s",
+		.meaning = "The operator stopped the server without waiting "
+		    "(wait=0) while it held messages not yet acknowledged "
+		    "(output) or not yet written into its pipe (input); the "
+		    "end of the text says what becomes of them.",
+		.action = "None if the stop was meant so. Start the server "
+		    "again to deliver what was pending.",
+	},
+	[MSG_SRV_STATE_DAMAGED] = {
+		.name = "SRV_STATE_DAMAGED", .code = "SRV", .number = 14,
+		.severity = LOG_ERR, .type = MT_FATAL,
+		.text = "State file F is damaged: reason",
+		.fmt = "State file %s is damaged: %s; restore it, or remove it "
+		    "to start a new stream",
+		.meaning = "The server's state file (stream identity, last "
+		    "message written) cannot be read: neither of its two "
+		    "records is valid. The server does not start, since it "
+		    "would not know where the stream stands.",
+		.action = "Restore the file from a backup if you have one. "
+		    "Otherwise remove it: the input server then adopts the "
+		    "next stream that calls and starts counting from its "
+		    "first message (stop the output server and remove its "
+		    "state too, or data may be written twice).",
+	},
+	[MSG_SRV_STATE_WRITE_ERR] = {
+		.name = "SRV_STATE_WRITE_ERR", .code = "SRV", .number = 15,
+		.severity = LOG_ERR, .type = MT_FATAL,
+		.text = "State file F: reason",
+		.fmt = "State file %s: %s",
+		.meaning = "The server could not record its state (write or "
+		    "fsync failed). It cannot acknowledge anything it cannot "
+		    "record, so it stops with an error.",
+		.action = "Check the file system of the home (space, errors in "
+		    "the kernel log), then start the server again.",
+	},
+	[MSG_SRV_STATE_CONVERTED] = {
+		.name = "SRV_STATE_CONVERTED", .code = "SRV", .number = 16,
+		.severity = LOG_NOTICE, .type = MT_NOTICE,
+		.text = "State file F converted from the text format",
+		.fmt = "State file %s converted from the text format",
+		.meaning = "The state file was written by an earlier version "
+		    "(lines 'stream' and 'last'); it was converted to the "
+		    "crash-safe record format, keeping its values.",
+		.action = "None.",
+	},
+	[MSG_SRV_LISTEN_ADDR] = {
+		.name = "SRV_LISTEN_ADDR", .code = "SRV", .number = 17,
+		.severity = LOG_ERR, .type = MT_FATAL,
+		.text = "Listen address A: reason",
+		.fmt = "Listen address %s: %s",
+		.meaning = "The input server cannot use the listen= address: "
+		    "it does not resolve, or is not an address of this "
+		    "machine.",
+		.action = "Set listen= to an address of this machine (ip addr), "
+		    "or to * for every address, and start the server again.",
 	},
 	/*
 	 * SPL: the output server's durable spool and the keeper process
@@ -1591,6 +1718,26 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		    "command on the sending machine.",
 	},
 
+	[MSG_CLI_KEYWORD_CONFLICT] = {
+		.name = "CLI_KEYWORD_CONFLICT", .code = "CLI", .number = 36,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "server 'name': problem",
+		.fmt = "server '%s': %s",
+		.meaning = "Values that are valid one by one do not go together "
+		    "(hbtimeout must be at least twice hbint). Nothing was "
+		    "changed.",
+		.action = "Give values that agree, as the message says.",
+	},
+	[MSG_CLI_STOP_FORCED] = {
+		.name = "CLI_STOP_FORCED", .code = "CLI", .number = 37,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "server 'name' stopped (forced): last trace",
+		.fmt = "server '%s' stopped (forced): %s",
+		.meaning = "The server stopped at once, as wait=0 asked, with "
+		    "messages pending; its last trace says which and what "
+		    "becomes of them.",
+		.action = "Start the server again to deliver what was pending.",
+	},
 	/* CFG: configuration file and state home. */
 	[MSG_CFG_SYNTAX] = {
 		.name = "CFG_SYNTAX", .code = "CFG", .number = 1,
@@ -1727,6 +1874,17 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		    "the group: key of the configuration.",
 	},
 
+	[MSG_CFG_KEYWORD_CONFLICT] = {
+		.name = "CFG_KEYWORD_CONFLICT", .code = "CFG", .number = 13,
+		.severity = LOG_ERR, .type = MT_ERROR,
+		.text = "file:line:column: server 'name': problem",
+		.fmt = "%s:%lu:%lu: server '%s': %s",
+		.meaning = "Values of one server of the configuration file are "
+		    "valid one by one but do not go together (hbtimeout must "
+		    "be at least twice hbint).",
+		.action = "Correct the file as the message says, or set the "
+		    "values with tape-socket setarg.",
+	},
 	/* LOG: the logs themselves. */
 	[MSG_LOG_WRITE_ERR] = {
 		.name = "LOG_WRITE_ERR", .code = "LOG", .number = 1,

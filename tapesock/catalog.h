@@ -114,6 +114,15 @@ enum msgid {
 	MSG_SPL_KEEPER_FAILED,
 	MSG_SPL_DISCARDED,
 	MSG_SPL_AHEAD,
+	MSG_SRV_RESUME_WRITE,	/* "Write of msg %llu was under way ..." */
+	MSG_SRV_LOST_STOP,	/* "Messages %llu to %llu missing: stopped" */
+	MSG_SRV_LOST_REFUSED,	/* "... missing: refused (lost=refuse)" */
+	MSG_SRV_LOST_ACCEPTED,	/* "... missing: accepted as lost" */
+	MSG_SRV_STOP_FORCED,	/* "Stop forced with %llu message(s) ..." */
+	MSG_SRV_STATE_DAMAGED,	/* "State file %s is damaged: %s" */
+	MSG_SRV_STATE_WRITE_ERR, /* "State file %s: %s" */
+	MSG_SRV_STATE_CONVERTED, /* "State file %s converted ..." */
+	MSG_SRV_LISTEN_ADDR,	/* "Listen address %s: %s" */
 
 	/* SA: the seed's "System Administrator Messages", in its order. */
 	MSG_SA_COMM_REESTABLISHED,
@@ -184,6 +193,8 @@ enum msgid {
 	MSG_CLI_RESET_RUNNING,
 	MSG_CLI_RESET_DONE,
 	MSG_CLI_OUT_ONLY,
+	MSG_CLI_KEYWORD_CONFLICT, /* "server '%s': %s" */
+	MSG_CLI_STOP_FORCED,	/* "server '%s' stopped (forced): %s" */
 
 	/* CFG: configuration file and state home. */
 	MSG_CFG_SYNTAX,
@@ -198,6 +209,7 @@ enum msgid {
 	MSG_CFG_HOME_ERR,
 	MSG_CFG_HOME_UNSAFE,
 	MSG_CFG_NO_GROUP,	/* "group '%s' of %s does not exist" */
+	MSG_CFG_KEYWORD_CONFLICT, /* "%s:%lu:%lu: server '%s': %s" */
 
 	/* LOG: the logs themselves. */
 	MSG_LOG_WRITE_ERR,

@@ -105,6 +105,7 @@ do_setup(struct ctx *ctx, struct config *cfg)
 	const struct request *req = ctx->req;
 	const char *name = req->val[KW_SERVER];
 	struct server_cfg *s;
+	struct errbuf why;
 	char done[1024];
 	size_t k;
 
@@ -120,6 +121,10 @@ do_setup(struct ctx *ctx, struct config *cfg)
 		if ((kw_def(k)->flags & KWF_STORED) && kw_def(k)->defval)
 			server_set(s, k, kw_def(k)->defval);
 	apply_values(req, s, done, sizeof(done));
+	if (kw_check_server(s->val, &why) < 0) {
+		msg_err(MSG_CLI_KEYWORD_CONFLICT, s->name, why.msg);
+		return EXIT_USAGE;
+	}
 	warn_txopt(req, s);
 	msg_out(req->opts & OPT_Q, MSG_CLI_SETUP_DONE, s->name, ctx->cfgpath);
 	return EXIT_OK;
@@ -136,11 +141,16 @@ do_setarg(struct ctx *ctx, struct config *cfg)
 {
 	const struct request *req = ctx->req;
 	struct server_cfg *s;
+	struct errbuf why;
 	char done[1024];
 
 	if ((s = ctx_server(ctx, cfg)) == NULL)
 		return EXIT_FAILED;
 	apply_values(req, s, done, sizeof(done));
+	if (kw_check_server(s->val, &why) < 0) {
+		msg_err(MSG_CLI_KEYWORD_CONFLICT, s->name, why.msg);
+		return EXIT_USAGE;
+	}
 	warn_txopt(req, s);
 	msg_out(req->opts & OPT_Q, MSG_CLI_SETARG_DONE, s->name, done);
 	return EXIT_OK;
@@ -155,8 +165,8 @@ cmd_setarg(struct ctx *ctx)
 		if ((kw_def(k)->flags & KWF_STORED) && ctx->req->val[k])
 			return config_change(ctx, do_setarg);
 	msg_err(MSG_CLI_NOTHING_TO_SET,
-	    "callrep calldelay host ndisc notify pipe poll port prot servertype trace "
-	    "txlog txopt txpriod");
+	    "callrep calldelay hbint hbtimeout host listen lost ndisc notify "
+	    "pipe poll port prot servertype sync trace txlog txopt txpriod");
 	return EXIT_USAGE;
 }
 

@@ -27,7 +27,7 @@
 #include "runstate.h"
 
 #define START_WAIT_MS	30000	/* start: how long the daemon may take */
-#define STOP_WAIT_S	40	/* stop: how long a server may take */
+#define STOP_MARGIN_S	10	/* stop: beyond its wait= a server may take */
 #define CONTROL_WAIT_MS	10000
 
 /* startsend / startreceive: server=, else the default if it has the
@@ -223,6 +223,15 @@ server_start(struct ctx *ctx, const struct server_cfg *s)
 	return EXIT_FAILED;
 }
 
+/* The trace entry e is message id. */
+static int
+trace_is(const struct trace_entry *e, enum msgid id)
+{
+	const struct msgdef *m = catalog_get(id);
+
+	return strcmp(e->code, m->code) == 0 && e->number == m->number;
+}
+
 /* Send one control request; print its answer. */
 int
 server_control(struct ctx *ctx, const struct server_cfg *s,
@@ -261,13 +270,20 @@ server_control(struct ctx *ctx, const struct server_cfg *s,
 	return r == 0 ? EXIT_OK : EXIT_FAILED;
 }
 
-/* stop: warn about data left in the pipe, ask, stop, wait, judge. */
+/*
+ * stop: warn about data left in the pipe, ask, stop, wait, judge.
+ * Success only when the server says it delivered everything ("Stop on
+ * req"), or when the operator forced it (wait=0) and it says what was
+ * pending; anything else is a failure that names what is pending.
+ */
 static int
 server_stop(struct ctx *ctx, const struct server_cfg *s)
 {
 	struct trace_entry e;
 	struct pipeinfo pi;
-	char *logpath;
+	const char *wait = ctx->req->val[KW_WAIT] != NULL ?
+	    ctx->req->val[KW_WAIT] : kw_def(KW_WAIT)->defval;
+	char *logpath, req[32];
 	time_t until;
 	int rc, quiet = ctx->req->opts & OPT_Q;
 
@@ -284,12 +300,14 @@ server_stop(struct ctx *ctx, const struct server_cfg *s)
 			return EXIT_FAILED;
 		}
 	}
-	if ((rc = server_control(ctx, s, ctx->req->cmd == CMD_SHUTDOWN ?
-	    "SHUTDOWN" : "STOP", 1)) != EXIT_OK)
+	snprintf(req, sizeof(req), "%s %s", ctx->req->cmd == CMD_SHUTDOWN ?
+	    "SHUTDOWN" : "STOP", wait);
+	if ((rc = server_control(ctx, s, req, 1)) != EXIT_OK)
 		return rc;
-	until = time(NULL) + STOP_WAIT_S;
+	/* The server takes up to wait seconds; a margin for the rest. */
+	until = time(NULL) + atol(wait) + STOP_MARGIN_S;
 	while (runstate_pid(ctx->home, s->name) != 0 && time(NULL) < until) {
-		struct timespec tick = { 0, 100 * 1000 * 1000 };
+		struct timespec tick = { 0, 50 * 1000 * 1000 };
 
 		nanosleep(&tick, NULL);	/* the server is another process */
 	}
@@ -300,9 +318,13 @@ server_stop(struct ctx *ctx, const struct server_cfg *s)
 	logpath = home_path(ctx->home, TSLOG_FILE);
 	rc = tslog_ring_last(logpath, s->name, &e);
 	free(logpath);
-	if (rc == 1 && e.code[0] == 'T' && e.number ==
-	    catalog_get(MSG_TS_STOP_ON_REQ)->number) {
+	if (rc == 1 && trace_is(&e, MSG_TS_STOP_ON_REQ)) {
 		msg_out(quiet, MSG_CLI_STOPPED, s->name, e.text);
+		return EXIT_OK;
+	}
+	if (rc == 1 && trace_is(&e, MSG_SRV_STOP_FORCED)) {
+		/* What the operator chose; still said, even with (Q. */
+		msg_err(MSG_CLI_STOP_FORCED, s->name, e.text);
 		return EXIT_OK;
 	}
 	msg_err(MSG_CLI_STOP_FAILED, s->name, rc == 1 ? e.text : "no trace");

@@ -362,6 +362,7 @@ config_parse_servers(struct cfgparse *cp)
 {
 	struct config *cfg = cp->cfg;
 	yaml_mark_t keymark;
+	struct errbuf why;
 	char *name;
 	size_t idx;
 
@@ -400,6 +401,13 @@ config_parse_servers(struct cfgparse *cp)
 			    mark_line(&keymark), mark_col(&keymark),
 			    cfg->servers[idx].name,
 			    kw_def(KW_SERVERTYPE)->name);
+			return -1;
+		}
+		if (kw_check_server(cfg->servers[idx].val, &why) < 0) {
+			msg_format(cp->err->msg, sizeof(cp->err->msg),
+			    MSG_CFG_KEYWORD_CONFLICT, config_path_name(cp->path),
+			    mark_line(&keymark), mark_col(&keymark),
+			    cfg->servers[idx].name, why.msg);
 			return -1;
 		}
 	}

@@ -37,10 +37,36 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "Command the remote input server executes (check command): "
 	    "exec CMD, msgnum, query, shtdwn, test -f FILE, test -r[d] FILE "
 	    "ID, tlchk, tlstrt, tron N, troff. Quote it when it has spaces." },
+	[KW_HBINT] = { "hbint", KWF_STORED, "Heartbeat interval",
+	    "a whole number of seconds from 1 to 3600", "5",
+	    "Seconds of silence on the connection after which a server asks "
+	    "its peer for a sign of life (a heartbeat). Both servers use "
+	    "their own value; hbtimeout must be at least twice it." },
+	[KW_HBTIMEOUT] = { "hbtimeout", KWF_STORED, "Heartbeat timeout",
+	    "a whole number of seconds from 2 to 7200, at least twice hbint",
+	    "20",
+	    "Seconds of silence after which a server takes its peer for "
+	    "gone (stopped, hung, or a network that drops everything): it "
+	    "traces 'Peer silent for n s', closes the connection, and the "
+	    "output server calls again. At least twice hbint." },
 	[KW_HOST] = { "host", KWF_STORED, "Remote HOST name",
 	    "a host name or IP address", NULL,
 	    "Network name of the host where the input server runs. Needed "
 	    "by the output server only. It must resolve on the sender." },
+	[KW_LISTEN] = { "listen", KWF_STORED, "Listen address",
+	    "* (every address), or an IP address or host name of this "
+	    "machine", "*",
+	    "The address the input server accepts calls on: * for every "
+	    "address of the machine, or one address (127.0.0.1, an address "
+	    "of one network card, an IPv6 address, a host name that "
+	    "resolves to one of them). Used by the input server only." },
+	[KW_LOST] = { "lost", KWF_STORED, "When messages are missing",
+	    "stop, refuse or accept", "stop",
+	    "What the input server does when a message number jumps over "
+	    "messages it never received (after the trace 'Lost msg=n'): "
+	    "stop = stop with an error and notify; refuse = refuse the "
+	    "message, close the connection and go on listening; accept = "
+	    "accept the jump, trace and count the lost messages." },
 	[KW_NDISC] = { "ndisc", KWF_STORED, "Disconnections tolerated",
 	    "a whole number >= 0 (0 = no limit)", "0",
 	    "Maximum number of network disconnections either server "
@@ -90,10 +116,12 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "blocks: nothing is dropped." },
 	[KW_SYNC] = { "sync", KWF_STORED, "Sync to disk",
 	    "ON or OFF", "ON",
-	    "ON: the spool and the message state are flushed to disk "
-	    "(fsync, in batches) before a block is sent or acknowledged, so "
-	    "they survive a crash of the machine. OFF: they survive a crash "
-	    "of the server process only." },
+	    "ON: the output server's spool is flushed to disk (fdatasync, in "
+	    "batches) before its blocks are sent, and the input server's "
+	    "state before it acknowledges, at most about every 100 ms, so "
+	    "that a crash of the machine never loses what was sent nor makes "
+	    "an acknowledged position go back. OFF: they survive a crash or "
+	    "kill of the server process, not of the machine." },
 	[KW_TRACE] = { "trace", KWF_STORED, "Number of traces kept",
 	    "a whole number from 0 to 100000", "4",
 	    "Number of trace entries kept in ts.log for the server; the "
@@ -110,6 +138,13 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "a whole number of seconds >= 0 (0 = default)", "0",
 	    "Period, in seconds, with which the transaction log queue is "
 	    "emptied. 0 means the default." },
+	[KW_WAIT] = { "wait", 0, "Seconds to wait for delivery",
+	    "a whole number of seconds from 0 to 3600 (0 = stop now)", "30",
+	    "How long stop, stopall or shutdown lets a server deliver what "
+	    "it holds (output: until acknowledged; input: until written into "
+	    "the pipe). If it cannot, the server stops anyway, says what is "
+	    "pending, and the command exits 1. wait=0 forces the stop at "
+	    "once: what is pending is said, and the command exits 0." },
 };
 
 const struct kwdef *
@@ -164,6 +199,60 @@ check_word(const char *v, const char *a, const char *b, char **norm,
 		return -1;
 	}
 	*norm = xstrdup(streqi(v, a) ? a : b);
+	return 0;
+}
+
+/* One of three words; normalized to the spelling given here. */
+static int
+check_word3(const char *v, const char *const w[3], char **norm,
+    struct errbuf *err)
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (streqi(v, w[i])) {
+			*norm = xstrdup(w[i]);
+			return 0;
+		}
+	errbuf_set(err, "not a valid choice");
+	return -1;
+}
+
+/* count in [min, max], normalized. */
+static int
+check_range(const char *v, uint64_t min, uint64_t max, char **norm,
+    struct errbuf *err)
+{
+	if (check_count(v, max, norm, err) < 0)
+		return -1;
+	if (strtoull(*norm, NULL, 10) < min) {
+		free(*norm);
+		*norm = NULL;
+		errbuf_set(err, "out of range");
+		return -1;
+	}
+	return 0;
+}
+
+int
+kw_check_server(char *const val[KW__COUNT], struct errbuf *err)
+{
+	const char *hi = val[KW_HBINT] ? val[KW_HBINT] :
+	    kwdefs[KW_HBINT].defval;
+	const char *ht = val[KW_HBTIMEOUT] ? val[KW_HBTIMEOUT] :
+	    kwdefs[KW_HBTIMEOUT].defval;
+	uint64_t i, t;
+
+	if (parse_u64(hi, UINT64_MAX, &i) < 0 ||
+	    parse_u64(ht, UINT64_MAX, &t) < 0)
+		return 0;	/* kw_check reports those */
+	if (t < 2 * i) {
+		errbuf_set(err, "hbtimeout=%s is less than twice hbint=%s; "
+		    "set hbtimeout to at least %llu or hbint to at most %llu",
+		    ht, hi, (unsigned long long)(2 * i),
+		    (unsigned long long)(t / 2));
+		return -1;
+	}
 	return 0;
 }
 
@@ -499,6 +588,23 @@ kw_check(enum kw k, const char *v, enum kwcheck depth, char **norm,
 		return 0;
 	case KW_CMD:
 		return check_cmd(v, norm, err);
+	case KW_HBINT:
+		return check_range(v, 1, 3600, norm, err);
+	case KW_HBTIMEOUT:
+		return check_range(v, 2, 7200, norm, err);
+	case KW_LISTEN:
+		if (strcmp(v, "*") == 0) {
+			*norm = xstrdup("*");
+			return 0;
+		}
+		return check_host(v, norm, err);
+	case KW_LOST: {
+		static const char *const w[3] = { "stop", "refuse", "accept" };
+
+		return check_word3(v, w, norm, err);
+	}
+	case KW_WAIT:
+		return check_count(v, 3600, norm, err);
 	case KW_HOST:
 		return check_host(v, norm, err);
 	case KW_NOTIFY:

@@ -13,7 +13,11 @@ enum kw {
 	KW_CALLREP,
 	KW_CALLDELAY,
 	KW_CMD,
+	KW_HBINT,
+	KW_HBTIMEOUT,
 	KW_HOST,
+	KW_LISTEN,
+	KW_LOST,
 	KW_NDISC,
 	KW_NOTIFY,
 	KW_PIB,
@@ -29,6 +33,7 @@ enum kw {
 	KW_TXLOG,
 	KW_TXOPT,
 	KW_TXPRIOD,
+	KW_WAIT,
 	KW__COUNT
 };
 
@@ -62,6 +67,13 @@ int			 kw_lookup(const char *name);	/* enum kw or -1 */
  */
 int	kw_check(enum kw, const char *value, enum kwcheck, char **norm,
 	    struct errbuf *err);
+
+/*
+ * Checks between the stored keywords of one server (val[k] normalized or
+ * NULL for the default): hbtimeout at least twice hbint.  0, or -1 with
+ * err saying what to change.
+ */
+int	kw_check_server(char *const val[KW__COUNT], struct errbuf *err);
 
 /* Accessors of normalized values. */
 int	kw_poll_seconds(const char *norm, uint64_t *secs);

@@ -24,6 +24,7 @@
 #include "home.h"
 #include "notify.h"
 #include "server.h"
+#include "svr_common.h"
 
 static volatile sig_atomic_t got_term;
 
@@ -229,31 +230,54 @@ server_disconnect(struct server *s)
 void
 server_request_stop(struct server *s)
 {
-	if (s->stopping)
-		return;
+	struct timespec at;
+
+	ts_after(&at, s->stop_wait);
+	if (!s->stopping || ts_diff(&at, &s->stop_deadline) < 0)
+		s->stop_deadline = at;
 	s->stopping = 1;
-	ts_after(&s->stop_deadline, SRV_STOP_WAIT);
 }
 
 /*
- * A stop completes when nothing is held any more ("Stop on req", S=C);
- * past the deadline it ends with what is pending said (S=S, exit 1).
+ * A stop completes when nothing is held any more ("Stop on req", S=C).
+ * Past the wait, or at once with wait=0, it ends with what is pending
+ * said: how many, which numbers, what becomes of them (S=S; exit 1
+ * unless the operator forced it with wait=0).
  */
 int
 server_stop_due(struct server *s)
 {
+	const char *fate;
+	uint64_t first, last;
+	int forced;
+
 	if (s->win_count == 0) {
 		s->sletter = 'C';
 		server_trace(s, MSG_TS_STOP_ON_REQ);
 		s->done = 1;
-	} else if (ts_due(&s->stop_deadline)) {
-		s->sletter = 'S';
-		server_trace(s, MSG_SRV_STOP_PENDING,
-		    (unsigned long long)s->win_count);
-		s->exit_code = 1;
-		s->done = 1;
+		return 1;
 	}
-	return s->done;
+	forced = s->stop_wait == 0;
+	if (!forced && !ts_due(&s->stop_deadline))
+		return 0;
+	fate = s->pending_fate != NULL ? s->pending_fate : s->is_out ?
+	    "held in memory only: not sent again after a restart" :
+	    "not acknowledged: the output server sends them again";
+	s->sletter = 'S';
+	if (s->is_out) {
+		/* The sender's pending messages are its spool's. */
+		first = s->acked + 1;
+		last = s->curmsg;
+	} else {
+		first = svr_win_at(s, 0)->n;
+		last = svr_win_at(s, s->win_count - 1)->n;
+	}
+	server_trace(s, forced ? MSG_SRV_STOP_FORCED : MSG_SRV_STOP_PENDING,
+	    (unsigned long long)s->win_count, (unsigned long long)first,
+	    (unsigned long long)last, fate);
+	s->exit_code = forced ? 0 : 1;
+	s->done = 1;
+	return 1;
 }
 
 /* 1 read something, 0 would block, -1 closed or failed (traced). */
@@ -278,7 +302,6 @@ server_read_sock(struct server *s)
 		return -1;
 	}
 	s->rlen += (size_t)n;
-	clock_gettime(CLOCK_MONOTONIC, &s->rx_at);
 	return 1;
 }
 
@@ -297,16 +320,36 @@ server_heartbeat(struct server *s)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (s->rx_at.tv_sec == 0)
 		s->rx_at = now;
-	if (ts_diff(&now, &s->rx_at) >= SRV_HB_TIMEOUT) {
-		server_trace(s, MSG_SRV_PEER_SILENT, SRV_HB_TIMEOUT);
+	if (ts_diff(&now, &s->rx_at) >= s->hb_timeout) {
+		s->hb_timeouts++;
+		server_trace(s, MSG_SRV_PEER_SILENT, (int)s->hb_timeout);
 		return -1;
 	}
-	if (ts_diff(&now, &s->rx_at) >= SRV_HB_INTERVAL &&
-	    ts_diff(&now, &s->hb_at) >= SRV_HB_INTERVAL) {
+	if (ts_diff(&now, &s->rx_at) >= s->hb_interval &&
+	    ts_diff(&now, &s->hb_at) >= s->hb_interval) {
 		server_queue_frame(s, FT_HEARTBEAT, 0, ++s->hb_nonce, NULL, 0);
 		s->hb_at = now;
 	}
 	return 0;
+}
+
+/* Milliseconds until the heartbeat has something to do, or -1. */
+static int
+heartbeat_wait(struct server *s)
+{
+	struct timespec now;
+	double silent, next;
+
+	if (s->sock < 0 || !s->connected || s->rx_at.tv_sec == 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	silent = ts_diff(&now, &s->rx_at);
+	next = s->hb_timeout - silent;
+	if (silent < s->hb_interval)
+		next = s->hb_interval - silent;
+	else if (s->hb_interval - ts_diff(&now, &s->hb_at) < next)
+		next = s->hb_interval - ts_diff(&now, &s->hb_at);
+	return next <= 0 ? 0 : (int)(next * 1000) + 1;
 }
 
 /* The query answer's common part; the role adds its own lines. */
@@ -336,6 +379,7 @@ query_common(struct server *s, struct control_conn *c)
 	control_reply(c, "msgout: %llu", (unsigned long long)s->msgout);
 	control_reply(c, "curmsg: %llu", (unsigned long long)s->curmsg);
 	control_reply(c, "Status: %s", server_state_name(s->state));
+	control_reply(c, "Heartbeat timeouts: %u", s->hb_timeouts);
 	s->last_query = now;
 	s->last_query_msg = s->curmsg;
 }
@@ -375,6 +419,15 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		s->shutdown = 1;
 		/* FALLTHROUGH */
 	case CONTROL_STOP:
+		/* "STOP [seconds]": how long to deliver; 0 forces. */
+		if (*req.args != '\0') {
+			if (parse_u64(req.args, 3600, &n) < 0) {
+				control_reply_err(c, "stop: bad wait '%s'",
+				    req.args);
+				return;
+			}
+			s->stop_wait = (unsigned)n;
+		}
 		server_request_stop(s);
 		break;
 	case CONTROL_TRACEON:
@@ -497,6 +550,15 @@ server_load(struct server *s, const char *home, const char *name,
 	s->callrep = (unsigned)v;
 	parse_u64(srv_val(&s->cfg, KW_NDISC), UINT32_MAX, &v);
 	s->ndisc = (unsigned)v;
+	parse_u64(srv_val(&s->cfg, KW_HBINT), 3600, &v);
+	s->hb_interval = v > 0 ? (unsigned)v : SRV_HB_INTERVAL;
+	parse_u64(srv_val(&s->cfg, KW_HBTIMEOUT), 7200, &v);
+	s->hb_timeout = v >= 2 * s->hb_interval ? (unsigned)v :
+	    2 * s->hb_interval;
+	s->sync = !streqi(srv_val(&s->cfg, KW_SYNC), "OFF");
+	s->lost_policy = strcmp(srv_val(&s->cfg, KW_LOST), "accept") == 0 ?
+	    LOST_ACCEPT : strcmp(srv_val(&s->cfg, KW_LOST), "refuse") == 0 ?
+	    LOST_REFUSE : LOST_STOP;
 	parse_u64(srv_val(&s->cfg, KW_TRACE), 100000, &v);
 	tslog_init(&s->log, home, s->name, s->is_out ? 's' : 'r',
 	    (unsigned)v, (s->opts & OPT_V) != 0);
@@ -551,6 +613,8 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	}
 	s->sock = s->listen_fd = s->pipe_fd = s->ctl_fd = s->ino_fd = -1;
 	s->pend_sock = -1;
+	s->st.fd = -1;
+	s->stop_wait = SRV_STOP_WAIT;
 	for (i = 0; i < SRV_CTL_MAX; i++)
 		s->ctl[i].fd = -1;
 	s->sletter = 'R';
@@ -632,6 +696,10 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 			out_pollfds(s, pfd, &n, &timeout);
 		else
 			in_pollfds(s, pfd, &n, &timeout);
+		if ((i = heartbeat_wait(s)) >= 0 && i < timeout)
+			timeout = i;
+		if (s->stopping && s->stop_wait == 0)
+			timeout = 0;
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
 		control_events(s, pfd, n);
@@ -670,6 +738,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		close(s->ino_fd);
 	if (s->is_out)
 		out_close(s);
+	instate_close(&s->st);
 	pidfile_remove(pfh);
 	for (k = 0; k < SRV_WINDOW; k++)
 		server_msg_free(&s->win[k]);

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "control.h"
 #include "frame.h"
+#include "instate.h"
 #include "log.h"
 
 #define SRV_WINDOW	64		/* frames in flight */
@@ -26,8 +27,9 @@
 #define SRV_CLOCK_WARN	5		/* seconds of clock offset worth a warning */
 #define SRV_STOP_WAIT	30		/* seconds a stop waits for ACKs */
 #define SRV_ACK_TIMEOUT	30		/* seconds without ACK progress */
-#define SRV_HB_INTERVAL	5		/* seconds of silence before a HEARTBEAT */
-#define SRV_HB_TIMEOUT	20		/* seconds of silence: the link is dead */
+#define SRV_HB_INTERVAL	5		/* hbint default: silence before a HEARTBEAT */
+#define SRV_HB_TIMEOUT	20		/* hbtimeout default: the link is dead */
+#define SRV_SYNC_EVERY	0.1		/* sync=on: seconds between fsyncs at most */
 
 /* The "Status" words of query. */
 enum srv_state {
@@ -120,7 +122,6 @@ struct server {
 
 	/* Output: the durable spool and where the stream stands. */
 	struct spool	*spool;
-	uint64_t	 acked;		/* highest message acknowledged */
 	uint64_t	 send_next;	/* number of the next message to send */
 	uint64_t	 lost_from;	/* spool tail lost from here (0: none) */
 	int		 spool_full;	/* SPL_FULL traced, not yet SPL_ROOM */
@@ -141,7 +142,28 @@ struct server {
 	struct timespec	 stop_deadline;
 	int		 done;		/* leave the loop */
 	int		 exit_code;
+
+	/* Heartbeats (hbint, hbtimeout): both roles, server_heartbeat. */
+	unsigned	 hb_interval, hb_timeout;
+	unsigned	 hb_timeouts;	/* links dropped for silence */
+	/* Stop: wait= of the request (0 = force at once). */
+	unsigned	 stop_wait;
+	/* What becomes of messages pending at a stop, for its trace; the
+	 * role sets it (static text), else server.c says it by role. */
+	const char	*pending_fate;
+	int		 sync;		/* sync=on: fsync before acknowledging */
+
+	/* Input server: crash-safe state (instate.h) and policies. */
+	struct instate_file st;
+	uint64_t	 acked;		/* last number acknowledged (OUT: by the peer) */
+	struct timespec	 ack_due;	/* sync=on: fsync and ACK by then */
+	uint64_t	 lost;		/* messages accepted as lost */
+	uint64_t	 resume_n;	/* a write under way at the last end */
+	uint64_t	 resume_off;	/* bytes of it recorded written */
+	int		 lost_policy;	/* LOST_STOP, LOST_REFUSE, LOST_ACCEPT */
 };
+
+enum { LOST_STOP, LOST_REFUSE, LOST_ACCEPT };
 
 /* server.c */
 void	server_trace(struct server *, enum msgid, ...);
@@ -155,7 +177,8 @@ int	server_queue_frame(struct server *, uint8_t type, uint64_t msgnum,
 	    uint64_t aux, const uint8_t *payload, uint32_t len);
 int	server_flush(struct server *);
 void	server_disconnect(struct server *);
-/* Begin a stop (once): deliver what is held, within SRV_STOP_WAIT. */
+/* Begin a stop: deliver what is held within s->stop_wait seconds (a
+ * later request may shorten the wait, never lengthen it). */
 void	server_request_stop(struct server *);
 /* Judge a stop under way: 1 when the server may leave (traced). */
 int	server_stop_due(struct server *);

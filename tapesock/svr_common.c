@@ -194,6 +194,9 @@ svr_frames(struct server *s,
 		case SVR_NEXT:
 			break;
 		}
+		/* Only whole frames show the peer alive: bytes of a frame
+		 * that never completes (a path that dropped some) do not. */
+		clock_gettime(CLOCK_MONOTONIC, &s->rx_at);
 		s->msgin++;
 		off += used;
 	}

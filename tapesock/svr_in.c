@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,48 +25,172 @@
 #define PEND_WAIT	10.0	/* seconds a new call has to say HELLO */
 #define PEND_MAX	(FRAME_HDR_LEN + FRAME_HELLO_MAX)
 
+/* The state file cannot be written: nothing more may be acknowledged. */
 static void
-in_save(struct server *s)
+in_state_failed(struct server *s, const struct errbuf *why)
 {
-	char hex[2 * HELLO_STREAM_LEN + 1], text[128];
-
-	svr_stream_hex(s->stream, hex, sizeof(hex));
-	snprintf(text, sizeof(text), "stream %s\nlast %llu\n", hex,
-	    (unsigned long long)s->curmsg);
-	server_state_save(s, text);
+	if (s->st.fd < 0)
+		return;
+	instate_close(&s->st);	/* nothing more is recorded */
+	s->sletter = 'E';
+	server_notify(s, MSG_SA_IN_STOPPED_ERROR);
+	server_trace(s, MSG_SRV_STATE_WRITE_ERR, s->state_path, why->msg);
+	server_disconnect(s);
+	s->exit_code = 1;
+	s->done = 1;
 }
 
-int
-in_start(struct server *s, struct errbuf *err)
+/*
+ * Record where the stream stands: the last message written, and the
+ * one under way with the bytes of it written.  One pwrite, no fsync:
+ * enough against a crash of the process (see instate.h).
+ */
+static int
+in_record_flags(struct server *s, uint64_t writing, uint64_t done,
+    unsigned flags)
 {
-	struct sockaddr_in sin;
-	char *state, val[64];
-	int one = 1;
+	struct instate st;
+	struct errbuf why;
 
-	if (svr_check_pipe(s, err) < 0)
+	if (s->st.fd < 0)
 		return -1;
-	if ((state = server_state_load(s)) != NULL) {
-		if (svr_state_get(state, "stream", val, sizeof(val)) == 0)
-			svr_stream_parse(val, s->stream);
-		if (svr_state_get(state, "last", val, sizeof(val)) == 0)
-			parse_u64(val, FRAME_MSGNUM_MAX, &s->curmsg);
-		free(state);
+	memset(&st, 0, sizeof(st));
+	memcpy(st.stream, s->stream, sizeof(st.stream));
+	st.last = s->curmsg;
+	st.writing = writing;
+	st.done = done;
+	st.lost = s->lost;
+	st.flags = flags;
+	if (instate_write(&s->st, &st, &why) < 0) {
+		in_state_failed(s, &why);
+		return -1;
 	}
-	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
+	return 0;
+}
+
+static int
+in_record(struct server *s, uint64_t writing, uint64_t done)
+{
+	return in_record_flags(s, writing, done, 0);
+}
+
+/* Record the current position unless the last record says it already. */
+static int
+in_record_last(struct server *s)
+{
+	if (s->st.st.last == s->curmsg && s->st.st.writing == 0 &&
+	    s->st.st.lost == s->lost &&
+	    memcmp(s->st.st.stream, s->stream, sizeof(s->stream)) == 0)
+		return 0;
+	return in_record(s, 0, 0);
+}
+
+/* sync=on: what is reported to the peer must be on disk first. */
+static int
+in_durable(struct server *s)
+{
+	struct errbuf why;
+
+	if (!s->sync)
+		return 0;
+	if (instate_sync(&s->st, &why) < 0) {
+		in_state_failed(s, &why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Acknowledge everything written (and recorded, and with sync=on on
+ * disk); force: even if it was acknowledged already (a duplicate). */
+static void
+in_ack(struct server *s, int force)
+{
+	if (s->sock < 0 || !s->hello_done || (!force && s->acked == s->curmsg))
+		return;
+	if (in_durable(s) < 0)
+		return;
+	server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
+	s->acked = s->curmsg;
+	s->ack_due.tv_sec = s->ack_due.tv_nsec = 0;
+}
+
+/* Open the state file; say what an end under way left behind. */
+static int
+in_load_state(struct server *s, struct errbuf *err)
+{
+	struct errbuf why;
+	int rc;
+
+	rc = instate_open(&s->st, s->state_path, &why);
+	if (rc < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_SRV_STATE_DAMAGED,
+		    s->state_path, why.msg);
+		server_trace(s, MSG_SRV_STATE_DAMAGED, s->state_path, why.msg);
+		return -1;
+	}
+	memcpy(s->stream, s->st.st.stream, sizeof(s->stream));
+	s->curmsg = s->acked = s->st.st.last;
+	s->lost = s->st.st.lost;
+	if (rc == 1)
+		server_trace(s, MSG_SRV_STATE_CONVERTED, s->state_path);
+	if (s->st.st.writing != 0) {
+		/* The sender resends it (it was never acknowledged): the
+		 * bytes recorded are not written again. */
+		s->resume_n = s->st.st.writing;
+		s->resume_off = s->st.st.done;
+		if (!(s->st.st.flags & INSTATE_EXACT))
+			server_trace(s, MSG_SRV_RESUME_WRITE,
+			    (unsigned long long)s->resume_n,
+			    (unsigned long long)s->resume_off);
+	}
+	return 0;
+}
+
+/* Bind the listen= address (* = every IPv4 address, as before). */
+static int
+in_listen(struct server *s, struct errbuf *err)
+{
+	const char *addr = srv_val(&s->cfg, KW_LISTEN);
+	struct addrinfo hints, *res = NULL, *ai;
+	char port[8];
+	int one = 1, r, e = 0;
+	enum msgid failed = MSG_TS_BIND_ERR;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = addr == NULL || strcmp(addr, "*") == 0 ? AF_INET :
+	    AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%u", (unsigned)s->port);
+	r = getaddrinfo(hints.ai_family == AF_INET ? NULL : addr, port, &hints,
+	    &res);
+	if (r != 0 || res == NULL) {
+		msg_format(err->msg, sizeof(err->msg), MSG_SRV_LISTEN_ADDR,
+		    addr, gai_strerror(r));
+		server_trace(s, MSG_SRV_LISTEN_ADDR, addr, gai_strerror(r));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		s->listen_fd = socket(ai->ai_family, ai->ai_socktype |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+		if (s->listen_fd < 0) {
+			e = errno;
+			failed = MSG_TS_SOCKET_ERR;
+			continue;
+		}
+		setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one,
+		    sizeof(one));
+		if (bind(s->listen_fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		e = errno;
+		failed = MSG_TS_BIND_ERR;
+		close(s->listen_fd);
+		s->listen_fd = -1;
+	}
+	freeaddrinfo(res);
 	if (s->listen_fd < 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_TS_SOCKET_ERR, errno);
-		server_trace(s, MSG_TS_SOCKET_ERR, errno);
-		return -1;
-	}
-	setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(s->port);
-	sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	if (bind(s->listen_fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_TS_BIND_ERR, errno);
-		server_trace(s, MSG_TS_BIND_ERR, errno);
+		msg_format(err->msg, sizeof(err->msg), failed, e);
+		server_trace(s, failed, e);
 		return -1;
 	}
 	if (listen(s->listen_fd, 4) < 0) {
@@ -73,6 +198,16 @@ in_start(struct server *s, struct errbuf *err)
 		server_trace(s, MSG_TS_LISTEN_ERR, errno);
 		return -1;
 	}
+	return 0;
+}
+
+int
+in_start(struct server *s, struct errbuf *err)
+{
+	if (svr_check_pipe(s, err) < 0)
+		return -1;
+	if (in_load_state(s, err) < 0 || in_listen(s, err) < 0)
+		return -1;
 	/* A tape mark is seen by the reader only if no writer comes back
 	 * before it reads: watch for the reader's close. */
 	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -106,6 +241,8 @@ in_link_lost(struct server *s)
 {
 	size_t keep = s->write_off > 0 ? 1 : 0;
 
+	if (s->hello_done)
+		s->disconnects++;
 	server_disconnect(s);
 	while (s->win_count > keep) {
 		server_msg_free(svr_win_at(s, s->win_count - 1));
@@ -162,10 +299,18 @@ in_pend_read(struct server *s)
 		break;
 	}
 	if (f.type != FT_HELLO || hello_decode(f.payload, f.len, &h, &e) < 0 ||
-	    h.role != HELLO_ROLE_OUT || (memcmp(s->stream, zero,
-	    sizeof(zero)) != 0 && memcmp(s->stream, h.stream,
-	    sizeof(s->stream)) != 0)) {
+	    h.role != HELLO_ROLE_OUT) {
 		server_trace(s, MSG_TS_UNKNOWN_CMD, frame_type_name(f.type));
+		in_pend_close(s);
+		return;
+	}
+	if (memcmp(s->stream, zero, sizeof(zero)) != 0 &&
+	    memcmp(s->stream, h.stream, sizeof(s->stream)) != 0) {
+		char mine[40], theirs[40];
+
+		svr_stream_hex(s->stream, mine, sizeof(mine));
+		svr_stream_hex(h.stream, theirs, sizeof(theirs));
+		server_trace(s, MSG_SRV_STREAM_MISMATCH, mine, theirs);
 		in_pend_close(s);
 		return;
 	}
@@ -192,6 +337,7 @@ in_hello(struct server *s, const struct frame *f)
 	char mine[40], theirs[40];
 	uint8_t buf[FRAME_HELLO_MAX];
 	struct frame_error e;
+	struct errbuf e2;
 	struct hello h, ack;
 	size_t len;
 
@@ -202,8 +348,14 @@ in_hello(struct server *s, const struct frame *f)
 		return;
 	}
 	if (memcmp(s->stream, zero, sizeof(zero)) == 0) {
+		/* Adopted for good before the sender hears of it. */
 		memcpy(s->stream, h.stream, sizeof(s->stream));
-		in_save(s);
+		if (in_record_last(s) < 0)
+			return;
+		if (instate_sync(&s->st, &e2) < 0) {
+			in_state_failed(s, &e2);
+			return;
+		}
 	} else if (memcmp(s->stream, h.stream, sizeof(s->stream)) != 0) {
 		svr_stream_hex(s->stream, mine, sizeof(mine));
 		svr_stream_hex(h.stream, theirs, sizeof(theirs));
@@ -212,18 +364,56 @@ in_hello(struct server *s, const struct frame *f)
 		return;
 	}
 	svr_clock_check(s, &h);
+	/* HELLO_ACK's last lets the sender drop what it holds up to it. */
+	if (in_durable(s) < 0)
+		return;
 	svr_hello(s, &ack, s->curmsg);
 	if (hello_encode(&ack, buf, sizeof(buf), &len) < 0) {
 		in_refuse(s, "internal error");
 		return;
 	}
 	server_queue_frame(s, FT_HELLO_ACK, 0, 0, buf, (uint32_t)len);
+	s->acked = s->curmsg;
 	s->hello_done = 1;
 	server_set_state(s, SS_READING_NETWORK);
 }
 
-/* DATA or EOF numbered n: queue it if it is the next one. */
+/*
+ * A jump: messages expected .. n - 1 never came (the sender lost them).
+ * lost= says what to do; -1 when the link was dropped.
+ */
 static int
+in_gap(struct server *s, uint64_t expected, uint64_t n)
+{
+	server_trace(s, MSG_TS_LOST_MSG, (unsigned long long)n);
+	switch (s->lost_policy) {
+	case LOST_ACCEPT:
+		server_trace(s, MSG_SRV_LOST_ACCEPTED,
+		    (unsigned long long)expected, (unsigned long long)(n - 1));
+		s->lost += n - expected;
+		s->curmsg = n - 1;
+		if (in_record_last(s) < 0)
+			return -1;
+		return 0;
+	case LOST_REFUSE:
+		server_trace(s, MSG_SRV_LOST_REFUSED,
+		    (unsigned long long)expected, (unsigned long long)(n - 1));
+		in_refuse(s, "messages lost: refused (lost=refuse)");
+		return -1;
+	default:
+		s->sletter = 'E';
+		server_notify(s, MSG_SA_IN_STOPPED_ERROR);
+		server_trace(s, MSG_SRV_LOST_STOP,
+		    (unsigned long long)expected, (unsigned long long)(n - 1));
+		in_refuse(s, "messages lost: receiver stopped (lost=stop)");
+		s->exit_code = 1;
+		s->done = 1;
+		return -1;
+	}
+}
+
+/* DATA or EOF numbered n: queue it if it is the next one. */
+static enum svr_verdict
 in_data(struct server *s, const struct frame *f)
 {
 	uint64_t expected = s->curmsg + s->win_count + 1;
@@ -232,13 +422,15 @@ in_data(struct server *s, const struct frame *f)
 	if (f->msgnum < expected) {
 		server_trace(s, MSG_TS_SEQ_ERROR,
 		    (unsigned long long)f->msgnum);
-		server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
-		return 0;
+		in_ack(s, 1);
+		return SVR_NEXT;
 	}
 	if (f->msgnum > expected) {
-		server_trace(s, MSG_TS_LOST_MSG, (unsigned long long)f->msgnum);
-		in_refuse(s, "message lost");
-		return -1;
+		/* Judged once what is held is written: curmsg moves then. */
+		if (s->win_count > 0)
+			return SVR_WAIT;
+		if (in_gap(s, expected, f->msgnum) < 0)
+			return SVR_DROP;
 	}
 	m = svr_win_push(s);
 	m->n = f->msgnum;
@@ -248,9 +440,17 @@ in_data(struct server *s, const struct frame *f)
 		m->data = xmalloc(f->len);
 		memcpy(m->data, f->payload, f->len);
 	}
+	if (s->resume_n != 0) {
+		/* The write cut short at the last end: what the state says
+		 * was written is not written again. */
+		if (m->n == s->resume_n && s->win_count == 1)
+			s->write_off = s->resume_off < m->len ?
+			    (size_t)s->resume_off : m->len;
+		s->resume_n = 0;
+	}
 	if (s->opts & OPT_V)
 		server_trace(s, MSG_TS_NREAD, (size_t)f->len, "");
-	return 0;
+	return SVR_NEXT;
 }
 
 static enum svr_verdict
@@ -281,9 +481,7 @@ in_frame(struct server *s, const struct frame *fp)
 		break;
 	case FT_DATA:
 	case FT_EOF:
-		if (in_data(s, fp) < 0)
-			return SVR_DROP;
-		break;
+		return in_data(s, fp);
 	case FT_SYNC:
 		if (s->win_count > 0 || fp->msgnum <= s->curmsg) {
 			snprintf(n, sizeof(n), "%llu",
@@ -295,8 +493,9 @@ in_frame(struct server *s, const struct frame *fp)
 		server_trace(s, MSG_TS_RESYNC,
 		    (unsigned long long)fp->msgnum);
 		s->curmsg = fp->msgnum - 1;
-		in_save(s);
-		server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
+		if (in_record_last(s) < 0)
+			return SVR_DROP;
+		in_ack(s, 1);
 		break;
 	case FT_SHUTDOWN:
 		server_trace(s, MSG_TS_REMOTE_SHTDWN);
@@ -334,7 +533,16 @@ in_open_pipe(struct server *s)
 	server_set_state(s, SS_READING_NETWORK);
 }
 
-/* Write queued blocks into the pipe; 1 if any message completed. */
+/*
+ * Write queued blocks into the pipe; 1 if any message completed.
+ *
+ * Around each write the state file says where the stream stands:
+ * "writing n" with the bytes of n written so far before the first byte
+ * goes and after every partial write, "last n" once n is complete (in
+ * the record that marks n + 1, or alone when nothing follows).  A kill
+ * between a write() and its record is the only way a piece of n can
+ * reach the reader twice, and the restart names n (in_load_state).
+ */
 static int
 in_write_pipe(struct server *s)
 {
@@ -342,13 +550,17 @@ in_write_pipe(struct server *s)
 	ssize_t n;
 	int progress = 0;
 
-	while (s->win_count > 0 && (s->pipe_fd >= 0 || s->skip_file)) {
+	while (s->win_count > 0 && (s->pipe_fd >= 0 || s->skip_file) &&
+	    !s->done) {
 		m = svr_win_at(s, 0);
 		if (s->skip_file) {
 			/* The reader left in the middle of this tape file:
 			 * like a tape drive, the rest of it is passed over. */
 			if (m->type == FT_EOF)
 				s->skip_file = 0;
+		} else if (s->st.st.writing != m->n &&
+		    in_record(s, m->n, s->write_off) < 0) {
+			break;
 		} else if (m->type == FT_EOF) {
 			/* The tape mark: the reader sees end of file, if we
 			 * do not open again before it has closed. */
@@ -371,15 +583,17 @@ in_write_pipe(struct server *s)
 					server_trace(s, MSG_TS_PWRIT_ERR, errno);
 				close(s->pipe_fd);
 				s->pipe_fd = -1;
-				s->write_off = 0;
 				if (s->skip_file)
 					continue;
 				ts_after(&s->next_pipe_try, PIPE_RETRY);
 				break;
 			}
 			s->write_off += (size_t)n;
-			if (s->write_off < m->len)
+			if (s->write_off < m->len) {
+				if (in_record(s, m->n, s->write_off) < 0)
+					break;
 				continue;
+			}
 			server_count_bytes(s, m->len);
 			if (s->opts & OPT_V)
 				server_trace(s, MSG_TS_PWRIT, (size_t)m->len,
@@ -391,7 +605,31 @@ in_write_pipe(struct server *s)
 		svr_win_pop(s);
 		progress = 1;
 	}
+	/* The last completion, if no later mark has recorded it. */
+	if (progress && s->st.st.last != s->curmsg)
+		in_record(s, 0, 0);
 	return progress;
+}
+
+/*
+ * When to acknowledge what was written.  sync=off: at once.  sync=on:
+ * an fsync comes first, so writes are acknowledged in batches: when
+ * half a window is waiting, or SRV_SYNC_EVERY after the first of them.
+ */
+static void
+in_ack_due(struct server *s)
+{
+	if (s->sock < 0 || !s->hello_done || s->curmsg == s->acked) {
+		s->ack_due.tv_sec = s->ack_due.tv_nsec = 0;
+		return;
+	}
+	if (!s->sync || s->curmsg - s->acked >= SRV_WINDOW / 2 ||
+	    s->stopping || ts_due(&s->ack_due)) {
+		in_ack(s, 0);
+		return;
+	}
+	if (s->ack_due.tv_sec == 0)
+		ts_after(&s->ack_due, SRV_SYNC_EVERY);
 }
 
 void
@@ -425,6 +663,14 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 	} else if (s->win_count > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		wait = ts_diff(&s->next_pipe_try, &now);
+		if (wait < 0)
+			wait = 0;
+		if (wait * 1000 < *timeout)
+			*timeout = (int)(wait * 1000) + 1;
+	}
+	if (s->ack_due.tv_sec != 0 && s->sock >= 0 && s->hello_done) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		wait = ts_diff(&s->ack_due, &now);
 		if (wait < 0)
 			wait = 0;
 		if (wait * 1000 < *timeout)
@@ -487,12 +733,10 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 	    (s->next_pipe_try.tv_sec ==
 	    0 || ts_due(&s->next_pipe_try)))
 		in_open_pipe(s);
-	if (in_write_pipe(s)) {
-		/* Acknowledge only what the pipe has taken, once recorded. */
-		in_save(s);
-		if (s->sock >= 0 && s->hello_done)
-			server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
-	}
+	/* Acknowledge only what the pipe has taken, once recorded. */
+	if (in_write_pipe(s) && s->sock >= 0 && s->rlen > 0)
+		in_frames(s);	/* a frame may wait for the window */
+	in_ack_due(s);
 	if (s->sock >= 0 && server_flush(s) < 0)
 		in_link_lost(s);
 }
@@ -500,8 +744,24 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 void
 in_stop(struct server *s)
 {
-	if (server_stop_due(s))
-		in_save(s);
+	struct errbuf why;
+	uint64_t writing = 0;
+
+	if (!server_stop_due(s) || s->st.fd < 0)
+		return;
+	/* A stop knows exactly what it wrote: the next start resumes a
+	 * block cut short after those bytes, with no doubt to trace. */
+	if (s->win_count > 0 && s->write_off > 0)
+		writing = svr_win_at(s, 0)->n;
+	if (in_record_flags(s, writing, writing ? s->write_off : 0,
+	    INSTATE_EXACT) < 0)
+		return;
+	if (instate_sync(&s->st, &why) < 0) {
+		in_state_failed(s, &why);
+		return;
+	}
+	in_ack(s, 0);
+	server_flush(s);
 }
 
 void
@@ -509,4 +769,7 @@ in_query(struct server *s, struct control_conn *c)
 {
 	control_reply(c, "Connected: %s", s->hello_done ? "yes" : "no");
 	control_reply(c, "Unwritten: %zu", s->win_count);
+	control_reply(c, "Acknowledged: %llu", (unsigned long long)s->acked);
+	control_reply(c, "Disconnections: %u", s->disconnects);
+	control_reply(c, "Lost: %llu", (unsigned long long)s->lost);
 }

@@ -105,6 +105,7 @@ out_open_spool(struct server *s, uint64_t next, struct errbuf *err)
 		    (unsigned long long)rep.lost_bytes);
 		s->lost_from = rep.lost_msg;
 	}
+	s->pending_fate = "kept in the spool: sent after the next start";
 	s->acked = s->spool->first - 1;
 	s->send_next = s->spool->first;
 	out_count(s);
@@ -703,7 +704,8 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		}
 	}
 	out_pop_marks(s);
-	if (s->hello_done && server_heartbeat(s) < 0)
+	/* Heartbeats bound the wait for HELLO_ACK too. */
+	if (s->connected && server_heartbeat(s) < 0)
 		out_link_lost(s);
 	if (s->sock < 0 && !s->done && !s->stopping && ts_due(&s->next_call))
 		out_call(s);

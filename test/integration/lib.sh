@@ -266,7 +266,7 @@ tb()
 }
 
 # port_is_free PORT: nothing on this host uses it as a local TCP port
-# (the input server binds every address, so look at them all).
+# (on any address: an input server may listen on every one).
 port_is_free()
 {
 	! ss -Htan "sport = :$1" 2>/dev/null | grep -q .
@@ -294,7 +294,8 @@ two_homes()
 	FIFO_IN="$TMP/fifo_in"
 	PORT=$(free_port) || exit 99
 	mkfifo -m 0660 "$FIFO_OUT" "$FIFO_IN" || fail "mkfifo in $TMP"
-	expect_rc 0 tb setup servertype=IN port="$PORT" pipe="$FIFO_IN"
+	expect_rc 0 tb setup servertype=IN port="$PORT" pipe="$FIFO_IN" \
+	    listen=127.0.0.1
 	expect_rc 0 ta setup servertype=OUT host=127.0.0.1 port="$PORT" \
 	    pipe="$FIFO_OUT" calldelay=1
 }

@@ -157,8 +157,8 @@ is_running "$HB" || fail "a refused control request stopped the server"
 # --- a stale pid file: the server killed with SIGKILL -------------------------
 
 pid=$(daemon_pid "$HB") || fail "b: no pid file"
-last=$(sed -n 's/^last //p' "$HB/default.state")
-[ -n "$last" ] || fail "b: no 'last' in $HB/default.state"
+last=$(qfield "$HB" curmsg)
+[ -n "$last" ] || fail "b: query gives no curmsg"
 kill -KILL "$pid"
 not_running() { ! is_running "$HB"; }
 wait_for 10 "the input server to die" not_running
@@ -167,8 +167,8 @@ expect_rc 0 tb start
 expect_out "Started \(pid [0-9]+\)"
 [ "$(daemon_pid "$HB")" != "$pid" ] || fail "b: the pid file still names $pid"
 # The receiver kept its state: it resumes where it was.
-[ "$(sed -n 's/^last //p' "$HB/default.state")" = "$last" ] ||
-    fail "b: restart after kill -9 changed 'last' $last in its state"
+[ "$(qfield "$HB" curmsg)" = "$last" ] ||
+    fail "b: restart after kill -9 changed curmsg $last (its state)"
 roundtrip "after kill -9"
 
 # --- and everything stops cleanly ---------------------------------------------

@@ -149,6 +149,11 @@ notify|bad user!|OFF
 server|a b|A-Z
 host|bad host|host
 pib|0|process id
+hbint|0|3600
+hbtimeout|1|twice hbint
+listen|a b|every address
+lost|ignore|accept
+sync|maybe|on or off
 EOF
 cmp -s "$TMP/before.yaml" "$TAPESOCK_HOME/tapesock.yaml" ||
     fail "a refused value changed the configuration"

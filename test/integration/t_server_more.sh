@@ -49,7 +49,8 @@ pair()
 	PORT=$p
 	USED_PORTS="$USED_PORTS$p "
 	mkfifo -m 0660 "$FIFO_OUT" "$FIFO_IN" || fail "mkfifo in $TMP"
-	expect_rc 0 tb setup servertype=IN port="$PORT" pipe="$FIFO_IN"
+	expect_rc 0 tb setup servertype=IN port="$PORT" pipe="$FIFO_IN" \
+	    listen=127.0.0.1
 	expect_rc 0 ta setup servertype=OUT host=127.0.0.1 port="$PORT" \
 	    pipe="$FIFO_OUT" calldelay=1 "$@"
 }

@@ -50,6 +50,12 @@ fill_server(struct server_cfg *s, int n, const char *type)
 	snprintf(buf, sizeof(buf), "%d", 600 * n);
 	server_set(s, KW_POLL, buf);
 	server_set(s, KW_PROT, "inet");
+	snprintf(buf, sizeof(buf), "%d", 1 + n);
+	server_set(s, KW_HBINT, buf);
+	snprintf(buf, sizeof(buf), "%d", 2 * (1 + n) + n);
+	server_set(s, KW_HBTIMEOUT, buf);
+	server_set(s, KW_LISTEN, n % 2 ? "*" : "127.0.0.1");
+	server_set(s, KW_LOST, n % 2 ? "accept" : "refuse");
 	snprintf(buf, sizeof(buf), "%d", 4 + n);
 	server_set(s, KW_TRACE, buf);
 	server_set(s, KW_TXLOG, n % 2 ? "ON" : "OFF");

@@ -360,6 +360,15 @@ valid_value(enum kw k)
 	case KW_TXPRIOD:
 	case KW_TRACE:
 		return "10";
+	case KW_HBINT:
+	case KW_HBTIMEOUT:
+		return "10";
+	case KW_LISTEN:
+		return "127.0.0.1";
+	case KW_LOST:
+		return "accept";
+	case KW_WAIT:
+		return "0";
 	case KW_CMD:
 		return "exec who";
 	case KW_HOST:
@@ -485,7 +494,9 @@ START_TEST(test_stored_flags)
 	static const enum kw stored[] = { KW_CALLREP, KW_CALLDELAY, KW_HOST,
 	    KW_NDISC,
 	    KW_NOTIFY, KW_PIPE, KW_POLL, KW_PORT, KW_PROT, KW_SERVERTYPE,
-	    KW_SPOOLMAX, KW_SYNC, KW_TRACE, KW_TXLOG, KW_TXOPT, KW_TXPRIOD };
+	    KW_SPOOLMAX, KW_TRACE, KW_TXLOG, KW_TXOPT, KW_TXPRIOD, KW_HBINT,
+	    KW_HBTIMEOUT,
+	    KW_LISTEN, KW_LOST, KW_SYNC };
 	size_t i;
 	int k, want;
 
@@ -498,6 +509,52 @@ START_TEST(test_stored_flags)
 		    "%s: KWF_STORED should be %s", kw_def(k)->name,
 		    want ? "set" : "clear");
 	}
+}
+END_TEST
+
+START_TEST(test_new_keywords)
+{
+	char *val[KW__COUNT] = { NULL };
+	struct errbuf err;
+
+	ok(KW_HBINT, "1", "1");
+	ok(KW_HBINT, "3600", "3600");
+	bad(KW_HBINT, "0");
+	bad(KW_HBINT, "3601");
+	ok(KW_HBTIMEOUT, "2", "2");
+	bad(KW_HBTIMEOUT, "1");
+	bad(KW_HBTIMEOUT, "7201");
+	ok(KW_LISTEN, "*", "*");
+	ok(KW_LISTEN, "127.0.0.1", "127.0.0.1");
+	ok(KW_LISTEN, "::1", "::1");
+	ok(KW_LISTEN, "backup.example.org", "backup.example.org");
+	bad(KW_LISTEN, "a b");
+	bad(KW_LISTEN, "**");
+	ok(KW_LOST, "STOP", "stop");
+	ok(KW_LOST, "refuse", "refuse");
+	ok(KW_LOST, "Accept", "accept");
+	bad(KW_LOST, "ignore");
+	ok(KW_SYNC, "on", "ON");
+	ok(KW_SYNC, "off", "OFF");
+	bad(KW_SYNC, "maybe");
+	ok(KW_WAIT, "0", "0");
+	ok(KW_WAIT, "007", "7");
+	bad(KW_WAIT, "-1");
+	bad(KW_WAIT, "3601");
+
+	/* hbtimeout at least twice hbint, defaults included. */
+	ck_assert_int_eq(kw_check_server(val, &err), 0);
+	val[KW_HBINT] = "10";
+	ck_assert_int_eq(kw_check_server(val, &err), 0);	/* 20 >= 20 */
+	val[KW_HBINT] = "11";
+	ck_assert_int_eq(kw_check_server(val, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "hbtimeout=20"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "at least 22"));
+	val[KW_HBTIMEOUT] = "22";
+	ck_assert_int_eq(kw_check_server(val, &err), 0);
+	val[KW_HBINT] = "1";
+	val[KW_HBTIMEOUT] = "3";
+	ck_assert_int_eq(kw_check_server(val, &err), 0);
 }
 END_TEST
 
@@ -521,6 +578,7 @@ keyword_suite(void)
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_stored_flags);
+	tcase_add_test(tc, test_new_keywords);
 	suite_add_tcase(s, tc);
 	return s;
 }

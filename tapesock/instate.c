@@ -1,0 +1,265 @@
+/*
+ * instate.c — the input server's crash-safe state file (instate.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "instate.h"
+
+static const uint8_t magic[4] = { 'T', 'S', 'I', 'S' };
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static uint64_t
+get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+void
+instate_encode(const struct instate *st, uint8_t *rec)
+{
+	uint32_t crc;
+
+	memset(rec, 0, INSTATE_REC);
+	memcpy(rec, magic, sizeof(magic));
+	rec[4] = 1;
+	rec[5] = (uint8_t)st->flags;
+	put64(rec + 8, st->seq);
+	memcpy(rec + 16, st->stream, HELLO_STREAM_LEN);
+	put64(rec + 32, st->last);
+	put64(rec + 40, st->writing);
+	put64(rec + 48, st->done);
+	put64(rec + 56, st->lost);
+	crc = crc32c(0, rec, 64);
+	rec[64] = (uint8_t)(crc >> 24);
+	rec[65] = (uint8_t)(crc >> 16);
+	rec[66] = (uint8_t)(crc >> 8);
+	rec[67] = (uint8_t)crc;
+}
+
+int
+instate_decode(const uint8_t *rec, size_t len, struct instate *st)
+{
+	uint32_t crc;
+	struct instate v;
+
+	if (len < INSTATE_REC || memcmp(rec, magic, sizeof(magic)) != 0 ||
+	    rec[4] != 1)
+		return -1;
+	crc = (uint32_t)rec[64] << 24 | (uint32_t)rec[65] << 16 |
+	    (uint32_t)rec[66] << 8 | rec[67];
+	if (crc != crc32c(0, rec, 64))
+		return -1;
+	if ((rec[5] & ~INSTATE_EXACT) != 0 || rec[6] != 0 || rec[7] != 0)
+		return -1;
+	v.flags = rec[5];
+	v.seq = get64(rec + 8);
+	memcpy(v.stream, rec + 16, HELLO_STREAM_LEN);
+	v.last = get64(rec + 32);
+	v.writing = get64(rec + 40);
+	v.done = get64(rec + 48);
+	v.lost = get64(rec + 56);
+	/* Only the next message can be under way, and never past a frame. */
+	if (v.last >= FRAME_MSGNUM_MAX ||
+	    (v.writing != 0 && v.writing != v.last + 1) ||
+	    (v.writing == 0 && v.done != 0) || v.done > FRAME_MAX_PAYLOAD)
+		return -1;
+	*st = v;
+	return 0;
+}
+
+/* "key value" of the earlier text format, into out (NUL-terminated). */
+static int
+text_get(const char *text, size_t len, const char *key, char *out,
+    size_t sz)
+{
+	size_t klen = strlen(key), l;
+	const char *p = text, *end = text + len, *eol;
+
+	while (p < end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		l = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		if (l > klen && strncmp(p, key, klen) == 0 && p[klen] == ' ') {
+			l -= klen + 1;
+			if (l >= sz)
+				return -1;
+			memcpy(out, p + klen + 1, l);
+			out[l] = '\0';
+			return 0;
+		}
+		p = eol ? eol + 1 : end;
+	}
+	return -1;
+}
+
+static int
+parse_text(const uint8_t *buf, size_t len, struct instate *st,
+    struct errbuf *why)
+{
+	char val[80];
+	unsigned b;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	if (text_get((const char *)buf, len, "last", val, sizeof(val)) < 0 ||
+	    parse_u64(val, FRAME_MSGNUM_MAX - 1, &st->last) < 0) {
+		errbuf_set(why, "a text state without a valid 'last N' line");
+		return -1;
+	}
+	if (text_get((const char *)buf, len, "stream", val, sizeof(val)) < 0)
+		return 1;
+	if (strlen(val) != 2 * HELLO_STREAM_LEN)
+		goto bad_stream;
+	for (i = 0; i < HELLO_STREAM_LEN; i++) {
+		if (sscanf(val + 2 * i, "%2x", &b) != 1 ||
+		    strchr("0123456789abcdefABCDEF", val[2 * i]) == NULL ||
+		    strchr("0123456789abcdefABCDEF", val[2 * i + 1]) == NULL)
+			goto bad_stream;
+		st->stream[i] = (uint8_t)b;
+	}
+	return 1;
+bad_stream:
+	errbuf_set(why, "a text state whose 'stream' is not 32 hex digits");
+	return -1;
+}
+
+int
+instate_parse(const uint8_t *buf, size_t len, struct instate *st,
+    struct errbuf *why)
+{
+	struct instate a, b;
+	int ok_a, ok_b;
+
+	if (len == 0) {
+		errbuf_set(why, "the file is empty");
+		return -1;
+	}
+	if (len >= 4 && memcmp(buf, magic, sizeof(magic)) != 0 &&
+	    (strncmp((const char *)buf, "stream ", len < 7 ? len : 7) == 0 ||
+	    strncmp((const char *)buf, "last ", len < 5 ? len : 5) == 0))
+		return parse_text(buf, len, st, why);
+	ok_a = instate_decode(buf, len, &a) == 0;
+	ok_b = len > INSTATE_SLOT &&
+	    instate_decode(buf + INSTATE_SLOT, len - INSTATE_SLOT, &b) == 0;
+	if (!ok_a && !ok_b) {
+		errbuf_set(why, "neither of its two records is valid (bad "
+		    "magic, version, checksum or values)");
+		return -1;
+	}
+	*st = ok_a && (!ok_b || a.seq > b.seq) ? a : b;
+	return 0;
+}
+
+/* A new file holding st as update 1, made durably (write + rename). */
+static int
+instate_create(const char *path, struct instate *st, struct errbuf *why)
+{
+	uint8_t *buf = xcalloc(1, INSTATE_SIZE);
+	int rc;
+
+	/* Update k lives in record k % 2: the next one goes to record 0. */
+	st->seq = 1;
+	instate_encode(st, buf + INSTATE_SLOT);
+	rc = atomic_write_file(path, buf, INSTATE_SIZE, 0600);
+	if (rc < 0)
+		errbuf_set(why, "cannot create it: %s", strerror(errno));
+	free(buf);
+	return rc;
+}
+
+int
+instate_open(struct instate_file *f, const char *path, struct errbuf *why)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	if (read_file(path, &text, &len) < 0) {
+		if (errno != ENOENT) {
+			errbuf_set(why, "cannot read it: %s", strerror(errno));
+			return -1;
+		}
+		if (instate_create(path, &f->st, why) < 0)
+			return -1;
+	} else {
+		rc = instate_parse((const uint8_t *)text, len, &f->st, why);
+		free(text);
+		if (rc < 0)
+			return -1;
+		/* Converted, or short (a record lost its page): rewrite. */
+		if ((rc == 1 || len < INSTATE_SIZE) &&
+		    instate_create(path, &f->st, why) < 0)
+			return -1;
+	}
+	if ((f->fd = open(path, O_RDWR | O_CLOEXEC)) < 0) {
+		errbuf_set(why, "cannot open it: %s", strerror(errno));
+		return -1;
+	}
+	f->path = xstrdup(path);
+	return rc;
+}
+
+int
+instate_write(struct instate_file *f, const struct instate *st,
+    struct errbuf *why)
+{
+	uint8_t rec[INSTATE_REC];
+	struct instate v = *st;
+	ssize_t n;
+
+	v.seq = f->st.seq + 1;
+	instate_encode(&v, rec);
+	/* The older record is the one overwritten: the newer survives. */
+	n = pwrite(f->fd, rec, sizeof(rec), (off_t)(v.seq % 2) * INSTATE_SLOT);
+	if (n != (ssize_t)sizeof(rec)) {
+		errbuf_set(why, "write failed: %s", n < 0 ? strerror(errno) :
+		    "short write");
+		return -1;
+	}
+	f->st = v;
+	f->dirty = 1;
+	return 0;
+}
+
+int
+instate_sync(struct instate_file *f, struct errbuf *why)
+{
+	if (!f->dirty)
+		return 0;
+	if (fdatasync(f->fd) < 0) {
+		errbuf_set(why, "fdatasync failed: %s", strerror(errno));
+		return -1;
+	}
+	f->dirty = 0;
+	return 0;
+}
+
+void
+instate_close(struct instate_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	free(f->path);
+	f->path = NULL;
+}
