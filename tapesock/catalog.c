@@ -1685,7 +1685,7 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		    "again with (C to keep that data.",
 	},
 	[MSG_CLI_RESET_RUNNING] = {
-		.name = "CLI_RESET_RUNNING", .code = "CLI", .number = 50,
+		.name = "CLI_RESET_RUNNING", .code = "CLI", .number = 38,
 		.severity = LOG_ERR, .type = MT_ERROR,
 		.text = "server 'name' is running; stop it before a reset",
 		.fmt = "server '%s' is running; stop it before a reset",
@@ -1694,7 +1694,7 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		.action = "tape-socket stop server=name, then reset again.",
 	},
 	[MSG_CLI_RESET_DONE] = {
-		.name = "CLI_RESET_DONE", .code = "CLI", .number = 51,
+		.name = "CLI_RESET_DONE", .code = "CLI", .number = 39,
 		.severity = LOG_WARNING, .type = MT_WARNING,
 		.text = "server 'name': stream reset, n message(s) and b bytes "
 		    "discarded",
@@ -1708,7 +1708,7 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		    "start both.",
 	},
 	[MSG_CLI_OUT_ONLY] = {
-		.name = "CLI_OUT_ONLY", .code = "CLI", .number = 52,
+		.name = "CLI_OUT_ONLY", .code = "CLI", .number = 40,
 		.severity = LOG_ERR, .type = MT_ERROR,
 		.text = "command is an output server command; 'name' is of "
 		    "type IN",

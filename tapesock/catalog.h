@@ -190,11 +190,11 @@ enum msgid {
 	MSG_CLI_STOPPED,
 	MSG_CLI_STOP_FAILED,
 	MSG_CLI_PIPE_NOT_EMPTY,
+	MSG_CLI_KEYWORD_CONFLICT, /* "server '%s': %s" */
+	MSG_CLI_STOP_FORCED,	/* "server '%s' stopped (forced): %s" */
 	MSG_CLI_RESET_RUNNING,
 	MSG_CLI_RESET_DONE,
 	MSG_CLI_OUT_ONLY,
-	MSG_CLI_KEYWORD_CONFLICT, /* "server '%s': %s" */
-	MSG_CLI_STOP_FORCED,	/* "server '%s' stopped (forced): %s" */
 
 	/* CFG: configuration file and state home. */
 	MSG_CFG_SYNTAX,

@@ -44,9 +44,7 @@ requires()
 pending()
 {
 	case $1 in
-	net_blackhole) echo "a link stuck inside a frame is never reset: the silence timer counts bytes, not frames" ;;
-	identity) echo "the input server traces 'Unknown cmd HELLO', not 'Stream mismatch', for another stream" ;;
-	honest_stop) echo "an input server stopped with a pipe write half done gives the reader that part twice" ;;
+	*) ;;
 	esac
 }
 if [ $# -gt 0 ]; then
