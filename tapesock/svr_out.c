@@ -601,6 +601,15 @@ out_read_pipe(struct server *s)
 	return 0;
 }
 
+/* Is there something the window allows to send now? */
+static int
+out_want_send(const struct server *s)
+{
+	return s->sock >= 0 && s->hello_done && s->spool != NULL &&
+	    s->send_next - s->acked <= SRV_WINDOW &&
+	    s->send_next < s->spool->next;
+}
+
 /* Send what the window allows, from the spool, in order. */
 static void
 out_send(struct server *s)
@@ -650,8 +659,8 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		*timeout = 100;		/* sync what waits even when idle */
 	if (s->sock >= 0) {
 		pfd[*n].fd = s->sock;
-		pfd[(*n)++].events = POLLIN |
-		    (s->out.len > s->out.off || !s->connected ? POLLOUT : 0);
+		pfd[(*n)++].events = POLLIN | (s->out.len > s->out.off ||
+		    !s->connected || out_want_send(s) ? POLLOUT : 0);
 	} else if (!s->done && !s->stopping) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		wait = ts_diff(&s->next_call, &now);

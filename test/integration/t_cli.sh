@@ -153,7 +153,7 @@ hbint|0|3600
 hbtimeout|1|twice hbint
 listen|a b|every address
 lost|ignore|accept
-sync|maybe|on or off
+sync|maybe|ON or OFF
 EOF
 cmp -s "$TMP/before.yaml" "$TAPESOCK_HOME/tapesock.yaml" ||
     fail "a refused value changed the configuration"
