@@ -136,7 +136,8 @@ struct server {
 	struct timespec	 next_call, last_ack;
 	int		 stopping;	/* stop requested */
 	int		 shutdown;	/* output: stop the input server too */
-	int		 ack_warned;	/* output: ACK timeout traced */
+	int		 ack_warned;	/* output: Wait ack traced */
+	struct timespec	 busy_ack_at;	/* input: next "busy" ACK */
 	uid_t		 home_uid;
 	gid_t		 ctl_gid;	/* group: may use the control socket */
 	struct timespec	 stop_deadline;

@@ -727,6 +727,14 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 		in_link_lost(s);
 	if (s->sock >= 0)
 		in_frames(s);
+	/* Blocked on the pipe with messages held: an ACK of where it
+	 * stands every hbint tells the sender the data path is fine
+	 * (its ACK timeout is for data that went nowhere). */
+	if (s->win_count > 0 && s->sock >= 0 && s->hello_done &&
+	    ts_due(&s->busy_ack_at)) {
+		server_queue_frame(s, FT_ACK, 0, s->acked, NULL, 0);
+		ts_after(&s->busy_ack_at, s->hb_interval);
+	}
 	if (s->eof_wait && (in_reader_closed(s) || ts_due(&s->eof_deadline)))
 		s->eof_wait = 0;
 	if (s->win_count > 0 && s->pipe_fd < 0 && !s->eof_wait &&

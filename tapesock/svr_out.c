@@ -630,6 +630,9 @@ out_send(struct server *s)
 		rc = spool_read(s->spool, &r, &why);
 		if (rc == 1)
 			break;
+		/* The ACK timeout counts from the first frame in flight. */
+		if (rc == 0 && s->send_next - 1 == s->acked)
+			clock_gettime(CLOCK_MONOTONIC, &s->last_ack);
 		if (rc < 0) {
 			out_spool_failed(s, &why);
 			return;
@@ -734,12 +737,21 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		server_set_state(s, s->send_next - s->acked > SRV_WINDOW ||
 		    !spool_has_room(s->spool) ? SS_WAIT_ACK : SS_READING_PIPE);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (s->win_count > 0 && !s->ack_warned &&
-		    ts_diff(&now, &s->last_ack) >= SRV_ACK_TIMEOUT) {
-			/* TCP loses nothing: keep waiting on this link. */
-			server_trace(s, MSG_TS_ACK_TIMEOUT);
+		if (s->send_next - 1 > s->acked && !s->ack_warned &&
+		    ts_diff(&now, &s->last_ack) >= SRV_ACK_TIMEOUT / 2) {
 			server_trace(s, MSG_TS_WAIT_ACK);
 			s->ack_warned = 1;
+		}
+		/*
+		 * No ACK, not even the one a receiver busy with its pipe
+		 * sends every hbint: what was sent went nowhere (a path
+		 * that drops data and keeps the connection).  Retry: a new
+		 * connection resends everything not acknowledged.
+		 */
+		if (s->send_next - 1 > s->acked &&
+		    ts_diff(&now, &s->last_ack) >= SRV_ACK_TIMEOUT) {
+			server_trace(s, MSG_TS_ACK_TIMEOUT);
+			out_link_lost(s);
 		}
 	}
 }

@@ -79,7 +79,7 @@ probe sync on OUT && features="$features sync"
 probe listen 127.0.0.1 IN && features="$features listen"
 probe lost stop IN && features="$features lost"
 probe hbint 1 IN && features="$features hbint"
-probe hbtimeout 4 IN && features="$features hbtimeout"
+probe hbtimeout 40 IN && features="$features hbtimeout"
 export FAULTS_FEATURES=$features FAULTS_MODE=$mode FAULTS_LIMIT=$limit
 echo "faults: $mode run; server features:${features:- none}"
 
