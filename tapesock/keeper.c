@@ -186,16 +186,6 @@ on_keeper_term(int sig)
 	keeper_term = 1;
 }
 
-static void
-report(int *fd, const char *text)
-{
-	if (*fd < 0)
-		return;
-	write_all(*fd, text, strlen(text));
-	close(*fd);
-	*fd = -1;
-}
-
 int
 keeper_main(const char *home, const char *name, const char *pipe,
     int ready_fd)
@@ -215,14 +205,14 @@ keeper_main(const char *home, const char *name, const char *pipe,
 		else
 			snprintf(msg, sizeof(msg), "ERR keeper pid file: %s\n",
 			    strerror(errno));
-		report(&ready_fd, msg);
+		report_ready(&ready_fd, msg);
 		return errno == EEXIST ? 0 : 1;
 	}
 	fd = open(pipe, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
 		snprintf(msg, sizeof(msg), "ERR %s: %s\n", pipe,
 		    fd < 0 ? strerror(errno) : "not a FIFO");
-		report(&ready_fd, msg);
+		report_ready(&ready_fd, msg);
 		pidfile_remove(pfh);
 		return 1;
 	}
@@ -237,12 +227,12 @@ keeper_main(const char *home, const char *name, const char *pipe,
 	if (pidfile_write(pfh) < 0) {
 		snprintf(msg, sizeof(msg), "ERR keeper pid file: %s\n",
 		    strerror(errno));
-		report(&ready_fd, msg);
+		report_ready(&ready_fd, msg);
 		pidfile_remove(pfh);
 		return 1;
 	}
 	snprintf(msg, sizeof(msg), "OK %ld\n", (long)getpid());
-	report(&ready_fd, msg);
+	report_ready(&ready_fd, msg);
 
 	while (!keeper_term) {
 		poll(NULL, 0, KEEPER_CHECK_EVERY);

@@ -565,17 +565,6 @@ server_load(struct server *s, const char *home, const char *name,
 	return 0;
 }
 
-/* Tell whoever started us how the start went, then let go of it. */
-static void
-report_ready(int *fd, const char *text)
-{
-	if (*fd < 0)
-		return;
-	write_all(*fd, text, strlen(text));
-	close(*fd);
-	*fd = -1;
-}
-
 static void
 detach_stdio(void)
 {

@@ -299,3 +299,13 @@ format_timestamp(char *buf, size_t sz, const struct timespec *ts)
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, ts->tv_nsec / 1000000);
 }
+
+void
+report_ready(int *fd, const char *text)
+{
+	if (*fd < 0)
+		return;
+	write_all(*fd, text, strlen(text));
+	close(*fd);
+	*fd = -1;
+}

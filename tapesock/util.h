@@ -57,6 +57,9 @@ int	 lock_file_append(const char *path);
 
 /* Write all of buf, retrying on EINTR and short writes. */
 int	 write_all(int fd, const void *, size_t);
+/* Tell whoever started this process how the start went (one line on
+ * *fd), then let go of it; nothing if *fd is -1. */
+void	 report_ready(int *fd, const char *text);
 
 /* Local time as "yyyy-mm-dd hh:mm:ss.xxx" into buf (>= 24 bytes). */
 void	 format_timestamp(char *buf, size_t, const struct timespec *);
