@@ -551,6 +551,7 @@ out_read_pipe(struct server *s)
 	ssize_t n;
 	int i;
 
+	why.msg[0] = '\0';
 	for (i = 0; i < 16; i++) {
 		/* Never read across the end of a tape file. */
 		out_pop_marks(s);
