@@ -30,9 +30,11 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		.flags = MSGF_SEED,
 		.text = "ACK timeout",
 		.fmt = "ACK timeout",
-		.meaning = "The input server did not acknowledge a message "
-		    "in time. The output server retries: it sends again "
-		    "every message not yet acknowledged.",
+		.meaning = "The input server acknowledged nothing for "
+		    "hbtimeout seconds while messages were in flight, and "
+		    "did not say it was busy with its pipe. The output "
+		    "server retries: it drops the link, calls again and "
+		    "sends every message not yet acknowledged.",
 		.action = "None if it is isolated. If it repeats, check "
 		    "that the input server is running (tape-socket check "
 		    "cmd=query) and that the process reading its pipe is "

@@ -739,7 +739,7 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		    !spool_has_room(s->spool) ? SS_WAIT_ACK : SS_READING_PIPE);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (s->send_next - 1 > s->acked && !s->ack_warned &&
-		    ts_diff(&now, &s->last_ack) >= SRV_ACK_TIMEOUT / 2) {
+		    ts_diff(&now, &s->last_ack) >= s->hb_timeout / 2.0) {
 			server_trace(s, MSG_TS_WAIT_ACK);
 			s->ack_warned = 1;
 		}
@@ -750,7 +750,7 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		 * connection resends everything not acknowledged.
 		 */
 		if (s->send_next - 1 > s->acked &&
-		    ts_diff(&now, &s->last_ack) >= SRV_ACK_TIMEOUT) {
+		    ts_diff(&now, &s->last_ack) >= s->hb_timeout) {
 			server_trace(s, MSG_TS_ACK_TIMEOUT);
 			out_link_lost(s);
 		}
