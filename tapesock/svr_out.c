@@ -86,8 +86,8 @@ out_open_spool(struct server *s, uint64_t next, struct errbuf *err)
 	kw_size_bytes(srv_val(&s->cfg, KW_SPOOLMAX), &max);
 	dir = xasprintf("%s/%s.spool", s->home, s->name);
 	s->spool = xcalloc(1, sizeof(*s->spool));
-	rc = spool_open(s->spool, dir, s->stream, next, max,
-	    streqi(srv_val(&s->cfg, KW_SYNC), "ON"), &rep, err);
+	rc = spool_open(s->spool, dir, s->stream, next, max, s->sync, &rep,
+	    err);
 	free(dir);
 	if (rc < 0) {
 		server_trace(s, MSG_SPL_ERROR, err->msg);
