@@ -86,30 +86,6 @@ instate_decode(const uint8_t *rec, size_t len, struct instate *st)
 	return 0;
 }
 
-/* "key value" of the earlier text format, into out (NUL-terminated). */
-static int
-text_get(const char *text, size_t len, const char *key, char *out,
-    size_t sz)
-{
-	size_t klen = strlen(key), l;
-	const char *p = text, *end = text + len, *eol;
-
-	while (p < end) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		l = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		if (l > klen && strncmp(p, key, klen) == 0 && p[klen] == ' ') {
-			l -= klen + 1;
-			if (l >= sz)
-				return -1;
-			memcpy(out, p + klen + 1, l);
-			out[l] = '\0';
-			return 0;
-		}
-		p = eol ? eol + 1 : end;
-	}
-	return -1;
-}
-
 static int
 parse_text(const uint8_t *buf, size_t len, struct instate *st,
     struct errbuf *why)
@@ -119,12 +95,12 @@ parse_text(const uint8_t *buf, size_t len, struct instate *st,
 	size_t i;
 
 	memset(st, 0, sizeof(*st));
-	if (text_get((const char *)buf, len, "last", val, sizeof(val)) < 0 ||
+	if (kv_get((const char *)buf, len, "last", val, sizeof(val)) < 0 ||
 	    parse_u64(val, FRAME_MSGNUM_MAX - 1, &st->last) < 0) {
 		errbuf_set(why, "a text state without a valid 'last N' line");
 		return -1;
 	}
-	if (text_get((const char *)buf, len, "stream", val, sizeof(val)) < 0)
+	if (kv_get((const char *)buf, len, "stream", val, sizeof(val)) < 0)
 		return 1;
 	if (strlen(val) != 2 * HELLO_STREAM_LEN)
 		goto bad_stream;

@@ -102,23 +102,7 @@ svr_stream_parse(const char *hex, uint8_t *out)
 int
 svr_state_get(const char *text, const char *key, char *out, size_t sz)
 {
-	size_t klen = strlen(key), len;
-	const char *p = text, *eol;
-
-	while (p != NULL && *p != '\0') {
-		eol = strchr(p, '\n');
-		len = eol ? (size_t)(eol - p) : strlen(p);
-		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == ' ') {
-			len -= klen + 1;
-			if (len >= sz)
-				return -1;
-			memcpy(out, p + klen + 1, len);
-			out[len] = '\0';
-			return 0;
-		}
-		p = eol ? eol + 1 : NULL;
-	}
-	return -1;
+	return kv_get(text, strlen(text), key, out, sz);
 }
 
 struct msg *

@@ -309,3 +309,25 @@ report_ready(int *fd, const char *text)
 	close(*fd);
 	*fd = -1;
 }
+
+int
+kv_get(const char *text, size_t len, const char *key, char *out, size_t sz)
+{
+	size_t klen = strlen(key), l;
+	const char *p = text, *end = text + len, *eol;
+
+	while (p < end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		l = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		if (l > klen && strncmp(p, key, klen) == 0 && p[klen] == ' ') {
+			l -= klen + 1;
+			if (l >= sz)
+				return -1;
+			memcpy(out, p + klen + 1, l);
+			out[l] = '\0';
+			return 0;
+		}
+		p = eol ? eol + 1 : end;
+	}
+	return -1;
+}

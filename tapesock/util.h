@@ -57,6 +57,10 @@ int	 lock_file_append(const char *path);
 
 /* Write all of buf, retrying on EINTR and short writes. */
 int	 write_all(int fd, const void *, size_t);
+/* The value of the line "key value" among len bytes of text, into out:
+ * 0, or -1 when there is none or it does not fit. */
+int	 kv_get(const char *text, size_t len, const char *key, char *out,
+	    size_t sz);
 /* Tell whoever started this process how the start went (one line on
  * *fd), then let go of it; nothing if *fd is -1. */
 void	 report_ready(int *fd, const char *text);
