@@ -392,7 +392,7 @@ spool_open(struct spool *sp, const char *dir, const uint8_t *stream,
     struct errbuf *err)
 {
 	uint64_t *firsts = NULL, next = 0, end, size;
-	uint8_t segboot[16], *buf = NULL;
+	uint8_t segboot[16];
 	char name[SEG_NAME_LEN + 1];
 	struct stat st;
 	size_t i, n = 0;
@@ -408,6 +408,7 @@ spool_open(struct spool *sp, const char *dir, const uint8_t *stream,
 	sp->max = max;
 	sp->segmax = max / 4 < SEG_MAX ? max / 4 : SEG_MAX;
 	sp->use_splice = 1;
+	sp->buf = xmalloc(SPOOL_REC_MAX);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		errbuf_set(err, "spool %s: cannot create: %s", dir,
 		    strerror(errno));
@@ -419,7 +420,6 @@ spool_open(struct spool *sp, const char *dir, const uint8_t *stream,
 		    strerror(errno));
 		goto fail;
 	}
-	buf = xmalloc(SPOOL_REC_MAX);
 	sp->segs = xcalloc(n + 1, sizeof(*sp->segs));
 	for (i = 0; i < n; i++) {
 		sp->segs[i].first = firsts[i];
@@ -460,10 +460,10 @@ spool_open(struct spool *sp, const char *dir, const uint8_t *stream,
 		}
 		if (memcmp(segboot, sp->boot, 16) != 0)
 			rep->other_boot = 1;
-		clean = seg_scan(fd, size, &next, &end, buf);
+		clean = seg_scan(fd, size, &next, &end, sp->buf);
 		if (!clean) {
 			if (i == sp->nsegs - 1 && seg_recover(sp, fd, size, end,
-			    segboot, next, buf, rep)) {
+			    segboot, next, sp->buf, rep)) {
 				next++;
 			} else if (spool_cut(sp, i, fd, end, next, rep,
 			    err) < 0)
@@ -502,7 +502,6 @@ spool_open(struct spool *sp, const char *dir, const uint8_t *stream,
 	sp->first = sp->segs[0].first;
 	sp->synced = next;
 	free(firsts);
-	free(buf);
 	if (spool_seek(sp, sp->first, err) < 0) {
 		spool_close(sp);
 		return -1;
@@ -512,7 +511,6 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	free(firsts);
-	free(buf);
 	spool_close(sp);
 	return -1;
 }
@@ -528,6 +526,7 @@ spool_close(struct spool *sp)
 		close(sp->dirfd);
 	free(sp->segs);
 	free(sp->dir);
+	free(sp->buf);
 	memset(sp, 0, sizeof(*sp));
 	sp->wfd = sp->rfd = sp->dirfd = -1;
 }
@@ -551,7 +550,7 @@ ssize_t
 spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 {
 	struct spool_seg *seg;
-	uint8_t h[SPOOL_REC_HDR], *buf;
+	uint8_t h[SPOOL_REC_HDR], *buf = sp->buf;
 	loff_t off;
 	ssize_t n;
 	int saved;
@@ -564,7 +563,6 @@ spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 	}
 	seg = &sp->segs[sp->nsegs - 1];
 	off = (loff_t)(seg->size + SPOOL_REC_HDR);
-	buf = xmalloc(want);
 	if (sp->use_splice) {
 		/* Out of the pipe and into the file in one system call. */
 		n = splice(pipe_fd, NULL, sp->wfd, &off, want,
@@ -576,7 +574,6 @@ spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 		    seg->size + SPOOL_REC_HDR) < 0) {
 			saved = errno;
 			seg_fail(err, sp, seg->first, "cannot read back");
-			free(buf);
 			errno = saved ? saved : EIO;
 			return -1;
 		}
@@ -591,12 +588,10 @@ spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 		saved = errno;
 		if (n < 0 && saved != EAGAIN && saved != EINTR)
 			seg_fail(err, sp, seg->first, "cannot take a block");
-		free(buf);
 		errno = saved;
 		return n;
 	}
 	rec_header(h, FT_DATA, sp->next, buf, (uint32_t)n);
-	free(buf);
 	if (pwrite_all(sp->wfd, h, sizeof(h), seg->size) < 0) {
 		saved = errno;
 		seg_fail(err, sp, seg->first, "cannot write");
@@ -761,7 +756,7 @@ spool_read(struct spool *sp, struct spool_rec *r, struct errbuf *err)
 	    rec_parse(h, r) < 0 || r->n != sp->rnext)
 		goto bad;
 	if (r->len > 0) {
-		r->data = xmalloc(r->len);
+		r->data = sp->buf;
 		if (pread_all(sp->rfd, r->data, r->len,
 		    sp->roff + SPOOL_REC_HDR) < 0 ||
 		    crc32c(0, r->data, r->len) != get32(h + 20))
@@ -771,7 +766,6 @@ spool_read(struct spool *sp, struct spool_rec *r, struct errbuf *err)
 	sp->rnext++;
 	return 0;
 bad:
-	free(r->data);
 	r->data = NULL;
 	errno = EIO;
 	seg_fail(err, sp, sp->segs[sp->rseg].first,

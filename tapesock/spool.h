@@ -61,6 +61,7 @@ struct spool {
 	int		 wfd;		/* the open (last) segment */
 	int		 rotate;	/* start a new segment at next append */
 	int		 use_splice;
+	uint8_t		*buf;		/* SPOOL_REC_MAX: one record's payload */
 
 	uint64_t	 first;		/* oldest message held */
 	uint64_t	 next;		/* number the next record gets */
@@ -79,7 +80,7 @@ struct spool_rec {
 	uint64_t	 n;
 	uint8_t		 type;		/* FT_DATA or FT_EOF */
 	uint32_t	 len;
-	uint8_t		*data;		/* owned by the caller after read */
+	uint8_t		*data;		/* the spool's: valid until its next call */
 };
 
 /*

@@ -639,7 +639,6 @@ out_send(struct server *s)
 			return;
 		}
 		server_queue_frame(s, r.type, r.n, 0, r.data, r.len);
-		free(r.data);
 		s->send_next = r.n + 1;
 	}
 }

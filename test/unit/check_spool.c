@@ -74,7 +74,6 @@ read_ok(struct spool *sp, uint64_t n, uint8_t type, uint32_t len, int c)
 		ck_assert_int_eq(r.data[0], c);
 		ck_assert_int_eq(r.data[len - 1], c);
 	}
-	free(r.data);
 }
 
 /* The path of the last segment of the spool. */
