@@ -4,6 +4,7 @@
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crc32c.h"
 #include "fblock.h"
@@ -251,4 +252,13 @@ fb_ideal(struct fb_model *m, uint64_t off, uint8_t *dst, size_t n)
 		off += take;
 		n -= take;
 	}
+}
+
+double
+fb_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

@@ -46,6 +46,8 @@ struct fb_model {
 	uint32_t	*pcrc;
 };
 
+/* Seconds on the monotonic clock. */
+double		fb_now(void);
 uint64_t	fb_mix(uint64_t);
 uint32_t	fb_size(uint32_t seed, uint64_t seq);
 void		fb_payload(uint32_t seed, uint64_t off, uint8_t *dst, size_t n);

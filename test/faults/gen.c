@@ -47,15 +47,6 @@ on_alarm(int sig)
 	tick = 1;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 write_file(const char *path, const char *text)
 {
@@ -83,7 +74,7 @@ static void
 progress_write(struct progress *p)
 {
 	char line[256];
-	double stall = p->write_since > 0 ? now() - p->write_since : 0;
+	double stall = p->write_since > 0 ? fb_now() - p->write_since : 0;
 
 	if (stall > p->maxstall)
 		p->maxstall = stall;
@@ -151,10 +142,10 @@ main(int argc, char **argv)
 		return 3;
 	}
 	setitimer(ITIMER_REAL, &it, NULL);
-	t0 = now();
+	t0 = fb_now();
 	progress_write(&pg);
 	while (pg.blocks < count && !stop_asked &&
-	    (duration <= 0 || now() - t0 < duration)) {
+	    (duration <= 0 || fb_now() - t0 < duration)) {
 		uint64_t seq = pg.blocks + 1;
 		struct fb_header h = { seq, fb_size(seed, seq), 0, seed };
 		size_t len = FB_HDR + h.len, done = 0;
@@ -162,7 +153,7 @@ main(int argc, char **argv)
 		fb_payload(seed, off + FB_HDR, blk + FB_HDR, h.len);
 		h.pcrc = crc32c(0, blk + FB_HDR, h.len);
 		fb_header_put(blk, &h);
-		pg.write_since = now();
+		pg.write_since = fb_now();
 		while (done < len) {
 			ssize_t w = write(fd, blk + done, len - done);
 
@@ -195,7 +186,7 @@ main(int argc, char **argv)
 			progress_write(&pg);
 		}
 		if (rate > 0) {
-			double ahead = off / rate - (now() - t0);
+			double ahead = off / rate - (fb_now() - t0);
 
 			if (ahead > 0)
 				usleep(ahead * 1e6);
@@ -212,7 +203,7 @@ main(int argc, char **argv)
 	write_file(countfile, line);
 	printf("gen: blocks=%llu bytes=%llu seconds=%.1f maxstall=%.0f "
 	    "result=%s\n", (unsigned long long)pg.blocks,
-	    (unsigned long long)pg.bytes, now() - t0, pg.maxstall * 1000,
+	    (unsigned long long)pg.bytes, fb_now() - t0, pg.maxstall * 1000,
 	    failed ? "failed" : "ok");
 	free(blk);
 	return failed ? 3 : 0;

@@ -83,9 +83,13 @@ sc_in_kill()
 
 # --- RELIABILITY 2: graceful stop and start, at any moment ------------------
 
-sc_graceful_in()
+# graceful SIDE NAME: stop and start the server of SIDE (in or out) at
+# random moments.  The tape process holds its pipe write-only, as tar
+# or dd do: while the output server is down, only the keeper stands
+# between it and EPIPE.
+graceful()
 {
-	local n i
+	local side=$1 name=$2 n i
 
 	n=$(events 3 40)
 	pair_up
@@ -93,39 +97,27 @@ sc_graceful_in()
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		rsleep 0 1500
-		expect_rc 0 tb stop '(Q'
+		if [ "$side" = in ]; then
+			expect_rc 0 tb stop '(Q'
+		else
+			expect_rc 0 ta stop '(Q'
+		fi
 		KILLS=$((KILLS + 1))
 		rsleep 0 1000
-		start_in
-		note "graceful_in $i/$n"
-		flowing "$RECOVER" "the stream after the input server's restart $i"
+		if [ "$side" = in ]; then
+			start_in
+		else
+			gen_alive
+			start_out
+		fi
+		note "$name $i/$n"
+		flowing "$RECOVER" "the stream after the $side server's restart $i"
 	done
 	finish 0
 }
 
-# The tape process holds its pipe write-only, as tar or dd do: while
-# the output server is down, only the keeper stands between it and
-# EPIPE.
-sc_graceful_out()
-{
-	local n i
-
-	n=$(events 3 40)
-	pair_up
-	start_flow "$RATE"
-	flowing 30 "the first data"
-	for ((i = 1; i <= n; i++)); do
-		rsleep 0 1500
-		expect_rc 0 ta stop '(Q'
-		KILLS=$((KILLS + 1))
-		rsleep 0 1000
-		gen_alive
-		start_out
-		note "graceful_out $i/$n"
-		flowing "$RECOVER" "the stream after the output server's restart $i"
-	done
-	finish 0
-}
+sc_graceful_in() { graceful in graceful_in; }
+sc_graceful_out() { graceful out graceful_out; }
 
 # --- RELIABILITY 3: network cuts --------------------------------------------
 

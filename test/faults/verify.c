@@ -68,15 +68,6 @@ on_term(int sig)
 	stop_asked = 1;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 mark(uint64_t a, uint64_t b, uint8_t f)
 {
@@ -400,22 +391,22 @@ main(int argc, char **argv)
 	r.synced = 1;
 	if ((fd = open(fifo, O_RDWR | O_NONBLOCK)) == -1)
 		err(2, "open %s", fifo);
-	t0 = lastread = now();
+	t0 = lastread = fb_now();
 	result = "stopped";
 	for (;;) {
 		ssize_t n;
 
 		if (countfile != NULL && count == 0)
 			count = read_count(countfile);
-		if (now() - lastpg >= 0.2) {
+		if (fb_now() - lastpg >= 0.2) {
 			progress(pgfile);
-			lastpg = now();
+			lastpg = fb_now();
 		}
-		if (complete(count) && now() - lastread >= linger) {
+		if (complete(count) && fb_now() - lastread >= linger) {
 			result = "complete";
 			break;
 		}
-		if (timeout > 0 && now() - t0 >= timeout) {
+		if (timeout > 0 && fb_now() - t0 >= timeout) {
 			result = "timeout";
 			break;
 		}
@@ -434,7 +425,7 @@ main(int argc, char **argv)
 			continue;
 		r.len += n;
 		nread += n;
-		lastread = now();
+		lastread = fb_now();
 		consume(&r, 0);
 		run_flush(&r);
 		if (r.pos > BUFSZ / 2)
