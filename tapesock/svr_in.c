@@ -730,11 +730,17 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 	/* Blocked on the pipe with messages held: an ACK of where it
 	 * stands every hbint tells the sender the data path is fine
 	 * (its ACK timeout is for data that went nowhere). */
-	if (s->win_count > 0 && s->sock >= 0 && s->hello_done &&
-	    ts_due(&s->busy_ack_at)) {
-		server_queue_frame(s, FT_ACK, 0, s->acked, NULL, 0);
-		ts_after(&s->busy_ack_at, s->hb_interval);
-	}
+	if (s->win_count > 0 && s->sock >= 0 && s->hello_done) {
+		/* Armed when messages start to wait (zero is "not armed",
+		 * never "due"), sent every hbint while they do. */
+		if (s->busy_ack_at.tv_sec == 0 && s->busy_ack_at.tv_nsec == 0)
+			ts_after(&s->busy_ack_at, s->hb_interval);
+		else if (ts_due(&s->busy_ack_at)) {
+			server_queue_frame(s, FT_ACK, 0, s->acked, NULL, 0);
+			ts_after(&s->busy_ack_at, s->hb_interval);
+		}
+	} else
+		memset(&s->busy_ack_at, 0, sizeof(s->busy_ack_at));
 	if (s->eof_wait && (in_reader_closed(s) || ts_due(&s->eof_deadline)))
 		s->eof_wait = 0;
 	if (s->win_count > 0 && s->pipe_fd < 0 && !s->eof_wait &&

@@ -378,6 +378,11 @@ sc_honest_stop()
 	flowing 30 "the first data"
 	for ((i = 1; i <= n; i++)); do
 		kill -STOP "$VERIFY"
+		# Held for a second with the reader stopped: the pipe is
+		# full, not a block passing through the window on its way.
+		wait_for 30 "the input server to hold unwritten blocks" \
+		    unwritten
+		sleep 1
 		wait_for 30 "the input server to hold unwritten blocks" \
 		    unwritten
 		rc=0
