@@ -15,6 +15,7 @@
 #include "config.h"
 #include "keyword.h"
 #include "util.h"
+#include "srvconf.h"
 
 enum cmd {
 	CMD_CHECK,
@@ -41,18 +42,6 @@ enum cmd {
 	CMD_RESYNC,
 	CMD__COUNT
 };
-
-/* Options, after a '(' : C Q R S V. */
-#define OPT_C	0x01	/* do not clear (drain) the pipe at start */
-#define OPT_Q	0x02	/* quiet: no confirmations */
-#define OPT_R	0x04	/* status: running servers only */
-#define OPT_S	0x08	/* no clock check at start */
-#define OPT_V	0x10	/* verbose: record every event */
-
-/* Exit codes. */
-#define EXIT_OK		0
-#define EXIT_FAILED	1
-#define EXIT_USAGE	2
 
 #define KWBIT(k)	(1u << (k))
 /* Every keyword kept in the configuration. */
@@ -134,13 +123,6 @@ int	cmd_resync(struct ctx *);
  * answer (unless quiet).  EXIT_OK or EXIT_FAILED. */
 int	server_control(struct ctx *, const struct server_cfg *,
 	    const char *request, int quiet);
-
-/* A server's value of k, else the keyword's default (or NULL). */
-static inline const char *
-srv_val(const struct server_cfg *s, enum kw k)
-{
-	return s->val[k] != NULL ? s->val[k] : kw_def(k)->defval;
-}
 
 /* Shared by commands: load the configuration or report why not. */
 int	ctx_load_config(struct ctx *, struct config *);

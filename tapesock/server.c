@@ -20,7 +20,6 @@
 #include <bsd/string.h>
 
 #include "catalog.h"
-#include "cli.h"
 #include "home.h"
 #include "notify.h"
 #include "server.h"
@@ -51,6 +50,44 @@ ts_after(struct timespec *t, double seconds)
 		t->tv_sec++;
 		t->tv_nsec -= 1000000000L;
 	}
+}
+
+/*
+ * Lower *timeout (milliseconds for poll(), -1: none yet) so that the
+ * loop wakes at deadline t; a zero t is no deadline.  Every timer of
+ * the servers is a deadline given here: the loop has no tick.
+ */
+void
+server_wake(int *timeout, const struct timespec *t)
+{
+	struct timespec now;
+	double wait;
+	int ms;
+
+	if (t->tv_sec == 0 && t->tv_nsec == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	wait = ts_diff(t, &now);
+	ms = wait <= 0 ? 0 : wait > 86400 ? 86400000 : (int)(wait * 1000) + 1;
+	if (*timeout < 0 || ms < *timeout)
+		*timeout = ms;
+}
+
+/* The same for a deadline seconds after t. */
+void
+server_wake_after(int *timeout, const struct timespec *t, double seconds)
+{
+	struct timespec at = *t;
+
+	if (t->tv_sec == 0 && t->tv_nsec == 0)
+		return;
+	at.tv_sec += (time_t)seconds;
+	at.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+	if (at.tv_nsec >= 1000000000L) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000L;
+	}
+	server_wake(timeout, &at);
 }
 
 int
@@ -84,7 +121,7 @@ server_notify(struct server *s, enum msgid id, ...)
 	msg_vformat(text, sizeof(text), id, ap);
 	va_end(ap);
 	tslog_msg(&s->log, s->sletter, s->curmsg, id);
-	notify_send(srv_val(&s->cfg, KW_NOTIFY), s->name, text);
+	notify_send(s->conf.notify, s->name, text);
 }
 
 static const char *const state_names[] = {
@@ -180,7 +217,7 @@ server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
 	if (len > 0)
 		memcpy(p + FRAME_HDR_LEN, payload, len);
 	s->out.len += FRAME_HDR_LEN + len;
-	s->msgout += s->is_out;
+	s->msgout += s->role->sender;
 	if (s->opts & OPT_V) {
 		char hex[FRAME_HEX_MAX];
 
@@ -248,10 +285,10 @@ int
 server_stop_due(struct server *s)
 {
 	const char *fate;
-	uint64_t first, last;
+	uint64_t count, first, last;
 	int forced;
 
-	if (s->win_count == 0) {
+	if ((count = s->role->pending(s, &first, &last)) == 0) {
 		s->sletter = 'C';
 		server_trace(s, MSG_TS_STOP_ON_REQ);
 		s->done = 1;
@@ -260,20 +297,10 @@ server_stop_due(struct server *s)
 	forced = s->stop_wait == 0;
 	if (!forced && !ts_due(&s->stop_deadline))
 		return 0;
-	fate = s->pending_fate != NULL ? s->pending_fate : s->is_out ?
-	    "held in memory only: not sent again after a restart" :
-	    "not acknowledged: the output server sends them again";
+	fate = s->role->pending_fate;
 	s->sletter = 'S';
-	if (s->is_out) {
-		/* The sender's pending messages are its spool's. */
-		first = s->acked + 1;
-		last = s->curmsg;
-	} else {
-		first = svr_win_at(s, 0)->n;
-		last = svr_win_at(s, s->win_count - 1)->n;
-	}
 	server_trace(s, forced ? MSG_SRV_STOP_FORCED : MSG_SRV_STOP_PENDING,
-	    (unsigned long long)s->win_count, (unsigned long long)first,
+	    (unsigned long long)count, (unsigned long long)first,
 	    (unsigned long long)last, fate);
 	s->exit_code = forced ? 0 : 1;
 	s->done = 1;
@@ -320,13 +347,13 @@ server_heartbeat(struct server *s)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (s->rx_at.tv_sec == 0)
 		s->rx_at = now;
-	if (ts_diff(&now, &s->rx_at) >= s->hb_timeout) {
+	if (ts_diff(&now, &s->rx_at) >= s->conf.hb_timeout) {
 		s->hb_timeouts++;
-		server_trace(s, MSG_SRV_PEER_SILENT, (int)s->hb_timeout);
+		server_trace(s, MSG_SRV_PEER_SILENT, (int)s->conf.hb_timeout);
 		return -1;
 	}
-	if (ts_diff(&now, &s->rx_at) >= s->hb_interval &&
-	    ts_diff(&now, &s->hb_at) >= s->hb_interval) {
+	if (ts_diff(&now, &s->rx_at) >= s->conf.hb_interval &&
+	    ts_diff(&now, &s->hb_at) >= s->conf.hb_interval) {
 		server_queue_frame(s, FT_HEARTBEAT, 0, ++s->hb_nonce, NULL, 0);
 		s->hb_at = now;
 	}
@@ -344,11 +371,11 @@ heartbeat_wait(struct server *s)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	silent = ts_diff(&now, &s->rx_at);
-	next = s->hb_timeout - silent;
-	if (silent < s->hb_interval)
-		next = s->hb_interval - silent;
-	else if (s->hb_interval - ts_diff(&now, &s->hb_at) < next)
-		next = s->hb_interval - ts_diff(&now, &s->hb_at);
+	next = s->conf.hb_timeout - silent;
+	if (silent < s->conf.hb_interval)
+		next = s->conf.hb_interval - silent;
+	else if (s->conf.hb_interval - ts_diff(&now, &s->hb_at) < next)
+		next = s->conf.hb_interval - ts_diff(&now, &s->hb_at);
 	return next <= 0 ? 0 : (int)(next * 1000) + 1;
 }
 
@@ -365,7 +392,7 @@ query_common(struct server *s, struct control_conn *c)
 	if (secs > 0 && s->curmsg >= s->last_query_msg)
 		rate = (double)(s->curmsg - s->last_query_msg) / secs;
 	control_reply(c, "Server: %s (%s) pid %ld", s->name,
-	    s->is_out ? "OUT" : "IN", (long)getpid());
+	    s->role->type, (long)getpid());
 	for (k = 0; k < KW__COUNT; k++)
 		if ((kw_def(k)->flags & KWF_STORED) && srv_val(&s->cfg, k))
 			control_reply(c, "%s: %s", kw_def(k)->name,
@@ -409,10 +436,7 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 	case CONTROL_QUERY:
 		server_trace(s, MSG_TS_LOCAL_QUERY);
 		query_common(s, c);
-		if (s->is_out)
-			out_query(s, c);
-		else
-			in_query(s, c);
+		s->role->query(s, c);
 		break;
 	case CONTROL_SHUTDOWN:
 		/* The output server takes its input server along. */
@@ -447,7 +471,8 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		s->log.verbose = 0;
 		break;
 	case CONTROL_RESYNC: {
-		const char *r = s->is_out ? out_resync(s) :
+		const char *r = s->role->resync != NULL ?
+		    s->role->resync(s) :
 		    "ERR resync is an output server command";
 
 		if (strncmp(r, "OK ", 3) != 0) {
@@ -502,7 +527,6 @@ server_load(struct server *s, const char *home, const char *name,
 	struct config cfg;
 	struct server_cfg *sc;
 	char *path = home_path(home, CONFIG_FILE);
-	uint64_t v;
 	size_t k;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -536,32 +560,11 @@ server_load(struct server *s, const char *home, const char *name,
 		s->ctl_gid = gr->gr_gid;
 	}
 	config_free(&cfg);
-	s->is_out = strcmp(s->cfg.val[KW_SERVERTYPE], "OUT") == 0;
-	if (parse_u64(srv_val(&s->cfg, KW_PORT) ? srv_val(&s->cfg, KW_PORT) :
-	    "", 32767, &v) < 0) {
-		msg_format(err->msg, sizeof(err->msg),
-		    MSG_CLI_SERVER_INCOMPLETE, name, "port", name, "port");
+	if (srvconf_parse(&s->cfg, &s->conf, err) < 0)
 		return -1;
-	}
-	s->port = (uint16_t)v;
-	parse_u64(srv_val(&s->cfg, KW_CALLDELAY), 3600, &v);
-	s->calldelay = (unsigned)v;
-	parse_u64(srv_val(&s->cfg, KW_CALLREP), UINT32_MAX, &v);
-	s->callrep = (unsigned)v;
-	parse_u64(srv_val(&s->cfg, KW_NDISC), UINT32_MAX, &v);
-	s->ndisc = (unsigned)v;
-	parse_u64(srv_val(&s->cfg, KW_HBINT), 3600, &v);
-	s->hb_interval = v > 0 ? (unsigned)v : SRV_HB_INTERVAL;
-	parse_u64(srv_val(&s->cfg, KW_HBTIMEOUT), 7200, &v);
-	s->hb_timeout = v >= 2 * s->hb_interval ? (unsigned)v :
-	    2 * s->hb_interval;
-	s->sync = !streqi(srv_val(&s->cfg, KW_SYNC), "OFF");
-	s->lost_policy = strcmp(srv_val(&s->cfg, KW_LOST), "accept") == 0 ?
-	    LOST_ACCEPT : strcmp(srv_val(&s->cfg, KW_LOST), "refuse") == 0 ?
-	    LOST_REFUSE : LOST_STOP;
-	parse_u64(srv_val(&s->cfg, KW_TRACE), 100000, &v);
-	tslog_init(&s->log, home, s->name, s->is_out ? 's' : 'r',
-	    (unsigned)v, (s->opts & OPT_V) != 0);
+	s->role = s->conf.is_out ? &role_sender : &role_receiver;
+	tslog_init(&s->log, home, s->name, s->role->logtype,
+	    s->conf.trace, (s->opts & OPT_V) != 0);
 	return 0;
 }
 
@@ -591,7 +594,6 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	char *pidpath, msg[ERRBUF_SIZE + 8];
 	pid_t other;
 	int i, n, timeout, rc;
-	size_t k;
 
 	s->home = xstrdup(home);
 	s->opts = opts;
@@ -641,7 +643,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	s->last_query = s->last_running = s->started;
 	s->today_yday = -1;
 
-	rc = s->is_out ? out_start(s, &err) : in_start(s, &err);
+	rc = s->role->start(s, &err);
 	if (rc == 0 && (s->ctl_fd = control_listen(s->ctl_path, 0660,
 	    &err)) < 0)
 		rc = -1;
@@ -662,7 +664,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		pidfile_remove(pfh);
 		return 1;
 	}
-	setproctitle("%s server %s", s->is_out ? "output" : "input", s->name);
+	setproctitle("%s server %s", s->role->name, s->name);
 	server_trace(s, MSG_TS_STARTED);
 	snprintf(msg, sizeof(msg), "OK %ld\n", (long)getpid());
 	report_ready(&ready_fd, msg);
@@ -672,7 +674,11 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		if (got_term)
 			server_request_stop(s);
 		n = 0;
-		timeout = 1000;
+		timeout = -1;
+		server_wake_after(&timeout, &s->last_running,
+		    SRV_RUNNING_EVERY);
+		if (s->stopping)
+			server_wake(&timeout, &s->stop_deadline);
 		pfd[n].fd = s->ctl_fd;
 		pfd[n++].events = POLLIN;
 		for (i = 0; i < SRV_CTL_MAX; i++)
@@ -681,27 +687,18 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 				pfd[n++].events = s->ctl[i].closing ?
 				    POLLOUT : POLLIN;
 			}
-		if (s->is_out)
-			out_pollfds(s, pfd, &n, &timeout);
-		else
-			in_pollfds(s, pfd, &n, &timeout);
-		if ((i = heartbeat_wait(s)) >= 0 && i < timeout)
+		s->role->pollfds(s, pfd, &n, &timeout);
+		if ((i = heartbeat_wait(s)) >= 0 &&
+		    (timeout < 0 || i < timeout))
 			timeout = i;
 		if (s->stopping && s->stop_wait == 0)
 			timeout = 0;
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
 		control_events(s, pfd, n);
-		if (s->is_out)
-			out_events(s, pfd, n);
-		else
-			in_events(s, pfd, n);
-		if (s->stopping) {
-			if (s->is_out)
-				out_stop(s);
-			else
-				in_stop(s);
-		}
+		s->role->events(s, pfd, n);
+		if (s->stopping)
+			s->role->stop(s);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (ts_diff(&now, &s->last_running) >= SRV_RUNNING_EVERY) {
 			server_trace(s, MSG_TS_RUNNING);
@@ -716,23 +713,15 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		}
 	control_unlisten(s->ctl_fd, s->ctl_path);
 	server_disconnect(s);
-	if (s->listen_fd >= 0)
-		close(s->listen_fd);
-	if (s->pend_sock >= 0)
-		close(s->pend_sock);
-	free(s->pend_buf);
 	if (s->pipe_fd >= 0)
 		close(s->pipe_fd);
 	if (s->ino_fd >= 0)
 		close(s->ino_fd);
-	if (s->is_out)
-		out_close(s);
-	instate_close(&s->st);
+	s->role->close(s);
 	pidfile_remove(pfh);
-	for (k = 0; k < SRV_WINDOW; k++)
-		server_msg_free(&s->win[k]);
 	rc = s->exit_code;
 	server_clear(&s->cfg);
+	srvconf_free(&s->conf);
 	free(s->out.buf);
 	free(s->rbuf);
 	free(s->state_path);

@@ -18,6 +18,7 @@
 #include "frame.h"
 #include "instate.h"
 #include "log.h"
+#include "srvconf.h"
 
 #define SRV_WINDOW	64		/* frames in flight */
 #define SRV_BLOCK	(128 * 1024)	/* largest block read from a pipe */
@@ -26,7 +27,6 @@
 #define SRV_RUNNING_EVERY 300		/* seconds between "Running" traces */
 #define SRV_CLOCK_WARN	5		/* seconds of clock offset worth a warning */
 #define SRV_STOP_WAIT	30		/* seconds a stop waits for ACKs */
-#define SRV_HB_INTERVAL	5		/* hbint default: silence before a HEARTBEAT */
 #define SRV_HB_TIMEOUT	20		/* hbtimeout default: the link is dead */
 #define SRV_SYNC_EVERY	0.1		/* sync=on: seconds between fsyncs at most */
 
@@ -60,11 +60,10 @@ struct outq {
 struct server {
 	char		*home;
 	char		 name[SERVER_NAME_MAX + 1];
-	int		 is_out;
 	unsigned	 opts;		/* OPT_* of the start command */
 	struct server_cfg cfg;		/* values copied from the config */
-	uint16_t	 port;
-	unsigned	 calldelay, callrep, ndisc;
+	struct srv_conf	 conf;		/* and parsed: what the server uses */
+	const struct role *role;	/* sender or receiver */
 
 	struct tslog	 log;
 	char		 sletter;	/* status S column: R, E, C ... */
@@ -143,15 +142,9 @@ struct server {
 	int		 done;		/* leave the loop */
 	int		 exit_code;
 
-	/* Heartbeats (hbint, hbtimeout): both roles, server_heartbeat. */
-	unsigned	 hb_interval, hb_timeout;
 	unsigned	 hb_timeouts;	/* links dropped for silence */
 	/* Stop: wait= of the request (0 = force at once). */
 	unsigned	 stop_wait;
-	/* What becomes of messages pending at a stop, for its trace; the
-	 * role sets it (static text), else server.c says it by role. */
-	const char	*pending_fate;
-	int		 sync;		/* sync=on: fsync before acknowledging */
 
 	/* Input server: crash-safe state (instate.h) and policies. */
 	struct instate_file st;
@@ -160,10 +153,7 @@ struct server {
 	uint64_t	 lost;		/* messages accepted as lost */
 	uint64_t	 resume_n;	/* a write under way at the last end */
 	uint64_t	 resume_off;	/* bytes of it recorded written */
-	int		 lost_policy;	/* LOST_STOP, LOST_REFUSE, LOST_ACCEPT */
 };
-
-enum { LOST_STOP, LOST_REFUSE, LOST_ACCEPT };
 
 /* server.c */
 void	server_trace(struct server *, enum msgid, ...);
@@ -188,24 +178,43 @@ void	server_msg_free(struct msg *);
 double	ts_diff(const struct timespec *, const struct timespec *);
 void	ts_after(struct timespec *, double seconds);
 int	ts_due(const struct timespec *);
+void	server_wake(int *timeout, const struct timespec *);
+void	server_wake_after(int *timeout, const struct timespec *, double);
 int	server_main(const char *home, const char *name, unsigned opts,
 	    int ready_fd);
 
-/* svr_out.c */
-int	out_start(struct server *, struct errbuf *);
-void	out_pollfds(struct server *, struct pollfd *, int *n, int *timeout);
-void	out_events(struct server *, struct pollfd *, int n);
-void	out_stop(struct server *);
-void	out_query(struct server *, struct control_conn *);
-/* The operator's resync: a reply for the control client. */
-const char *out_resync(struct server *);
-void	out_close(struct server *);
+/*
+ * A role: what makes a link an output server (sender, svr_out.c) or an
+ * input server (receiver, svr_in.c).  server.c owns the loop, the link
+ * and the control socket and calls the role only through this table,
+ * set once when the configuration is read.
+ */
+struct role {
+	const char	*name;		/* "output", "input" */
+	const char	*type;		/* "OUT", "IN": servertype */
+	char		 logtype;	/* ts.log type: 's' sends, 'r' receives */
+	int		 sender;	/* counts the frames it sends as msgout */
+	/* What becomes of pending messages at a stop, for its trace. */
+	const char	*pending_fate;
+	int		(*start)(struct server *, struct errbuf *);
+	/* Add descriptors to poll; lower *timeout (ms, -1: none) to the
+	 * role's nearest deadline (server_wake). */
+	void		(*pollfds)(struct server *, struct pollfd *, int *n,
+			    int *timeout);
+	void		(*events)(struct server *, struct pollfd *, int n);
+	/* A stop is under way: finish it when nothing is pending. */
+	void		(*stop)(struct server *);
+	void		(*query)(struct server *, struct control_conn *);
+	/* The operator's resync: a reply for the control client, or NULL
+	 * for a role that has none. */
+	const char	*(*resync)(struct server *);
+	void		(*close)(struct server *);
+	/* Messages held that a stop waits for: how many, which numbers. */
+	uint64_t	(*pending)(const struct server *, uint64_t *first,
+			    uint64_t *last);
+};
 
-/* svr_in.c */
-int	in_start(struct server *, struct errbuf *);
-void	in_pollfds(struct server *, struct pollfd *, int *n, int *timeout);
-void	in_events(struct server *, struct pollfd *, int n);
-void	in_stop(struct server *);
-void	in_query(struct server *, struct control_conn *);
+extern const struct role role_sender;	/* svr_out.c */
+extern const struct role role_receiver;	/* svr_in.c */
 
 #endif

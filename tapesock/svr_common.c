@@ -9,7 +9,7 @@
 #include <bsd/string.h>
 
 #include "catalog.h"
-#include "cli.h"
+#include "srvconf.h"
 #include "svr_common.h"
 
 void
@@ -29,7 +29,7 @@ svr_trace_decode(struct server *s, const struct frame_error *e)
 int
 svr_check_pipe(struct server *s, struct errbuf *err)
 {
-	const char *pipe = srv_val(&s->cfg, KW_PIPE);
+	const char *pipe = s->conf.pipe;
 	struct errbuf why;
 	char *norm;
 
@@ -50,7 +50,7 @@ svr_hello(struct server *s, struct hello *h, uint64_t last)
 	memset(h, 0, sizeof(*h));
 	clock_gettime(CLOCK_REALTIME, &now);
 	h->version = FRAME_VERSION;
-	h->role = s->is_out ? HELLO_ROLE_OUT : HELLO_ROLE_IN;
+	h->role = s->conf.is_out ? HELLO_ROLE_OUT : HELLO_ROLE_IN;
 	strlcpy(h->name, s->name, sizeof(h->name));
 	/* The peer's name is not configured on this side: name ourselves. */
 	strlcpy(h->peer, s->name, sizeof(h->peer));

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
-#include "cli.h"
+#include "srvconf.h"
 #include "svr_common.h"
 
 #define PIPE_RETRY	0.1	/* seconds between opens while no reader */
@@ -91,7 +91,7 @@ in_durable(struct server *s)
 {
 	struct errbuf why;
 
-	if (!s->sync)
+	if (!s->conf.sync)
 		return 0;
 	if (instate_sync(&s->st, &why) < 0) {
 		in_state_failed(s, &why);
@@ -150,7 +150,7 @@ in_load_state(struct server *s, struct errbuf *err)
 static int
 in_listen(struct server *s, struct errbuf *err)
 {
-	const char *addr = srv_val(&s->cfg, KW_LISTEN);
+	const char *addr = s->conf.listen;
 	struct addrinfo hints, *res = NULL, *ai;
 	char port[8];
 	int one = 1, r, e = 0;
@@ -161,7 +161,7 @@ in_listen(struct server *s, struct errbuf *err)
 	    AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	snprintf(port, sizeof(port), "%u", (unsigned)s->port);
+	snprintf(port, sizeof(port), "%u", (unsigned)s->conf.port);
 	r = getaddrinfo(hints.ai_family == AF_INET ? NULL : addr, port, &hints,
 	    &res);
 	if (r != 0 || res == NULL) {
@@ -201,7 +201,7 @@ in_listen(struct server *s, struct errbuf *err)
 	return 0;
 }
 
-int
+static int
 in_start(struct server *s, struct errbuf *err)
 {
 	if (svr_check_pipe(s, err) < 0)
@@ -212,7 +212,7 @@ in_start(struct server *s, struct errbuf *err)
 	 * before it reads: watch for the reader's close. */
 	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s->ino_fd >= 0 && inotify_add_watch(s->ino_fd,
-	    srv_val(&s->cfg, KW_PIPE), IN_CLOSE_NOWRITE) < 0) {
+	    s->conf.pipe, IN_CLOSE_NOWRITE) < 0) {
 		close(s->ino_fd);
 		s->ino_fd = -1;
 	}
@@ -386,7 +386,7 @@ static int
 in_gap(struct server *s, uint64_t expected, uint64_t n)
 {
 	server_trace(s, MSG_TS_LOST_MSG, (unsigned long long)n);
-	switch (s->lost_policy) {
+	switch (s->conf.lost_policy) {
 	case LOST_ACCEPT:
 		server_trace(s, MSG_SRV_LOST_ACCEPTED,
 		    (unsigned long long)expected, (unsigned long long)(n - 1));
@@ -519,7 +519,7 @@ in_frames(struct server *s)
 static void
 in_open_pipe(struct server *s)
 {
-	s->pipe_fd = open(srv_val(&s->cfg, KW_PIPE),
+	s->pipe_fd = open(s->conf.pipe,
 	    O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (s->pipe_fd < 0) {
 		/* No reader yet (ENXIO): try again shortly. */
@@ -623,7 +623,7 @@ in_ack_due(struct server *s)
 		s->ack_due.tv_sec = s->ack_due.tv_nsec = 0;
 		return;
 	}
-	if (!s->sync || s->curmsg - s->acked >= SRV_WINDOW / 2 ||
+	if (!s->conf.sync || s->curmsg - s->acked >= SRV_WINDOW / 2 ||
 	    s->stopping || ts_due(&s->ack_due)) {
 		in_ack(s, 0);
 		return;
@@ -632,12 +632,9 @@ in_ack_due(struct server *s)
 		ts_after(&s->ack_due, SRV_SYNC_EVERY);
 }
 
-void
+static void
 in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 {
-	struct timespec now;
-	double wait;
-
 	if (!s->stopping) {
 		pfd[*n].fd = s->listen_fd;
 		pfd[(*n)++].events = POLLIN;
@@ -645,6 +642,7 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 	if (s->pend_sock >= 0) {
 		pfd[*n].fd = s->pend_sock;
 		pfd[(*n)++].events = POLLIN;
+		server_wake(timeout, &s->pend_deadline);
 	}
 	if (s->sock >= 0) {
 		pfd[*n].fd = s->sock;
@@ -653,32 +651,26 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		    (s->out.len > s->out.off ? POLLOUT : 0);
 	}
 	if (s->eof_wait) {
+		/* The reader's close comes as an inotify event. */
 		pfd[*n].fd = s->ino_fd;
 		pfd[(*n)++].events = POLLIN;
-		if (*timeout > 100)
-			*timeout = 100;
+		server_wake(timeout, &s->eof_deadline);
 	} else if (s->win_count > 0 && s->pipe_fd >= 0) {
 		pfd[*n].fd = s->pipe_fd;
 		pfd[(*n)++].events = POLLOUT;
 	} else if (s->win_count > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		wait = ts_diff(&s->next_pipe_try, &now);
-		if (wait < 0)
-			wait = 0;
-		if (wait * 1000 < *timeout)
-			*timeout = (int)(wait * 1000) + 1;
+		if (s->next_pipe_try.tv_sec == 0)
+			*timeout = 0;
+		else
+			server_wake(timeout, &s->next_pipe_try);
 	}
-	if (s->ack_due.tv_sec != 0 && s->sock >= 0 && s->hello_done) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		wait = ts_diff(&s->ack_due, &now);
-		if (wait < 0)
-			wait = 0;
-		if (wait * 1000 < *timeout)
-			*timeout = (int)(wait * 1000) + 1;
-	}
+	if (s->win_count > 0 && s->sock >= 0 && s->hello_done)
+		server_wake(timeout, &s->busy_ack_at);
+	if (s->ack_due.tv_sec != 0 && s->sock >= 0 && s->hello_done)
+		server_wake(timeout, &s->ack_due);
 }
 
-void
+static void
 in_events(struct server *s, struct pollfd *pfd, int n)
 {
 	int i, fd;
@@ -734,10 +726,10 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 		/* Armed when messages start to wait (zero is "not armed",
 		 * never "due"), sent every hbint while they do. */
 		if (s->busy_ack_at.tv_sec == 0 && s->busy_ack_at.tv_nsec == 0)
-			ts_after(&s->busy_ack_at, s->hb_interval);
+			ts_after(&s->busy_ack_at, s->conf.hb_interval);
 		else if (ts_due(&s->busy_ack_at)) {
 			server_queue_frame(s, FT_ACK, 0, s->acked, NULL, 0);
-			ts_after(&s->busy_ack_at, s->hb_interval);
+			ts_after(&s->busy_ack_at, s->conf.hb_interval);
 		}
 	} else
 		memset(&s->busy_ack_at, 0, sizeof(s->busy_ack_at));
@@ -755,7 +747,7 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 		in_link_lost(s);
 }
 
-void
+static void
 in_stop(struct server *s)
 {
 	struct errbuf why;
@@ -778,7 +770,7 @@ in_stop(struct server *s)
 	server_flush(s);
 }
 
-void
+static void
 in_query(struct server *s, struct control_conn *c)
 {
 	control_reply(c, "Connected: %s", s->hello_done ? "yes" : "no");
@@ -787,3 +779,45 @@ in_query(struct server *s, struct control_conn *c)
 	control_reply(c, "Disconnections: %u", s->disconnects);
 	control_reply(c, "Lost: %llu", (unsigned long long)s->lost);
 }
+
+/* The receiver's pending messages: received, not yet written. */
+static uint64_t
+in_pending(const struct server *s, uint64_t *first, uint64_t *last)
+{
+	if (s->win_count == 0)
+		return 0;
+	*first = svr_win_at((struct server *)s, 0)->n;
+	*last = svr_win_at((struct server *)s, s->win_count - 1)->n;
+	return s->win_count;
+}
+
+static void
+in_close(struct server *s)
+{
+	size_t k;
+
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	if (s->pend_sock >= 0)
+		close(s->pend_sock);
+	free(s->pend_buf);
+	instate_close(&s->st);
+	for (k = 0; k < SRV_WINDOW; k++)
+		server_msg_free(&s->win[k]);
+}
+
+const struct role role_receiver = {
+	.name = "input",
+	.type = "IN",
+	.logtype = 'r',
+	.sender = 0,
+	.pending_fate = "not acknowledged: the output server sends them again",
+	.start = in_start,
+	.pollfds = in_pollfds,
+	.events = in_events,
+	.stop = in_stop,
+	.query = in_query,
+	.resync = NULL,
+	.close = in_close,
+	.pending = in_pending,
+};

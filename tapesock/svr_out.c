@@ -24,7 +24,7 @@
 #include <bsd/stdlib.h>
 
 #include "catalog.h"
-#include "cli.h"
+#include "srvconf.h"
 #include "home.h"
 #include "keeper.h"
 #include "pipes.h"
@@ -47,7 +47,7 @@ out_save(struct server *s)
 static int
 out_open_pipe(struct server *s)
 {
-	s->pipe_fd = open(srv_val(&s->cfg, KW_PIPE),
+	s->pipe_fd = open(s->conf.pipe,
 	    O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (s->pipe_fd < 0) {
 		server_trace(s, MSG_TS_POPEN_ERR, errno);
@@ -63,7 +63,6 @@ static void
 out_count(struct server *s)
 {
 	s->curmsg = s->spool->next - 1;
-	s->win_count = (size_t)(s->curmsg - s->acked);
 }
 
 static void
@@ -79,15 +78,13 @@ static int
 out_open_spool(struct server *s, uint64_t next, struct errbuf *err)
 {
 	struct spool_report rep;
-	uint64_t max = 0;
 	char *dir;
 	int rc;
 
-	kw_size_bytes(srv_val(&s->cfg, KW_SPOOLMAX), &max);
 	dir = xasprintf("%s/%s.spool", s->home, s->name);
 	s->spool = xcalloc(1, sizeof(*s->spool));
-	rc = spool_open(s->spool, dir, s->stream, next, max, s->sync, &rep,
-	    err);
+	rc = spool_open(s->spool, dir, s->stream, next, s->conf.spoolmax,
+	    s->conf.sync, &rep, err);
 	free(dir);
 	if (rc < 0) {
 		server_trace(s, MSG_SPL_ERROR, err->msg);
@@ -105,7 +102,6 @@ out_open_spool(struct server *s, uint64_t next, struct errbuf *err)
 		    (unsigned long long)rep.lost_bytes);
 		s->lost_from = rep.lost_msg;
 	}
-	s->pending_fate = "kept in the spool: sent after the next start";
 	s->acked = s->spool->first - 1;
 	s->send_next = s->spool->first;
 	out_count(s);
@@ -124,7 +120,7 @@ out_keeper(struct server *s)
 		s->keeper = pid;
 		return;
 	}
-	pid = keeper_start(s->home, s->name, srv_val(&s->cfg, KW_PIPE), &why);
+	pid = keeper_start(s->home, s->name, s->conf.pipe, &why);
 	if (pid < 0) {
 		if (s->keeper >= 0)
 			server_trace(s, MSG_SPL_KEEPER_FAILED, why.msg);
@@ -135,7 +131,7 @@ out_keeper(struct server *s)
 	server_trace(s, MSG_SPL_KEEPER, pid);
 }
 
-void
+static void
 out_close(struct server *s)
 {
 	if (s->spool == NULL)
@@ -145,14 +141,14 @@ out_close(struct server *s)
 	s->spool = NULL;
 }
 
-int
+static int
 out_start(struct server *s, struct errbuf *err)
 {
 	char *state, val[64], *backup;
 	struct errbuf why;
 	uint64_t next = 1, bytes;
 
-	if (srv_val(&s->cfg, KW_HOST) == NULL) {
+	if (s->conf.host == NULL) {
 		msg_format(err->msg, sizeof(err->msg),
 		    MSG_CLI_SERVER_INCOMPLETE, s->name, "host", s->name, "host");
 		return -1;
@@ -185,11 +181,11 @@ out_start(struct server *s, struct errbuf *err)
 	else if (!(s->opts & OPT_C)) {
 		struct stat st;
 
-		if (stat(srv_val(&s->cfg, KW_PIPE), &st) == 0 &&
+		if (stat(s->conf.pipe, &st) == 0 &&
 		    S_ISFIFO(st.st_mode)) {
 			backup = home_path(s->home, BACKUP_FILE);
 			server_trace(s, MSG_TS_CLEAR_PIPE);
-			if (pipe_drain(srv_val(&s->cfg, KW_PIPE), backup,
+			if (pipe_drain(s->conf.pipe, backup,
 			    &bytes, &why) < 0)
 				server_trace(s, MSG_TS_PCLEAR_ERR, errno);
 			free(backup);
@@ -204,7 +200,7 @@ out_start(struct server *s, struct errbuf *err)
 	/* The writers' closes mark the ends of tape files (see out_marks). */
 	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s->ino_fd >= 0 && inotify_add_watch(s->ino_fd,
-	    srv_val(&s->cfg, KW_PIPE), IN_CLOSE_WRITE | IN_MODIFY) < 0) {
+	    s->conf.pipe, IN_CLOSE_WRITE | IN_MODIFY) < 0) {
 		close(s->ino_fd);
 		s->ino_fd = -1;
 	}
@@ -296,11 +292,11 @@ out_call(struct server *s)
 	char port[8];
 	int fd = -1, r, one = 1;
 
-	snprintf(port, sizeof(port), "%u", s->port);
+	snprintf(port, sizeof(port), "%u", s->conf.port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	s->calls++;
-	r = getaddrinfo(srv_val(&s->cfg, KW_HOST), port, &hints, &res);
+	r = getaddrinfo(s->conf.host, port, &hints, &res);
 	if (r != 0) {
 		server_trace(s, MSG_TS_CALL_ERR, r == EAI_SYSTEM ? errno :
 		    EHOSTUNREACH);
@@ -336,8 +332,8 @@ retry:
 static void
 out_call_failed(struct server *s)
 {
-	ts_after(&s->next_call, s->calldelay);
-	if (s->callrep > 0 && s->calls >= s->callrep) {
+	ts_after(&s->next_call, s->conf.calldelay);
+	if (s->conf.callrep > 0 && s->calls >= s->conf.callrep) {
 		s->sletter = 'E';
 		server_trace(s, MSG_TS_TOO_MANY_ERRORS);
 		server_notify(s, MSG_SA_OUT_STOPPED_ERROR);
@@ -356,7 +352,7 @@ out_link_lost(struct server *s)
 	int was_up = s->hello_done;
 
 	server_disconnect(s);
-	ts_after(&s->next_call, s->calldelay);
+	ts_after(&s->next_call, s->conf.calldelay);
 	server_set_state(s, SS_WAIT_SUBSEQUENT);
 	if (!was_up)
 		return;
@@ -365,7 +361,7 @@ out_link_lost(struct server *s)
 		s->net_error = 1;
 		server_notify(s, MSG_SA_NET_ERROR);
 	}
-	if (s->ndisc > 0 && s->disconnects > s->ndisc) {
+	if (s->conf.ndisc > 0 && s->disconnects > s->conf.ndisc) {
 		s->sletter = 'E';
 		server_trace(s, MSG_TS_TOO_MANY_DISC);
 		server_notify(s, MSG_SA_OUT_STOPPED_ERROR);
@@ -597,7 +593,7 @@ out_read_pipe(struct server *s)
 	out_pop_marks(s);
 	if (!spool_has_room(s->spool) && !s->spool_full) {
 		s->spool_full = 1;
-		server_trace(s, MSG_SPL_FULL, srv_val(&s->cfg, KW_SPOOLMAX));
+		server_trace(s, MSG_SPL_FULL, s->conf.spoolmax_text);
 	}
 	return 0;
 }
@@ -643,12 +639,9 @@ out_send(struct server *s)
 	}
 }
 
-void
+static void
 out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 {
-	struct timespec now;
-	double wait;
-
 	if (out_may_read(s)) {
 		pfd[*n].fd = s->pipe_fd;
 		pfd[(*n)++].events = POLLIN;
@@ -657,24 +650,28 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[*n].fd = s->ino_fd;
 		pfd[(*n)++].events = POLLIN;
 	}
+	/* sync=on: what waits is synced even when nothing else happens. */
 	if (s->spool != NULL && s->spool->sync &&
-	    spool_sendable(s->spool) < s->spool->next && *timeout > 100)
-		*timeout = 100;		/* sync what waits even when idle */
+	    spool_sendable(s->spool) < s->spool->next &&
+	    (*timeout < 0 || *timeout > SRV_SYNC_EVERY * 1000))
+		*timeout = (int)(SRV_SYNC_EVERY * 1000);
 	if (s->sock >= 0) {
 		pfd[*n].fd = s->sock;
 		pfd[(*n)++].events = POLLIN | (s->out.len > s->out.off ||
 		    !s->connected || out_want_send(s) ? POLLOUT : 0);
-	} else if (!s->done && !s->stopping) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		wait = ts_diff(&s->next_call, &now);
-		if (wait < 0)
-			wait = 0;
-		if (wait * 1000 < *timeout)
-			*timeout = (int)(wait * 1000) + 1;
+	} else if (!s->done && !s->stopping)
+		server_wake(timeout, &s->next_call);
+	server_wake(timeout, &s->keeper_check);
+	/* The warning and the ACK timeout of messages in flight. */
+	if (s->hello_done && s->send_next - 1 > s->acked) {
+		if (!s->ack_warned)
+			server_wake_after(timeout, &s->last_ack,
+			    s->conf.hb_timeout / 2.0);
+		server_wake_after(timeout, &s->last_ack, s->conf.hb_timeout);
 	}
 }
 
-void
+static void
 out_events(struct server *s, struct pollfd *pfd, int n)
 {
 	struct errbuf why;
@@ -738,7 +735,7 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		    !spool_has_room(s->spool) ? SS_WAIT_ACK : SS_READING_PIPE);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (s->send_next - 1 > s->acked && !s->ack_warned &&
-		    ts_diff(&now, &s->last_ack) >= s->hb_timeout / 2.0) {
+		    ts_diff(&now, &s->last_ack) >= s->conf.hb_timeout / 2.0) {
 			server_trace(s, MSG_TS_WAIT_ACK);
 			s->ack_warned = 1;
 		}
@@ -749,14 +746,14 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		 * connection resends everything not acknowledged.
 		 */
 		if (s->send_next - 1 > s->acked &&
-		    ts_diff(&now, &s->last_ack) >= s->hb_timeout) {
+		    ts_diff(&now, &s->last_ack) >= s->conf.hb_timeout) {
 			server_trace(s, MSG_TS_ACK_TIMEOUT);
 			out_link_lost(s);
 		}
 	}
 }
 
-void
+static void
 out_stop(struct server *s)
 {
 	if (s->curmsg == s->acked && s->shutdown && s->hello_done) {
@@ -770,14 +767,15 @@ out_stop(struct server *s)
 	}
 }
 
-void
+static void
 out_query(struct server *s, struct control_conn *c)
 {
 	control_reply(c, "Connected: %s", s->hello_done ? "yes" : "no");
-	control_reply(c, "Unacknowledged: %zu", s->win_count);
+	control_reply(c, "Unacknowledged: %llu",
+	    (unsigned long long)(s->curmsg - s->acked));
 	control_reply(c, "Disconnections: %u", s->disconnects);
 	control_reply(c, "Spool: %llu of %s bytes, messages %llu to %llu%s",
-	    (unsigned long long)s->spool->bytes, srv_val(&s->cfg, KW_SPOOLMAX),
+	    (unsigned long long)s->spool->bytes, s->conf.spoolmax_text,
 	    (unsigned long long)s->acked + 1, (unsigned long long)s->curmsg,
 	    s->spool_full ? " (full)" : "");
 	control_reply(c, "Sync: %s", s->spool->sync ? "ON" : "OFF");
@@ -787,7 +785,7 @@ out_query(struct server *s, struct control_conn *c)
 		control_reply(c, "Keeper: none");
 }
 
-const char *
+static const char *
 out_resync(struct server *s)
 {
 	if (s->hello_done)
@@ -797,3 +795,28 @@ out_resync(struct server *s)
 		clock_gettime(CLOCK_MONOTONIC, &s->next_call);
 	return "OK resync at the next call";
 }
+
+/* The sender's pending messages are its spool's, not yet acknowledged. */
+static uint64_t
+out_pending(const struct server *s, uint64_t *first, uint64_t *last)
+{
+	*first = s->acked + 1;
+	*last = s->curmsg;
+	return s->curmsg - s->acked;
+}
+
+const struct role role_sender = {
+	.name = "output",
+	.type = "OUT",
+	.logtype = 's',
+	.sender = 1,
+	.pending_fate = "kept in the spool: sent after the next start",
+	.start = out_start,
+	.pollfds = out_pollfds,
+	.events = out_events,
+	.stop = out_stop,
+	.query = out_query,
+	.resync = out_resync,
+	.close = out_close,
+	.pending = out_pending,
+};

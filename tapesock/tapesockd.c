@@ -17,7 +17,7 @@
 
 #include <bsd/unistd.h>
 
-#include "cli.h"
+#include "srvconf.h"
 #include "home.h"
 #include "keeper.h"
 #include "server.h"
