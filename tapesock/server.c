@@ -661,6 +661,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		tslog_msg(&s->log, 'E', s->curmsg, MSG_TS_STOPPED);
 		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
 		report_ready(&ready_fd, msg);
+		s->role->close(s);
 		pidfile_remove(pfh);
 		return 1;
 	}

@@ -64,6 +64,7 @@ struct server {
 	struct server_cfg cfg;		/* values copied from the config */
 	struct srv_conf	 conf;		/* and parsed: what the server uses */
 	const struct role *role;	/* sender or receiver */
+	void		*role_data;	/* its state: struct sender, receiver */
 
 	struct tslog	 log;
 	char		 sletter;	/* status S column: R, E, C ... */
@@ -106,35 +107,19 @@ struct server {
 	int		 ino_fd;	/* input: inotify on the pipe */
 	int		 eof_wait;	/* input: reader yet to see a tape mark */
 	int		 skip_file;	/* input: reader left mid-file */
-	uint64_t	 pipe_bytes;	/* output: bytes read from the pipe */
-	int		 eof_at_pos;	/* output: a mark sent, no data since */
-	uint64_t	 marks[8];	/* output: tape marks seen, not yet sent */
-	size_t		 nmarks;
 	struct timespec	 eof_deadline;
 
 	/* Messages: sender's unacknowledged, receiver's unwritten. */
 	struct msg	 win[SRV_WINDOW];
 	size_t		 win_head, win_count;
-	size_t		 next_send;	/* sender: index into win to send */
 	size_t		 write_off;	/* receiver: bytes of head written */
 
-	/* Output: the durable spool and where the stream stands. */
-	struct spool	*spool;
-	uint64_t	 send_next;	/* number of the next message to send */
-	uint64_t	 lost_from;	/* spool tail lost from here (0: none) */
-	int		 spool_full;	/* SPL_FULL traced, not yet SPL_ROOM */
-	int		 resync_req;	/* the operator asked for a resync */
-	long		 keeper;	/* pid of the pipe's keeper */
-	struct timespec	 keeper_check;
 
 	/* Role state. */
 	int		 connected;	/* the call completed */
 	int		 hello_done;
-	int		 saw_data;	/* sender: bytes since the pipe opened */
-	struct timespec	 next_call, last_ack;
 	int		 stopping;	/* stop requested */
 	int		 shutdown;	/* output: stop the input server too */
-	int		 ack_warned;	/* output: Wait ack traced */
 	struct timespec	 busy_ack_at;	/* input: next "busy" ACK */
 	uid_t		 home_uid;
 	gid_t		 ctl_gid;	/* group: may use the control socket */

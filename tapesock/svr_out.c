@@ -30,6 +30,7 @@
 #include "pipes.h"
 #include "spool.h"
 #include "svr_common.h"
+#include "svr_out.h"
 
 static void
 out_save(struct server *s)
@@ -47,6 +48,8 @@ out_save(struct server *s)
 static int
 out_open_pipe(struct server *s)
 {
+	struct sender *o = s->role_data;
+
 	s->pipe_fd = open(s->conf.pipe,
 	    O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (s->pipe_fd < 0) {
@@ -54,7 +57,7 @@ out_open_pipe(struct server *s)
 		return -1;
 	}
 	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
-	s->saw_data = 0;
+	o->saw_data = 0;
 	return 0;
 }
 
@@ -62,7 +65,9 @@ out_open_pipe(struct server *s)
 static void
 out_count(struct server *s)
 {
-	s->curmsg = s->spool->next - 1;
+	struct sender *o = s->role_data;
+
+	s->curmsg = o->spool->next - 1;
 }
 
 static void
@@ -77,19 +82,20 @@ out_spool_failed(struct server *s, const struct errbuf *why)
 static int
 out_open_spool(struct server *s, uint64_t next, struct errbuf *err)
 {
+	struct sender *o = s->role_data;
 	struct spool_report rep;
 	char *dir;
 	int rc;
 
 	dir = xasprintf("%s/%s.spool", s->home, s->name);
-	s->spool = xcalloc(1, sizeof(*s->spool));
-	rc = spool_open(s->spool, dir, s->stream, next, s->conf.spoolmax,
+	o->spool = xcalloc(1, sizeof(*o->spool));
+	rc = spool_open(o->spool, dir, s->stream, next, s->conf.spoolmax,
 	    s->conf.sync, &rep, err);
 	free(dir);
 	if (rc < 0) {
 		server_trace(s, MSG_SPL_ERROR, err->msg);
-		free(s->spool);
-		s->spool = NULL;
+		free(o->spool);
+		o->spool = NULL;
 		return -1;
 	}
 	if (rep.recovered_msg != 0)
@@ -100,10 +106,10 @@ out_open_spool(struct server *s, uint64_t next, struct errbuf *err)
 		server_trace(s, MSG_SPL_TAIL_LOST,
 		    (unsigned long long)rep.lost_msg,
 		    (unsigned long long)rep.lost_bytes);
-		s->lost_from = rep.lost_msg;
+		o->lost_from = rep.lost_msg;
 	}
-	s->acked = s->spool->first - 1;
-	s->send_next = s->spool->first;
+	s->acked = o->spool->first - 1;
+	o->send_next = o->spool->first;
 	out_count(s);
 	return 0;
 }
@@ -112,38 +118,45 @@ out_open_spool(struct server *s, uint64_t next, struct errbuf *err)
 static void
 out_keeper(struct server *s)
 {
+	struct sender *o = s->role_data;
 	struct errbuf why;
 	long pid;
 
-	ts_after(&s->keeper_check, 5);
+	ts_after(&o->keeper_check, 5);
 	if ((pid = keeper_pid(s->home, s->name)) > 0) {
-		s->keeper = pid;
+		o->keeper = pid;
 		return;
 	}
 	pid = keeper_start(s->home, s->name, s->conf.pipe, &why);
 	if (pid < 0) {
-		if (s->keeper >= 0)
+		if (o->keeper >= 0)
 			server_trace(s, MSG_SPL_KEEPER_FAILED, why.msg);
-		s->keeper = -1;	/* said once */
+		o->keeper = -1;	/* said once */
 		return;
 	}
-	s->keeper = pid;
+	o->keeper = pid;
 	server_trace(s, MSG_SPL_KEEPER, pid);
 }
 
 static void
 out_close(struct server *s)
 {
-	if (s->spool == NULL)
+	struct sender *o = s->role_data;
+
+	if (o == NULL)
 		return;
-	spool_close(s->spool);
-	free(s->spool);
-	s->spool = NULL;
+	if (o->spool != NULL) {
+		spool_close(o->spool);
+		free(o->spool);
+	}
+	free(o);
+	s->role_data = NULL;
 }
 
 static int
 out_start(struct server *s, struct errbuf *err)
 {
+	struct sender *o = s->role_data = xcalloc(1, sizeof(*o));
 	char *state, val[64], *backup;
 	struct errbuf why;
 	uint64_t next = 1, bytes;
@@ -176,8 +189,8 @@ out_start(struct server *s, struct errbuf *err)
 	 * keeper held the pipe since the last run: then it is this
 	 * stream's data, written while the server was down.
 	 */
-	if ((s->keeper = keeper_pid(s->home, s->name)) > 0)
-		server_trace(s, MSG_SPL_KEEPER_HELD, s->keeper);
+	if ((o->keeper = keeper_pid(s->home, s->name)) > 0)
+		server_trace(s, MSG_SPL_KEEPER_HELD, o->keeper);
 	else if (!(s->opts & OPT_C)) {
 		struct stat st;
 
@@ -205,7 +218,7 @@ out_start(struct server *s, struct errbuf *err)
 		s->ino_fd = -1;
 	}
 	server_set_state(s, SS_WAIT_1ST_CALL);
-	clock_gettime(CLOCK_MONOTONIC, &s->next_call);
+	clock_gettime(CLOCK_MONOTONIC, &o->next_call);
 	return 0;
 }
 
@@ -239,6 +252,7 @@ out_scan_events(struct server *s, int *closed, int *modified)
 static void
 out_marks(struct server *s)
 {
+	struct sender *o = s->role_data;
 	int closed = 0, modified = 0, waiting = 0;
 
 	if (s->ino_fd < 0)
@@ -249,24 +263,25 @@ out_marks(struct server *s)
 	if (ioctl(s->pipe_fd, FIONREAD, &waiting) < 0)
 		return;
 	out_scan_events(s, &closed, &modified);
-	if (modified || s->nmarks == ARRAY_LEN(s->marks))
+	if (modified || o->nmarks == ARRAY_LEN(o->marks))
 		return;
-	s->marks[s->nmarks++] = s->pipe_bytes + (uint64_t)waiting;
+	o->marks[o->nmarks++] = o->pipe_bytes + (uint64_t)waiting;
 }
 
 /* Spool a tape mark at the current position, once per position. */
 static int
 out_push_eof(struct server *s)
 {
+	struct sender *o = s->role_data;
 	struct errbuf why;
 
-	if (spool_mark(s->spool, &why) < 0) {
+	if (spool_mark(o->spool, &why) < 0) {
 		out_spool_failed(s, &why);
 		return -1;
 	}
 	out_count(s);
 	s->msgin++;
-	s->eof_at_pos = 1;
+	o->eof_at_pos = 1;
 	return 0;
 }
 
@@ -274,11 +289,13 @@ out_push_eof(struct server *s)
 static void
 out_pop_marks(struct server *s)
 {
-	while (s->nmarks > 0 && s->marks[0] <= s->pipe_bytes && !s->done) {
+	struct sender *o = s->role_data;
+
+	while (o->nmarks > 0 && o->marks[0] <= o->pipe_bytes && !s->done) {
 		if (out_push_eof(s) < 0)
 			return;
-		memmove(s->marks, s->marks + 1,
-		    --s->nmarks * sizeof(s->marks[0]));
+		memmove(o->marks, o->marks + 1,
+		    --o->nmarks * sizeof(o->marks[0]));
 	}
 }
 
@@ -332,7 +349,9 @@ retry:
 static void
 out_call_failed(struct server *s)
 {
-	ts_after(&s->next_call, s->conf.calldelay);
+	struct sender *o = s->role_data;
+
+	ts_after(&o->next_call, s->conf.calldelay);
 	if (s->conf.callrep > 0 && s->calls >= s->conf.callrep) {
 		s->sletter = 'E';
 		server_trace(s, MSG_TS_TOO_MANY_ERRORS);
@@ -349,10 +368,11 @@ out_call_failed(struct server *s)
 static void
 out_link_lost(struct server *s)
 {
+	struct sender *o = s->role_data;
 	int was_up = s->hello_done;
 
 	server_disconnect(s);
-	ts_after(&s->next_call, s->conf.calldelay);
+	ts_after(&o->next_call, s->conf.calldelay);
 	server_set_state(s, SS_WAIT_SUBSEQUENT);
 	if (!was_up)
 		return;
@@ -397,24 +417,25 @@ out_refuse(struct server *s, const char *why)
 static int
 out_resume(struct server *s, uint64_t last)
 {
+	struct sender *o = s->role_data;
 	struct errbuf why;
 	char n[24];
 
-	if (last + 1 < s->acked + 1 && s->resync_req) {
+	if (last + 1 < s->acked + 1 && o->resync_req) {
 		/* The operator moves the receiver on to what we hold. */
 		server_trace(s, MSG_TS_SEND_RESYNC);
 		server_queue_frame(s, FT_SYNC, s->acked + 1, 0, NULL, 0);
-		s->resync_req = 0;
+		o->resync_req = 0;
 		last = s->acked;
-	} else if (last > s->curmsg && s->lost_from != 0 &&
-	    last + 1 >= s->lost_from) {
+	} else if (last > s->curmsg && o->lost_from != 0 &&
+	    last + 1 >= o->lost_from) {
 		/* What the crash cut off had been delivered: go on after. */
 		server_trace(s, MSG_SPL_AHEAD, (unsigned long long)last);
-		if (spool_skip(s->spool, last + 1, &why) < 0) {
+		if (spool_skip(o->spool, last + 1, &why) < 0) {
 			out_spool_failed(s, &why);
 			return -1;
 		}
-		s->lost_from = 0;
+		o->lost_from = 0;
 		out_count(s);
 	}
 	if (last < s->acked || last > s->curmsg) {
@@ -424,13 +445,13 @@ out_resume(struct server *s, uint64_t last)
 		return -1;
 	}
 	s->acked = last;
-	spool_trim(s->spool, last);
-	s->send_next = last + 1;
-	if (spool_seek(s->spool, s->send_next, &why) < 0) {
+	spool_trim(o->spool, last);
+	o->send_next = last + 1;
+	if (spool_seek(o->spool, o->send_next, &why) < 0) {
 		out_spool_failed(s, &why);
 		return -1;
 	}
-	s->resync_req = 0;
+	o->resync_req = 0;
 	out_count(s);
 	return 0;
 }
@@ -438,6 +459,7 @@ out_resume(struct server *s, uint64_t last)
 static void
 out_hello_ack(struct server *s, const struct frame *f)
 {
+	struct sender *o = s->role_data;
 	struct frame_error e;
 	struct hello h;
 
@@ -452,7 +474,7 @@ out_hello_ack(struct server *s, const struct frame *f)
 	s->hello_done = 1;
 	s->calls = 0;
 	svr_clock_check(s, &h);
-	clock_gettime(CLOCK_MONOTONIC, &s->last_ack);
+	clock_gettime(CLOCK_MONOTONIC, &o->last_ack);
 	server_set_state(s, SS_READING_PIPE);
 	server_trace(s, MSG_TS_CONNECT_ACCEPT);
 	if (s->net_error) {
@@ -465,9 +487,10 @@ out_hello_ack(struct server *s, const struct frame *f)
 static void
 out_ack(struct server *s, const struct frame *f)
 {
+	struct sender *o = s->role_data;
 	char n[24];
 
-	if (f->aux < s->acked || f->aux >= s->send_next) {
+	if (f->aux < s->acked || f->aux >= o->send_next) {
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)f->aux);
 		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
 		out_refuse(s, "ACK out of range");
@@ -475,15 +498,15 @@ out_ack(struct server *s, const struct frame *f)
 	}
 	if (f->aux > s->acked) {
 		s->acked = f->aux;
-		spool_trim(s->spool, s->acked);
+		spool_trim(o->spool, s->acked);
 		out_count(s);
-		if (s->spool_full && spool_has_room(s->spool)) {
-			s->spool_full = 0;
+		if (o->spool_full && spool_has_room(o->spool)) {
+			o->spool_full = 0;
 			server_trace(s, MSG_SPL_ROOM);
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &s->last_ack);
-	s->ack_warned = 0;
+	clock_gettime(CLOCK_MONOTONIC, &o->last_ack);
+	o->ack_warned = 0;
 }
 
 static enum svr_verdict
@@ -530,8 +553,10 @@ out_frames(struct server *s)
 static int
 out_may_read(struct server *s)
 {
+	struct sender *o = s->role_data;
+
 	return s->pipe_fd >= 0 && !s->stopping && !s->done &&
-	    spool_has_room(s->spool);
+	    spool_has_room(o->spool);
 }
 
 /*
@@ -542,6 +567,7 @@ out_may_read(struct server *s)
 static int
 out_read_pipe(struct server *s)
 {
+	struct sender *o = s->role_data;
 	struct errbuf why;
 	size_t want;
 	ssize_t n;
@@ -554,9 +580,9 @@ out_read_pipe(struct server *s)
 		if (!out_may_read(s))
 			break;
 		want = SRV_BLOCK;
-		if (s->nmarks > 0 && s->marks[0] - s->pipe_bytes < want)
-			want = (size_t)(s->marks[0] - s->pipe_bytes);
-		n = spool_take(s->spool, s->pipe_fd, want, &why);
+		if (o->nmarks > 0 && o->marks[0] - o->pipe_bytes < want)
+			want = (size_t)(o->marks[0] - o->pipe_bytes);
+		n = spool_take(o->spool, s->pipe_fd, want, &why);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return 1;
@@ -575,24 +601,24 @@ out_read_pipe(struct server *s)
 			 * reports no hang-up until a writer comes again. */
 			out_marks(s);
 			out_pop_marks(s);
-			if (!s->eof_at_pos && !s->done && out_push_eof(s) < 0)
+			if (!o->eof_at_pos && !s->done && out_push_eof(s) < 0)
 				return 1;
 			close(s->pipe_fd);
 			out_open_pipe(s);
-			s->eof_at_pos = 0;
+			o->eof_at_pos = 0;
 			return 1;
 		}
 		out_count(s);
 		s->msgin++;
-		s->pipe_bytes += (uint64_t)n;
-		s->eof_at_pos = 0;
+		o->pipe_bytes += (uint64_t)n;
+		o->eof_at_pos = 0;
 		server_count_bytes(s, (size_t)n);
 		if (s->opts & OPT_V)
 			server_trace(s, MSG_TS_PREAD, (size_t)n, "");
 	}
 	out_pop_marks(s);
-	if (!spool_has_room(s->spool) && !s->spool_full) {
-		s->spool_full = 1;
+	if (!spool_has_room(o->spool) && !o->spool_full) {
+		o->spool_full = 1;
 		server_trace(s, MSG_SPL_FULL, s->conf.spoolmax_text);
 	}
 	return 0;
@@ -602,46 +628,51 @@ out_read_pipe(struct server *s)
 static int
 out_want_send(const struct server *s)
 {
-	return s->sock >= 0 && s->hello_done && s->spool != NULL &&
-	    s->send_next - s->acked <= SRV_WINDOW &&
-	    s->send_next < s->spool->next;
+	struct sender *o = s->role_data;
+
+	return s->sock >= 0 && s->hello_done && o->spool != NULL &&
+	    o->send_next - s->acked <= SRV_WINDOW &&
+	    o->send_next < o->spool->next;
 }
 
 /* Send what the window allows, from the spool, in order. */
 static void
 out_send(struct server *s)
 {
+	struct sender *o = s->role_data;
 	struct spool_rec r;
 	struct errbuf why;
 	int rc;
 
 	if (s->sock < 0 || !s->hello_done)
 		return;
-	if (spool_sendable(s->spool) < s->spool->next &&
-	    spool_flush(s->spool, &why) < 0) {
+	if (spool_sendable(o->spool) < o->spool->next &&
+	    spool_flush(o->spool, &why) < 0) {
 		out_spool_failed(s, &why);
 		return;
 	}
-	while (s->send_next - s->acked <= SRV_WINDOW &&
+	while (o->send_next - s->acked <= SRV_WINDOW &&
 	    s->out.len - s->out.off < 2 * SRV_BLOCK) {
-		rc = spool_read(s->spool, &r, &why);
+		rc = spool_read(o->spool, &r, &why);
 		if (rc == 1)
 			break;
 		/* The ACK timeout counts from the first frame in flight. */
-		if (rc == 0 && s->send_next - 1 == s->acked)
-			clock_gettime(CLOCK_MONOTONIC, &s->last_ack);
+		if (rc == 0 && o->send_next - 1 == s->acked)
+			clock_gettime(CLOCK_MONOTONIC, &o->last_ack);
 		if (rc < 0) {
 			out_spool_failed(s, &why);
 			return;
 		}
 		server_queue_frame(s, r.type, r.n, 0, r.data, r.len);
-		s->send_next = r.n + 1;
+		o->send_next = r.n + 1;
 	}
 }
 
 static void
 out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 {
+	struct sender *o = s->role_data;
+
 	if (out_may_read(s)) {
 		pfd[*n].fd = s->pipe_fd;
 		pfd[(*n)++].events = POLLIN;
@@ -651,8 +682,8 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[(*n)++].events = POLLIN;
 	}
 	/* sync=on: what waits is synced even when nothing else happens. */
-	if (s->spool != NULL && s->spool->sync &&
-	    spool_sendable(s->spool) < s->spool->next &&
+	if (o->spool != NULL && o->spool->sync &&
+	    spool_sendable(o->spool) < o->spool->next &&
 	    (*timeout < 0 || *timeout > SRV_SYNC_EVERY * 1000))
 		*timeout = (int)(SRV_SYNC_EVERY * 1000);
 	if (s->sock >= 0) {
@@ -660,20 +691,21 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[(*n)++].events = POLLIN | (s->out.len > s->out.off ||
 		    !s->connected || out_want_send(s) ? POLLOUT : 0);
 	} else if (!s->done && !s->stopping)
-		server_wake(timeout, &s->next_call);
-	server_wake(timeout, &s->keeper_check);
+		server_wake(timeout, &o->next_call);
+	server_wake(timeout, &o->keeper_check);
 	/* The warning and the ACK timeout of messages in flight. */
-	if (s->hello_done && s->send_next - 1 > s->acked) {
-		if (!s->ack_warned)
-			server_wake_after(timeout, &s->last_ack,
+	if (s->hello_done && o->send_next - 1 > s->acked) {
+		if (!o->ack_warned)
+			server_wake_after(timeout, &o->last_ack,
 			    s->conf.hb_timeout / 2.0);
-		server_wake_after(timeout, &s->last_ack, s->conf.hb_timeout);
+		server_wake_after(timeout, &o->last_ack, s->conf.hb_timeout);
 	}
 }
 
 static void
 out_events(struct server *s, struct pollfd *pfd, int n)
 {
+	struct sender *o = s->role_data;
 	struct errbuf why;
 	socklen_t len;
 	int i, r, soerr;
@@ -716,28 +748,28 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 	/* Heartbeats bound the wait for HELLO_ACK too. */
 	if (s->connected && server_heartbeat(s) < 0)
 		out_link_lost(s);
-	if (s->sock < 0 && !s->done && !s->stopping && ts_due(&s->next_call))
+	if (s->sock < 0 && !s->done && !s->stopping && ts_due(&o->next_call))
 		out_call(s);
 	if (s->done)
 		return;
 	out_send(s);
-	if (s->sock < 0 && spool_sendable(s->spool) < s->spool->next &&
-	    spool_flush(s->spool, &why) < 0)
+	if (s->sock < 0 && spool_sendable(o->spool) < o->spool->next &&
+	    spool_flush(o->spool, &why) < 0)
 		out_spool_failed(s, &why);
-	if (ts_due(&s->keeper_check))
+	if (ts_due(&o->keeper_check))
 		out_keeper(s);
 	if (s->sock >= 0 && server_flush(s) < 0)
 		out_link_lost(s);
 	if (s->hello_done) {
 		struct timespec now;
 
-		server_set_state(s, s->send_next - s->acked > SRV_WINDOW ||
-		    !spool_has_room(s->spool) ? SS_WAIT_ACK : SS_READING_PIPE);
+		server_set_state(s, o->send_next - s->acked > SRV_WINDOW ||
+		    !spool_has_room(o->spool) ? SS_WAIT_ACK : SS_READING_PIPE);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (s->send_next - 1 > s->acked && !s->ack_warned &&
-		    ts_diff(&now, &s->last_ack) >= s->conf.hb_timeout / 2.0) {
+		if (o->send_next - 1 > s->acked && !o->ack_warned &&
+		    ts_diff(&now, &o->last_ack) >= s->conf.hb_timeout / 2.0) {
 			server_trace(s, MSG_TS_WAIT_ACK);
-			s->ack_warned = 1;
+			o->ack_warned = 1;
 		}
 		/*
 		 * No ACK, not even the one a receiver busy with its pipe
@@ -745,8 +777,8 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		 * that drops data and keeps the connection).  Retry: a new
 		 * connection resends everything not acknowledged.
 		 */
-		if (s->send_next - 1 > s->acked &&
-		    ts_diff(&now, &s->last_ack) >= s->conf.hb_timeout) {
+		if (o->send_next - 1 > s->acked &&
+		    ts_diff(&now, &o->last_ack) >= s->conf.hb_timeout) {
 			server_trace(s, MSG_TS_ACK_TIMEOUT);
 			out_link_lost(s);
 		}
@@ -770,17 +802,19 @@ out_stop(struct server *s)
 static void
 out_query(struct server *s, struct control_conn *c)
 {
+	struct sender *o = s->role_data;
+
 	control_reply(c, "Connected: %s", s->hello_done ? "yes" : "no");
 	control_reply(c, "Unacknowledged: %llu",
 	    (unsigned long long)(s->curmsg - s->acked));
 	control_reply(c, "Disconnections: %u", s->disconnects);
 	control_reply(c, "Spool: %llu of %s bytes, messages %llu to %llu%s",
-	    (unsigned long long)s->spool->bytes, s->conf.spoolmax_text,
+	    (unsigned long long)o->spool->bytes, s->conf.spoolmax_text,
 	    (unsigned long long)s->acked + 1, (unsigned long long)s->curmsg,
-	    s->spool_full ? " (full)" : "");
-	control_reply(c, "Sync: %s", s->spool->sync ? "ON" : "OFF");
-	if (s->keeper > 0)
-		control_reply(c, "Keeper: %ld", s->keeper);
+	    o->spool_full ? " (full)" : "");
+	control_reply(c, "Sync: %s", o->spool->sync ? "ON" : "OFF");
+	if (o->keeper > 0)
+		control_reply(c, "Keeper: %ld", o->keeper);
 	else
 		control_reply(c, "Keeper: none");
 }
@@ -788,11 +822,13 @@ out_query(struct server *s, struct control_conn *c)
 static const char *
 out_resync(struct server *s)
 {
+	struct sender *o = s->role_data;
+
 	if (s->hello_done)
 		return "ERR the pair agrees on the numbering: nothing to resync";
-	s->resync_req = 1;
+	o->resync_req = 1;
 	if (s->sock < 0)
-		clock_gettime(CLOCK_MONOTONIC, &s->next_call);
+		clock_gettime(CLOCK_MONOTONIC, &o->next_call);
 	return "OK resync at the next call";
 }
 

@@ -1,0 +1,41 @@
+/*
+ * svr_out.h — the sender: what an output server holds beyond the link
+ * (server.h).  Only svr_out.c uses it; server.c sees the role table.
+ *
+ * The messages a sender has not yet had acknowledged are its spool's
+ * (spool.h): numbers acked+1 .. curmsg of the link, send_next the next
+ * one to send.  It holds no window of its own.
+ */
+#ifndef TAPESOCK_SVR_OUT_H
+#define TAPESOCK_SVR_OUT_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "spool.h"
+
+struct sender {
+	struct spool	*spool;
+	uint64_t	 send_next;	/* number of the next message to send */
+	uint64_t	 lost_from;	/* spool tail lost from here (0: none) */
+	int		 spool_full;	/* SPL_FULL traced, not yet SPL_ROOM */
+	int		 resync_req;	/* the operator asked for a resync */
+
+	/* The pipe and its tape marks. */
+	uint64_t	 pipe_bytes;	/* bytes read from the pipe */
+	int		 saw_data;	/* bytes since the pipe opened */
+	int		 eof_at_pos;	/* a mark sent, no data since */
+	uint64_t	 marks[8];	/* tape marks seen, not yet sent */
+	size_t		 nmarks;
+
+	/* The keeper of the pipe. */
+	long		 keeper;	/* pid, 0 none yet, -1 failed (said) */
+	struct timespec	 keeper_check;
+
+	/* Calls and acknowledgements. */
+	struct timespec	 next_call;
+	struct timespec	 last_ack;	/* or the first frame in flight */
+	int		 ack_warned;	/* Wait ack traced */
+};
+
+#endif
