@@ -19,8 +19,18 @@ endif
 LDLIBS	 = $(shell pkg-config --libs $(PKGS))
 CHECKLIBS = $(shell pkg-config --libs check)
 
-LIBSRC	 = $(filter-out tapesock/main.c tapesock/mkmsgman.c tapesock/tapesockd.c,$(wildcard tapesock/*.c))
-LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o)
+# The message catalogue is tapesock/messages.txt; mkcatalog, a program
+# of the build host, generates its C into $(GEN) (see below).
+GEN	 = $(B)/gen
+GENHDR	 = $(GEN)/catalog_ids.h $(GEN)/catalog_sig.h
+GENSRC	 = $(GEN)/catalog_table.c
+CFLAGS	+= -I$(GEN)
+HOSTCC	?= $(CC)
+HOSTCFLAGS ?= $(CFLAGS)
+HOSTLDFLAGS ?= $(LDFLAGS)
+
+LIBSRC	 = $(filter-out tapesock/main.c tapesock/mkmsgman.c tapesock/mkcatalog.c tapesock/tapesockd.c,$(wildcard tapesock/*.c))
+LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o) $(GENSRC:%.c=%.o)
 UNITSRC	 = $(wildcard test/unit/*.c)
 UNITOBJ	 = $(UNITSRC:%.c=$(B)/%.o)
 PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/mkmsgman
@@ -32,9 +42,29 @@ all: $(PROGS) $(B)/man/tapesock-messages.7
 deps:
 	@scripts/deps.sh
 
-$(B)/%.o: %.c $(wildcard tapesock/*.h test/unit/*.h) | deps
+# Every object depends on the generated headers, so they exist before
+# anything that includes catalog.h compiles (make -j too).
+$(B)/%.o: %.c $(wildcard tapesock/*.h test/unit/*.h) $(GENHDR) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(GEN)/%.o: $(GEN)/%.c $(wildcard tapesock/*.h) $(GENHDR) | deps
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# mkcatalog rewrites a generated file only when it changes, so that a
+# new Meaning recompiles the table alone; the stamp records the run.
+# A generated file missing behind a current stamp is made again.
+$(B)/mkcatalog: tapesock/mkcatalog.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) $(HOSTLDFLAGS) -o $@ $<
+
+$(GEN)/stamp: tapesock/messages.txt $(B)/mkcatalog
+	@mkdir -p $(@D)
+	$(B)/mkcatalog tapesock/messages.txt $(GEN)
+	@touch $@
+
+$(GENHDR) $(GENSRC): $(GEN)/stamp
+	@test -f $@ || $(B)/mkcatalog tapesock/messages.txt $(GEN)
 
 $(B)/libtapesock.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^

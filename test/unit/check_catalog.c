@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "catalog_sig.h"
 #include "msgman.h"
 #include "tests.h"
 #include "util.h"
@@ -334,132 +335,6 @@ START_TEST(test_format_bounds)
 END_TEST
 
 /*
- * The conversions of each fmt, e.g. "s,lu,lu,s".  Callers pass
- * arguments in this order and of these types, and the compiler cannot
- * check it: any change of a format must change this table and every
- * caller.  Entries not listed take no argument.
- */
-static const char *const signatures[MSG__COUNT] = {
-	[MSG_TS_ACCEPT_ERR] = "d",
-	[MSG_TS_BAD_HEADER] = "s",
-	[MSG_TS_BAD_MSG_NUM] = "s",
-	[MSG_TS_BIND_ERR] = "d",
-	[MSG_TS_CALL_ERR] = "d",
-	[MSG_TS_CONNECT_ERR] = "d",
-	[MSG_TS_HREAD_TRUNC] = "zu",
-	[MSG_TS_LISTEN_ERR] = "d",
-	[MSG_TS_LOST_MSG] = "llu",
-	[MSG_TS_LOST_POLL] = "llu",
-	[MSG_TS_MALLOC_ERR] = "d",
-	[MSG_TS_NREAD_ERR] = "d",
-	[MSG_TS_NREAD] = "zu,s",
-	[MSG_TS_NWRIT_ERR] = "d",
-	[MSG_TS_NWRIT] = "zu,s",
-	[MSG_TS_NWRIT_TRUNC] = "zu",
-	[MSG_TS_PCLEAR_ERR] = "d",
-	[MSG_TS_PEOF_ERR] = "d",
-	[MSG_TS_POPEN_ERR] = "d",
-	[MSG_TS_PREAD_ERR] = "d",
-	[MSG_TS_PREAD] = "zu,s",
-	[MSG_TS_PREAD_TRUNC] = "zu",
-	[MSG_TS_PWRIT_ERR] = "d",
-	[MSG_TS_PWRIT] = "zu,s",
-	[MSG_TS_PWRIT_TRUNC] = "zu",
-	[MSG_TS_RESYNC] = "llu",
-	[MSG_TS_SEQ_ERROR] = "llu",
-	[MSG_TS_SOCKET_ERR] = "d",
-	[MSG_TS_TOTAL_ON] = "d,d,llu",
-	[MSG_TS_UNEXPECTED_MSG] = "s",
-	[MSG_TS_UNKNOWN_CMD] = "s",
-	[MSG_SA_RESTORE_PROBLEM] = "s",
-	[MSG_TSD_DUPLICATE] = "s,ld",
-	[MSG_TSD_PID_FILE_LOCK] = "s,s",
-	[MSG_TSD_PID_FILE_UPDATE] = "s,s",
-	[MSG_TSD_DAEMONIZE_FAILED] = "s",
-	[MSG_CLI_UNKNOWN_CMD] = "s",
-	[MSG_CLI_BAD_ARG] = "s",
-	[MSG_CLI_UNKNOWN_KEYWORD] = "s,s",
-	[MSG_CLI_DUP_KEYWORD] = "s",
-	[MSG_CLI_BAD_VALUE] = "s,s,s,s",
-	[MSG_CLI_KEYWORD_NOT_FOR_CMD] = "s,s,s",
-	[MSG_CLI_MISSING_KEYWORD] = "s,s,s,s",
-	[MSG_CLI_UNKNOWN_OPTION] = "c,s",
-	[MSG_CLI_NO_LAST_VALUE] = "s,s",
-	[MSG_CLI_PROMPT_QUIT] = "s,s",
-	[MSG_CLI_PROMPT_EOF] = "s,s",
-	[MSG_CLI_SERVER_UNKNOWN] = "s,s",
-	[MSG_CLI_SERVER_NOT_RUNNING] = "s,s",
-	[MSG_CLI_NO_SERVERS] = "s",
-	[MSG_CLI_TXOPT_IGNORED] = "s",
-	[MSG_CLI_SETUP_DONE] = "s,s",
-	[MSG_CLI_SETARG_DONE] = "s,s",
-	[MSG_CLI_DRAINED] = "llu,s,s",
-	[MSG_CLI_DRAIN_ERR] = "s,s",
-	[MSG_CLI_NOT_TXLOG] = "s",
-	[MSG_CLI_NOT_CONFIRMED] = "s",
-	[MSG_CLI_NOTHING_TO_SET] = "s",
-	[MSG_CLI_NO_SERVER_OF_TYPE] = "s,s,s",
-	[MSG_CLI_NO_SUCH_SERVER] = "s,s",
-	[MSG_CLI_SERVER_INCOMPLETE] = "s,s,s,s",
-	[MSG_CLI_WRONG_TYPE] = "s,s,s",
-	[MSG_CLI_CONTROL_ERR] = "s,s,s",
-	[MSG_CLI_NONE_RUNNING] = "s",
-	[MSG_CLI_STARTED] = "s,ld",
-	[MSG_CLI_START_FAILED] = "s,s",
-	[MSG_CLI_STOPPED] = "s,s",
-	[MSG_CLI_STOP_FAILED] = "s,s",
-	[MSG_CLI_PIPE_NOT_EMPTY] = "s,ld",
-	[MSG_SRV_CLOCK_OFFSET] = "s,f",
-	[MSG_SRV_CLOCK_SKEW] = "s,f",
-	[MSG_SRV_STREAM_MISMATCH] = "s,s",
-	[MSG_SRV_PEER_ERROR] = "s",
-	[MSG_SRV_STOP_PENDING] = "llu,llu,llu,s",
-	[MSG_SRV_START_FAILED] = "s",
-	[MSG_SRV_CONTROL_REFUSED] = "u,ld",
-	[MSG_SRV_PEER_SILENT] = "d",
-	[MSG_CLI_RESET_RUNNING] = "s",
-	[MSG_CLI_RESET_DONE] = "s,llu,llu",
-	[MSG_CLI_OUT_ONLY] = "s,s",
-	[MSG_SPL_RECOVERED] = "llu,llu",
-	[MSG_SPL_TAIL_LOST] = "llu,llu",
-	[MSG_SPL_ERROR] = "s",
-	[MSG_SPL_FULL] = "s",
-	[MSG_SPL_ROOM] = "",
-	[MSG_SPL_KEEPER] = "ld",
-	[MSG_SPL_KEEPER_HELD] = "ld",
-	[MSG_SPL_KEEPER_FAILED] = "s",
-	[MSG_SPL_DISCARDED] = "llu,llu",
-	[MSG_SPL_AHEAD] = "llu",
-	[MSG_SRV_RESUME_WRITE] = "llu,llu",
-	[MSG_SRV_LOST_STOP] = "llu,llu",
-	[MSG_SRV_LOST_REFUSED] = "llu,llu",
-	[MSG_SRV_LOST_ACCEPTED] = "llu,llu",
-	[MSG_SRV_STOP_FORCED] = "llu,llu,llu,s",
-	[MSG_SRV_STATE_DAMAGED] = "s,s",
-	[MSG_SRV_STATE_WRITE_ERR] = "s,s",
-	[MSG_SRV_STATE_CONVERTED] = "s",
-	[MSG_SRV_LISTEN_ADDR] = "s,s",
-	[MSG_CLI_KEYWORD_CONFLICT] = "s,s",
-	[MSG_CLI_STOP_FORCED] = "s,s",
-	[MSG_CFG_KEYWORD_CONFLICT] = "s,lu,lu,s,s",
-	[MSG_CFG_SYNTAX] = "s,lu,lu,s",
-	[MSG_CFG_STRUCTURE] = "s,lu,lu,s",
-	[MSG_CFG_UNKNOWN_KEY] = "s,lu,lu,s",
-	[MSG_CFG_DUP_KEY] = "s,lu,lu,s",
-	[MSG_CFG_BAD_VALUE] = "s,lu,lu,s,s,s,s",
-	[MSG_CFG_MISSING_KEY] = "s,lu,lu,s,s",
-	[MSG_CFG_READ_ERR] = "s,s",
-	[MSG_CFG_WRITE_ERR] = "s,s",
-	[MSG_CFG_LOCK_ERR] = "s,s",
-	[MSG_CFG_HOME_ERR] = "s,s",
-	[MSG_CFG_HOME_UNSAFE] = "s,s",
-	[MSG_CFG_NO_GROUP] = "s,s",
-	[MSG_LOG_WRITE_ERR] = "s,s",
-	[MSG_LOG_READ_ERR] = "s,s",
-	[MSG_LOG_BAD_RECORD] = "s,zu",
-};
-
-/*
  * Write the signature of a printf format into sig; -1 when the format
  * holds something outside the small set the catalogue uses (%n, *, a
  * stray %).
@@ -499,6 +374,11 @@ fmt_signature(const char *fmt, char *sig, size_t size)
 	return 0;
 }
 
+/*
+ * The arguments of each entry (catalog_sig.h) are what mkcatalog read
+ * in its Format; this parser, written apart, must read the same in the
+ * table the library holds.
+ */
 START_TEST(test_fmt_signatures)
 {
 	const struct msgdef *m;
@@ -514,10 +394,11 @@ START_TEST(test_fmt_signatures)
 		m = catalog_get((enum msgid)i);
 		ck_assert_msg(fmt_signature(m->fmt, sig, sizeof(sig)) == 0,
 		    "%s: unsupported conversion in \"%s\"", m->name, m->fmt);
-		ck_assert_msg(strcmp(sig, signatures[i] != NULL ?
-		    signatures[i] : "") == 0, "%s: \"%s\" takes (%s), "
-		    "callers expect (%s)", m->name, m->fmt, sig,
-		    signatures[i] != NULL ? signatures[i] : "");
+		ck_assert_msg(catalog_signatures[i] != NULL &&
+		    strcmp(sig, catalog_signatures[i]) == 0, "%s: \"%s\" "
+		    "takes (%s), mkcatalog says (%s)", m->name, m->fmt, sig,
+		    catalog_signatures[i] != NULL ? catalog_signatures[i] :
+		    "nothing");
 	}
 }
 END_TEST
