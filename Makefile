@@ -16,7 +16,7 @@ CFLAGS	+= -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 LDFLAGS	+= -fsanitize=address,undefined
 endif
-LDLIBS	 = $(shell pkg-config --libs $(PKGS))
+LDLIBS	 = $(shell pkg-config --libs $(PKGS)) -pthread
 CHECKLIBS = $(shell pkg-config --libs check)
 
 # The message catalogue is tapesock/messages.txt; mkcatalog, a program

@@ -16,8 +16,10 @@
  * of the machine only complete records are trusted, and what follows
  * them is reported and cut off, never replayed.
  *
- * With sync on, spool_flush() makes every record durable before the
- * server sends it, one fdatasync() per batch.
+ * With sync on, every record is durable before the server sends it:
+ * a thread of the spool runs one fdatasync() at a time, each covering
+ * every record taken since the last (group commit), while the server
+ * goes on reading its pipe.
  */
 #ifndef TAPESOCK_SPOOL_H
 #define TAPESOCK_SPOOL_H
@@ -62,6 +64,7 @@ struct spool {
 	int		 rotate;	/* start a new segment at next append */
 	int		 use_splice;
 	uint8_t		*buf;		/* SPOOL_REC_MAX: one record's payload */
+	struct spool_syncer *syncer;	/* sync on: the group commit thread */
 
 	uint64_t	 first;		/* oldest message held */
 	uint64_t	 next;		/* number the next record gets */
@@ -106,8 +109,18 @@ ssize_t	spool_take(struct spool *, int pipe_fd, size_t want,
 	    struct errbuf *);
 /* Append an EOF record (a tape mark).  0, or -1 with err. */
 int	spool_mark(struct spool *, struct errbuf *);
-/* With sync on, make every record durable; 0, or -1 with err. */
+/* With sync on, make every record durable now (waits for the disk);
+ * 0, or -1 with err. */
 int	spool_flush(struct spool *, struct errbuf *);
+/*
+ * Group commit, with sync on: a thread syncs in the background, each
+ * sync covering every record appended before it began.  spool_sync_fd
+ * is readable when one finished (-1 with sync off); spool_sync_poll
+ * takes its result (spool_sendable moves on) and starts the next one if
+ * records wait.  Call it after appending, too.  0, or -1 with err.
+ */
+int	spool_sync_fd(const struct spool *);
+int	spool_sync_poll(struct spool *, struct errbuf *);
 /* Messages below this may be sent (all of them with sync off). */
 uint64_t spool_sendable(const struct spool *);
 /* Every message <= acked is delivered: drop what can go. */

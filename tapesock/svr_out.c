@@ -646,11 +646,6 @@ out_send(struct server *s)
 
 	if (s->sock < 0 || !s->hello_done)
 		return;
-	if (spool_sendable(o->spool) < o->spool->next &&
-	    spool_flush(o->spool, &why) < 0) {
-		out_spool_failed(s, &why);
-		return;
-	}
 	while (o->send_next - s->acked <= SRV_WINDOW &&
 	    s->out.len - s->out.off < 2 * SRV_BLOCK) {
 		rc = spool_read(o->spool, &r, &why);
@@ -681,11 +676,11 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[*n].fd = s->ino_fd;
 		pfd[(*n)++].events = POLLIN;
 	}
-	/* sync=on: what waits is synced even when nothing else happens. */
-	if (o->spool != NULL && o->spool->sync &&
-	    spool_sendable(o->spool) < o->spool->next &&
-	    (*timeout < 0 || *timeout > SRV_SYNC_EVERY * 1000))
-		*timeout = (int)(SRV_SYNC_EVERY * 1000);
+	/* sync=on: a sync of the spool finished (group commit). */
+	if (o->spool != NULL && spool_sync_fd(o->spool) >= 0) {
+		pfd[*n].fd = spool_sync_fd(o->spool);
+		pfd[(*n)++].events = POLLIN;
+	}
 	if (s->sock >= 0) {
 		pfd[*n].fd = s->sock;
 		pfd[(*n)++].events = POLLIN | (s->out.len > s->out.off ||
@@ -745,6 +740,12 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		}
 	}
 	out_pop_marks(s);
+	/* What the pipe gave is synced while the loop goes on; what a
+	 * finished sync made durable may be sent. */
+	if (spool_sync_poll(o->spool, &why) < 0) {
+		out_spool_failed(s, &why);
+		return;
+	}
 	/* Heartbeats bound the wait for HELLO_ACK too. */
 	if (s->connected && server_heartbeat(s) < 0)
 		out_link_lost(s);
@@ -753,9 +754,6 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 	if (s->done)
 		return;
 	out_send(s);
-	if (s->sock < 0 && spool_sendable(o->spool) < o->spool->next &&
-	    spool_flush(o->spool, &why) < 0)
-		out_spool_failed(s, &why);
 	if (ts_due(&o->keeper_check))
 		out_keeper(s);
 	if (s->sock >= 0 && server_flush(s) < 0)

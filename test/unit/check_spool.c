@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +346,71 @@ START_TEST(test_sync)
 }
 END_TEST
 
+/* Wait until the spool's sync thread reports, then take its result. */
+static void
+sync_wait(struct spool *sp)
+{
+	struct pollfd pfd = { .fd = spool_sync_fd(sp), .events = POLLIN };
+	struct errbuf err;
+
+	ck_assert_int_ge(pfd.fd, 0);
+	ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+	ck_assert_msg(spool_sync_poll(sp, &err) == 0, "%s", err.msg);
+}
+
+/*
+ * Group commit: a sync runs in the background and covers every record
+ * appended before it began; records appended during it wait for the
+ * next one, which starts as soon as the first reports.  Nothing is
+ * sendable before a sync that covers it.
+ */
+START_TEST(test_group_commit)
+{
+	char *dir = test_tmpdir(), *sd = xasprintf("%s/s.spool", dir);
+	struct spool_report rep;
+	struct spool sp;
+	struct errbuf err;
+	int i, rounds;
+
+	ck_assert_int_eq(spool_open(&sp, sd, stream_a, 1, 4 * MB, 1, &rep,
+	    &err), 0);
+	ck_assert_int_eq(spool_sync_poll(&sp, &err), 0);	/* nothing */
+	take(&sp, 100, 'a');
+	ck_assert_int_eq(spool_sync_poll(&sp, &err), 0);	/* starts it */
+	for (i = 0; i < 20; i++)
+		take(&sp, 100, 'b');
+	ck_assert_uint_ge(spool_sendable(&sp), 1);
+	ck_assert_uint_le(spool_sendable(&sp), sp.next);
+	/* However many were appended, a few syncs make them all durable. */
+	for (rounds = 0; spool_sendable(&sp) < sp.next; rounds++) {
+		ck_assert_int_lt(rounds, 3);
+		sync_wait(&sp);
+	}
+	ck_assert_uint_eq(spool_sendable(&sp), 22);
+	read_ok(&sp, 1, FT_DATA, 100, 'a');
+	read_ok(&sp, 2, FT_DATA, 100, 'b');
+	/* Idle: no sync is started for nothing. */
+	ck_assert_int_eq(spool_sync_poll(&sp, &err), 0);
+	{
+		struct pollfd pfd = { .fd = spool_sync_fd(&sp),
+		    .events = POLLIN };
+
+		ck_assert_int_eq(poll(&pfd, 1, 200), 0);
+	}
+	spool_close(&sp);
+	/* With sync off there is no thread and all is sendable at once. */
+	ck_assert_int_eq(spool_open(&sp, sd, stream_a, 1, 4 * MB, 0, &rep,
+	    &err), 0);
+	ck_assert_int_eq(spool_sync_fd(&sp), -1);
+	take(&sp, 100, 'c');
+	ck_assert_uint_eq(spool_sendable(&sp), sp.next);
+	spool_close(&sp);
+	free(sd);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 spool_suite(void)
 {
@@ -358,6 +424,7 @@ spool_suite(void)
 	tcase_add_test(tc, test_trim_and_room);
 	tcase_add_test(tc, test_other_stream);
 	tcase_add_test(tc, test_sync);
+	tcase_add_test(tc, test_group_commit);
 	suite_add_tcase(s, tc);
 	return s;
 }
