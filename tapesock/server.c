@@ -210,7 +210,10 @@ server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
 		s->out.len -= s->out.off;
 		s->out.off = 0;
 	}
-	s->out.buf = xreallocarray(s->out.buf, need, 1);
+	if (need > s->out.cap) {
+		s->out.cap = need < 2 * s->out.cap ? 2 * s->out.cap : need;
+		s->out.buf = xreallocarray(s->out.buf, s->out.cap, 1);
+	}
 	p = s->out.buf + s->out.len;
 	if (frame_header(p, type, 0, msgnum, aux, payload, len) < 0)
 		return -1;

@@ -54,7 +54,7 @@ struct msg {
 /* Frames queued for the socket: header and payload go with writev. */
 struct outq {
 	uint8_t		*buf;		/* owned, growable */
-	size_t		 len, off;
+	size_t		 len, off, cap;
 };
 
 struct server {
