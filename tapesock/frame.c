@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "crc32c.h"
+#include "codec.h"
 #include "frame.h"
 
 #define FRAME_CRC_OFF	28
@@ -47,48 +48,6 @@ static const struct frame_rule {
 };
 
 static const uint8_t frame_zero_crc[4];
-
-static uint16_t
-frame_get16(const uint8_t *p)
-{
-	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-
-static uint32_t
-frame_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-frame_get64(const uint8_t *p)
-{
-	return (uint64_t)frame_get32(p) << 32 | frame_get32(p + 4);
-}
-
-static void
-frame_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-frame_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-frame_put64(uint8_t *p, uint64_t v)
-{
-	frame_put32(p, (uint32_t)(v >> 32));
-	frame_put32(p + 4, (uint32_t)v);
-}
 
 void
 frame_hex(char *out, size_t cap, const uint8_t *p, size_t n)
@@ -265,14 +224,14 @@ frame_decode(const uint8_t *p, size_t len, struct frame *f, size_t *used,
 		return FRAME_ERROR;
 	}
 	type = p[5];
-	plen = frame_get32(p + 8);
+	plen = be32_get(p + 8);
 	if (frame_check_shape(type, plen, p, err) != 0)
 		return FRAME_ERROR;
 	if (len - FRAME_HDR_LEN < plen) {
 		*used = FRAME_HDR_LEN + (size_t)plen;
 		return FRAME_NEED_MORE;
 	}
-	want = frame_get32(p + FRAME_CRC_OFF);
+	want = be32_get(p + FRAME_CRC_OFF);
 	crc = frame_crc(p, p + FRAME_HDR_LEN, plen);
 	if (crc != want) {
 		frame_fail(err, FE_BAD_CRC, p, FRAME_HDR_LEN, 0,
@@ -280,9 +239,9 @@ frame_decode(const uint8_t *p, size_t len, struct frame *f, size_t *used,
 		    want, crc);
 		return FRAME_ERROR;
 	}
-	flags = frame_get16(p + 6);
-	msgnum = frame_get64(p + 12);
-	aux = frame_get64(p + 20);
+	flags = be16_get(p + 6);
+	msgnum = be64_get(p + 12);
+	aux = be64_get(p + 20);
 	if (frame_check_fields(type, flags, msgnum, aux, p, err) != 0)
 		return FRAME_ERROR;
 	f->type = type;
@@ -307,11 +266,11 @@ frame_header(uint8_t hdr[FRAME_HDR_LEN], uint8_t type, uint16_t flags,
 	memcpy(hdr, FRAME_MAGIC, 4);
 	hdr[4] = FRAME_VERSION;
 	hdr[5] = type;
-	frame_put16(hdr + 6, flags);
-	frame_put32(hdr + 8, len);
-	frame_put64(hdr + 12, msgnum);
-	frame_put64(hdr + 20, aux);
-	frame_put32(hdr + FRAME_CRC_OFF, frame_crc(hdr, payload, len));
+	be16_put(hdr + 6, flags);
+	be32_put(hdr + 8, len);
+	be64_put(hdr + 12, msgnum);
+	be64_put(hdr + 20, aux);
+	be32_put(hdr + FRAME_CRC_OFF, frame_crc(hdr, payload, len));
 	return 0;
 }
 
@@ -409,50 +368,43 @@ hello_valid(const struct hello *h)
 	    h->max_payload >= 1 && h->max_payload <= FRAME_MAX_PAYLOAD;
 }
 
-/* Append one TLV at *off; -1 if it does not fit. */
-static int
-hello_put(uint8_t *out, size_t cap, size_t *off, uint8_t tag,
-    const void *v, uint16_t n)
+/* Append one TLV (a cursor past its end stays in error). */
+static void
+hello_put(struct cursor *c, uint8_t tag, const void *v, uint16_t n)
 {
-	if (cap - *off < (size_t)HELLO_TLV_HDR + n)
-		return -1;
-	out[*off] = tag;
-	frame_put16(out + *off + 1, n);
-	if (n > 0)
-		memcpy(out + *off + HELLO_TLV_HDR, v, n);
-	*off += HELLO_TLV_HDR + (size_t)n;
-	return 0;
+	cur_put_u8(c, tag);
+	cur_put_be16(c, n);
+	cur_put(c, v, n);
 }
 
 int
 hello_encode(const struct hello *h, uint8_t *out, size_t cap, size_t *len)
 {
 	uint8_t clock[8], last[8], window[4], maxp[4], opts[4];
-	size_t off = 0;
+	struct cursor c;
 
 	*len = 0;
 	if (!hello_valid(h))
 		return -1;
-	frame_put64(clock, h->clock_ns);
-	frame_put64(last, h->last_msgnum);
-	frame_put32(window, h->window);
-	frame_put32(maxp, h->max_payload);
-	frame_put32(opts, h->options);
-	if (hello_put(out, cap, &off, HELLO_T_VERSION, &h->version, 1) != 0 ||
-	    hello_put(out, cap, &off, HELLO_T_ROLE, &h->role, 1) != 0 ||
-	    hello_put(out, cap, &off, HELLO_T_NAME, h->name,
-	    (uint16_t)strlen(h->name)) != 0 ||
-	    hello_put(out, cap, &off, HELLO_T_PEER, h->peer,
-	    (uint16_t)strlen(h->peer)) != 0 ||
-	    hello_put(out, cap, &off, HELLO_T_STREAM, h->stream,
-	    HELLO_STREAM_LEN) != 0 ||
-	    hello_put(out, cap, &off, HELLO_T_CLOCK, clock, 8) != 0 ||
-	    hello_put(out, cap, &off, HELLO_T_LAST, last, 8) != 0 ||
-	    hello_put(out, cap, &off, HELLO_T_WINDOW, window, 4) != 0 ||
-	    hello_put(out, cap, &off, HELLO_T_MAXPAYLOAD, maxp, 4) != 0 ||
-	    hello_put(out, cap, &off, HELLO_T_OPTIONS, opts, 4) != 0)
+	be64_put(clock, h->clock_ns);
+	be64_put(last, h->last_msgnum);
+	be32_put(window, h->window);
+	be32_put(maxp, h->max_payload);
+	be32_put(opts, h->options);
+	cur_init(&c, out, cap);
+	hello_put(&c, HELLO_T_VERSION, &h->version, 1);
+	hello_put(&c, HELLO_T_ROLE, &h->role, 1);
+	hello_put(&c, HELLO_T_NAME, h->name, (uint16_t)strlen(h->name));
+	hello_put(&c, HELLO_T_PEER, h->peer, (uint16_t)strlen(h->peer));
+	hello_put(&c, HELLO_T_STREAM, h->stream, HELLO_STREAM_LEN);
+	hello_put(&c, HELLO_T_CLOCK, clock, 8);
+	hello_put(&c, HELLO_T_LAST, last, 8);
+	hello_put(&c, HELLO_T_WINDOW, window, 4);
+	hello_put(&c, HELLO_T_MAXPAYLOAD, maxp, 4);
+	hello_put(&c, HELLO_T_OPTIONS, opts, 4);
+	if (c.err)
 		return -1;
-	*len = off;
+	*len = c.pos;
 	return 0;
 }
 
@@ -485,25 +437,25 @@ hello_take(struct hello *h, uint8_t tag, const uint8_t *v, uint16_t n,
 		memcpy(h->stream, v, HELLO_STREAM_LEN);
 		break;
 	case HELLO_T_CLOCK:
-		h->clock_ns = frame_get64(v);
+		h->clock_ns = be64_get(v);
 		break;
 	case HELLO_T_LAST:
-		h->last_msgnum = frame_get64(v);
+		h->last_msgnum = be64_get(v);
 		if (h->last_msgnum > FRAME_MSGNUM_MAX)
 			goto bad;
 		break;
 	case HELLO_T_WINDOW:
-		h->window = frame_get32(v);
+		h->window = be32_get(v);
 		if (h->window == 0)
 			goto bad;
 		break;
 	case HELLO_T_MAXPAYLOAD:
-		h->max_payload = frame_get32(v);
+		h->max_payload = be32_get(v);
 		if (h->max_payload == 0 || h->max_payload > FRAME_MAX_PAYLOAD)
 			goto bad;
 		break;
 	case HELLO_T_OPTIONS:
-		h->options = frame_get32(v);
+		h->options = be32_get(v);
 		break;
 	}
 	return 0;
@@ -538,7 +490,7 @@ hello_decode(const uint8_t *p, size_t len, struct hello *h,
 			return -1;
 		}
 		tag = at[0];
-		n = frame_get16(at + 1);
+		n = be16_get(at + 1);
 		off += HELLO_TLV_HDR;
 		if (n > len - off) {
 			frame_fail(err, FE_BAD_HELLO, at, HELLO_TLV_HDR, 0,

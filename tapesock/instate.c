@@ -9,29 +9,10 @@
 #include <unistd.h>
 
 #include "crc32c.h"
+#include "codec.h"
 #include "instate.h"
 
 static const uint8_t magic[4] = { 'T', 'S', 'I', 'S' };
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 void
 instate_encode(const struct instate *st, uint8_t *rec)
@@ -42,17 +23,14 @@ instate_encode(const struct instate *st, uint8_t *rec)
 	memcpy(rec, magic, sizeof(magic));
 	rec[4] = 1;
 	rec[5] = (uint8_t)st->flags;
-	put64(rec + 8, st->seq);
+	be64_put(rec + 8, st->seq);
 	memcpy(rec + 16, st->stream, HELLO_STREAM_LEN);
-	put64(rec + 32, st->last);
-	put64(rec + 40, st->writing);
-	put64(rec + 48, st->done);
-	put64(rec + 56, st->lost);
+	be64_put(rec + 32, st->last);
+	be64_put(rec + 40, st->writing);
+	be64_put(rec + 48, st->done);
+	be64_put(rec + 56, st->lost);
 	crc = crc32c(0, rec, 64);
-	rec[64] = (uint8_t)(crc >> 24);
-	rec[65] = (uint8_t)(crc >> 16);
-	rec[66] = (uint8_t)(crc >> 8);
-	rec[67] = (uint8_t)crc;
+	be32_put(rec + 64, crc);
 }
 
 int
@@ -64,19 +42,18 @@ instate_decode(const uint8_t *rec, size_t len, struct instate *st)
 	if (len < INSTATE_REC || memcmp(rec, magic, sizeof(magic)) != 0 ||
 	    rec[4] != 1)
 		return -1;
-	crc = (uint32_t)rec[64] << 24 | (uint32_t)rec[65] << 16 |
-	    (uint32_t)rec[66] << 8 | rec[67];
+	crc = be32_get(rec + 64);
 	if (crc != crc32c(0, rec, 64))
 		return -1;
 	if ((rec[5] & ~INSTATE_EXACT) != 0 || rec[6] != 0 || rec[7] != 0)
 		return -1;
 	v.flags = rec[5];
-	v.seq = get64(rec + 8);
+	v.seq = be64_get(rec + 8);
 	memcpy(v.stream, rec + 16, HELLO_STREAM_LEN);
-	v.last = get64(rec + 32);
-	v.writing = get64(rec + 40);
-	v.done = get64(rec + 48);
-	v.lost = get64(rec + 56);
+	v.last = be64_get(rec + 32);
+	v.writing = be64_get(rec + 40);
+	v.done = be64_get(rec + 48);
+	v.lost = be64_get(rec + 56);
 	/* Only the next message can be under way, and never past a frame. */
 	if (v.last >= FRAME_MSGNUM_MAX ||
 	    (v.writing != 0 && v.writing != v.last + 1) ||

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "crc32c.h"
 #include "spool.h"
 
@@ -43,35 +44,6 @@
 #define REC_MAGIC	0x31525354u	/* "TSR1" */
 #define SEG_NAME_LEN	24		/* 20 digits + ".seg" */
 #define SEG_MAX		(64ull * 1024 * 1024)
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 void
 spool_boot_id(uint8_t out[16])
@@ -117,26 +89,26 @@ rec_header(uint8_t *h, uint8_t type, uint64_t n, const uint8_t *data,
     uint32_t len)
 {
 	memset(h, 0, SPOOL_REC_HDR);
-	put32(h, REC_MAGIC);
+	le32_put(h, REC_MAGIC);
 	h[4] = type;
-	put64(h + 8, n);
-	put32(h + 16, len);
-	put32(h + 20, len > 0 ? crc32c(0, data, len) : 0);
-	put32(h + 28, crc32c(0, h, 28));
+	le64_put(h + 8, n);
+	le32_put(h + 16, len);
+	le32_put(h + 20, len > 0 ? crc32c(0, data, len) : 0);
+	le32_put(h + 28, crc32c(0, h, 28));
 }
 
 /* A record header that checks out: 0, else -1. */
 static int
 rec_parse(const uint8_t *h, struct spool_rec *r)
 {
-	if (get32(h) != REC_MAGIC || get32(h + 28) != crc32c(0, h, 28) ||
+	if (le32_get(h) != REC_MAGIC || le32_get(h + 28) != crc32c(0, h, 28) ||
 	    (h[4] != FT_DATA && h[4] != FT_EOF) ||
-	    get32(h + 16) > SPOOL_REC_MAX ||
-	    (h[4] == FT_EOF && get32(h + 16) != 0))
+	    le32_get(h + 16) > SPOOL_REC_MAX ||
+	    (h[4] == FT_EOF && le32_get(h + 16) != 0))
 		return -1;
 	r->type = h[4];
-	r->n = get64(h + 8);
-	r->len = get32(h + 16);
+	r->n = le64_get(h + 8);
+	r->len = le32_get(h + 16);
 	return 0;
 }
 
@@ -341,11 +313,11 @@ seg_create(struct spool *sp, uint64_t first, struct errbuf *err)
 	seg_name(name, sizeof(name), first);
 	memset(h, 0, sizeof(h));
 	memcpy(h, SEG_MAGIC, 8);
-	put32(h + 8, SEG_VERSION);
-	put64(h + 16, first);
+	le32_put(h + 8, SEG_VERSION);
+	le64_put(h + 16, first);
 	memcpy(h + 24, sp->stream, HELLO_STREAM_LEN);
 	memcpy(h + 40, sp->boot, 16);
-	put32(h + 60, crc32c(0, h, 60));
+	le32_put(h + 60, crc32c(0, h, 60));
 	fd = openat(sp->dirfd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600);
 	if (fd < 0 || pwrite_all(fd, h, sizeof(h), 0) < 0 ||
@@ -446,7 +418,7 @@ seg_scan(int fd, uint64_t size, uint64_t *next, uint64_t *end,
 		    r.n != *next || size - p - SPOOL_REC_HDR < r.len)
 			return 0;
 		if (r.len > 0 && (pread_all(fd, buf, r.len, p + SPOOL_REC_HDR)
-		    < 0 || crc32c(0, buf, r.len) != get32(h + 20)))
+		    < 0 || crc32c(0, buf, r.len) != le32_get(h + 20)))
 			return 0;
 		p += SPOOL_REC_HDR + r.len;
 		(*next)++;
@@ -493,8 +465,8 @@ seg_header(int fd, uint64_t first, const uint8_t *stream, uint8_t *boot,
 
 	*other_stream = 0;
 	if (pread_all(fd, h, sizeof(h), 0) < 0 ||
-	    memcmp(h, SEG_MAGIC, 8) != 0 || get32(h + 8) != SEG_VERSION ||
-	    get32(h + 60) != crc32c(0, h, 60) || get64(h + 16) != first)
+	    memcmp(h, SEG_MAGIC, 8) != 0 || le32_get(h + 8) != SEG_VERSION ||
+	    le32_get(h + 60) != crc32c(0, h, 60) || le64_get(h + 16) != first)
 		return -1;
 	if (memcmp(h + 24, stream, HELLO_STREAM_LEN) != 0) {
 		*other_stream = 1;
@@ -916,7 +888,7 @@ spool_read(struct spool *sp, struct spool_rec *r, struct errbuf *err)
 		r->data = sp->buf;
 		if (pread_all(sp->rfd, r->data, r->len,
 		    sp->roff + SPOOL_REC_HDR) < 0 ||
-		    crc32c(0, r->data, r->len) != get32(h + 20))
+		    crc32c(0, r->data, r->len) != le32_get(h + 20))
 			goto bad;
 	}
 	sp->roff += SPOOL_REC_HDR + r->len;
