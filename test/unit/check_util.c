@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "home.h"
 #include "tests.h"
 #include "util.h"
@@ -444,6 +445,44 @@ START_TEST(test_home_rejected)
 }
 END_TEST
 
+/* The codec: both byte orders, and a cursor that never runs past. */
+START_TEST(test_codec)
+{
+	uint8_t b[16];
+	struct cursor c;
+
+	be32_put(b, 0x01020304u);
+	ck_assert_uint_eq(b[0], 1);
+	ck_assert_uint_eq(b[3], 4);
+	ck_assert_uint_eq(be32_get(b), 0x01020304u);
+	le32_put(b, 0x01020304u);
+	ck_assert_uint_eq(b[0], 4);
+	ck_assert_uint_eq(le32_get(b), 0x01020304u);
+	be64_put(b, 0x1122334455667788ull);
+	ck_assert_uint_eq(be64_get(b), 0x1122334455667788ull);
+	le64_put(b, 0x1122334455667788ull);
+	ck_assert_uint_eq(le64_get(b), 0x1122334455667788ull);
+	be16_put(b, 0xabcd);
+	ck_assert_uint_eq(be16_get(b), 0xabcd);
+
+	cur_init(&c, b, 7);
+	cur_put_be32(&c, 7);
+	cur_put_be16(&c, 9);
+	ck_assert_int_eq(c.err, 0);
+	cur_put_be16(&c, 11);		/* one byte left: refused */
+	ck_assert_int_eq(c.err, 1);
+	ck_assert_uint_eq(c.pos, 6);
+	cur_put_u8(&c, 1);		/* and nothing after an error */
+	ck_assert_uint_eq(c.pos, 6);
+	cur_init(&c, b, 6);
+	ck_assert_uint_eq(cur_be32(&c), 7);
+	ck_assert_uint_eq(cur_be16(&c), 9);
+	ck_assert_uint_eq(cur_u8(&c), 0);
+	ck_assert_int_eq(c.err, 1);
+	ck_assert_ptr_null(cur_take(&c, 0));
+}
+END_TEST
+
 Suite *
 util_suite(void)
 {
@@ -453,6 +492,7 @@ util_suite(void)
 	tcase_add_test(tc, test_parse_u64);
 	tcase_add_test(tc, test_streqi);
 	tcase_add_test(tc, test_strings);
+	tcase_add_test(tc, test_codec);
 	tcase_add_test(tc, test_atomic_write);
 	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_lock_file);
