@@ -943,6 +943,64 @@ static const struct msgdef catalog[MSG__COUNT] = {
 		.action = "Set listen= to an address of this machine (ip addr), "
 		    "or to * for every address, and start the server again.",
 	},
+	[MSG_SRV_READER_KEEPER_HELD] = {
+		.name = "SRV_READER_KEEPER_HELD", .code = "SRV", .number = 18,
+		.severity = LOG_NOTICE, .type = MT_NOTICE,
+		.text = "Pipe held by keeper n: the tape file goes on",
+		.fmt = "Pipe held by keeper %ld: the tape file goes on",
+		.meaning = "The input server started again in the middle of a "
+		    "tape file. Its keeper, process n, held the pipe open "
+		    "for writing while it was down, so the reader saw no "
+		    "end of file; the server writes the rest of the file "
+		    "into the same reader.",
+		.action = "None.",
+	},
+	[MSG_SRV_READER_KEEPER_FAILED] = {
+		.name = "SRV_READER_KEEPER_FAILED", .code = "SRV",
+		.number = 19,
+		.severity = LOG_WARNING, .type = MT_WARNING,
+		.text = "Reader keeper not started: X",
+		.fmt = "Reader keeper not started: %s",
+		.meaning = "The process that holds the input pipe open for "
+		    "writing across restarts of the input server could not "
+		    "be started. The server writes this tape file, but if "
+		    "it stops or dies before the tape mark, the reader sees "
+		    "an end of file in the middle of the file.",
+		.action = "Fix what X says (process limits, the tapesockd "
+		    "program); the next tape file tries again. Do not stop "
+		    "the input server before this tape file has ended.",
+	},
+	[MSG_SRV_READER_WAIT] = {
+		.name = "SRV_READER_WAIT", .code = "SRV", .number = 20,
+		.severity = LOG_NOTICE, .type = MT_NOTICE,
+		.text = "Reader has not closed the pipe since tape mark n: "
+		    "the next tape file waits",
+		.fmt = "Reader has not closed the pipe since tape mark %llu: "
+		    "the next tape file waits",
+		.meaning = "The reader was given the end of the last tape "
+		    "file (message n) but still has the pipe open. The next "
+		    "tape file is not written until it closes, however long "
+		    "that takes, so that two tape files never reach one "
+		    "reader as one; meanwhile query shows Status 'Wait "
+		    "reader close', and the output server's spool holds "
+		    "what follows.",
+		.action = "None if the reader is slow. A reader that never "
+		    "closes (it hangs, or keeps the pipe open after the end "
+		    "of file) holds the stream up: end it.",
+	},
+	[MSG_SRV_READER_CLOSED] = {
+		.name = "SRV_READER_CLOSED", .code = "SRV", .number = 21,
+		.severity = LOG_INFO, .type = MT_NOTICE,
+		.text = "Reader closed the pipe after s s: the next tape file "
+		    "goes on",
+		.fmt = "Reader closed the pipe after %.1f s: the next tape "
+		    "file goes on",
+		.meaning = "The reader that held the pipe open after a tape "
+		    "mark (see 'Reader has not closed the pipe') has closed "
+		    "it, s seconds after the mark; the next tape file goes "
+		    "to the next reader.",
+		.action = "None.",
+	},
 	/*
 	 * SPL: the output server's durable spool and the keeper process
 	 * that holds its pipe open.

@@ -123,6 +123,10 @@ enum msgid {
 	MSG_SRV_STATE_WRITE_ERR, /* "State file %s: %s" */
 	MSG_SRV_STATE_CONVERTED, /* "State file %s converted ..." */
 	MSG_SRV_LISTEN_ADDR,	/* "Listen address %s: %s" */
+	MSG_SRV_READER_KEEPER_HELD, /* "Pipe held by keeper %ld: ..." */
+	MSG_SRV_READER_KEEPER_FAILED, /* "Reader keeper not started: %s" */
+	MSG_SRV_READER_WAIT,	/* "Reader has not closed ... mark %llu ..." */
+	MSG_SRV_READER_CLOSED,	/* "Reader closed the pipe after %.1f s ..." */
 
 	/* SA: the seed's "System Administrator Messages", in its order. */
 	MSG_SA_COMM_REESTABLISHED,

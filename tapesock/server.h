@@ -39,6 +39,7 @@ enum srv_state {
 	SS_WAIT_INCOMING,
 	SS_WAIT_SUBSEQUENT,
 	SS_WAIT_ACK,
+	SS_WAIT_READER,
 	SS_STOPPED,
 };
 
@@ -105,13 +106,16 @@ struct server {
 	int		 pipe_fd;
 	struct timespec	 next_pipe_try;
 	int		 ino_fd;	/* input: inotify on the pipe */
-	int		 eof_wait;	/* input: reader yet to see a tape mark */
+	int		 eof_wait;	/* input: reader yet to close after a
+					 * tape mark (2: traced) */
 	int		 skip_file;	/* input: reader left mid-file */
 	uint64_t	 pipe_bytes;	/* output: bytes read from the pipe */
 	int		 eof_at_pos;	/* output: a mark sent, no data since */
 	uint64_t	 marks[8];	/* output: tape marks seen, not yet sent */
 	size_t		 nmarks;
-	struct timespec	 eof_deadline;
+	struct timespec	 eof_deadline;	/* input: when that wait began */
+	uint64_t	 mark_resumed;	/* input: message under way at the
+					 * last end (a mark: delivered by it) */
 
 	/* Messages: sender's unacknowledged, receiver's unwritten. */
 	struct msg	 win[SRV_WINDOW];
@@ -125,7 +129,8 @@ struct server {
 	uint64_t	 lost_from;	/* spool tail lost from here (0: none) */
 	int		 spool_full;	/* SPL_FULL traced, not yet SPL_ROOM */
 	int		 resync_req;	/* the operator asked for a resync */
-	long		 keeper;	/* pid of the pipe's keeper */
+	long		 keeper;	/* pid of the pipe's keeper (input:
+					 * of this tape file; -1 failed) */
 	struct timespec	 keeper_check;
 
 	/* Role state. */
