@@ -2,6 +2,7 @@
  * keeper.c — hold an output pipe open while its server is down (see
  * keeper.h).
  */
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,8 +26,9 @@
 
 #define KEEPER_START_WAIT	5000	/* ms a server waits for its keeper */
 #define KEEPER_CHECK_EVERY	500	/* ms between two looks */
+#define KEEPER_HOLD_CHECK	5	/* s between two looks at the pipe */
 
-static volatile sig_atomic_t keeper_term;
+static volatile sig_atomic_t keeper_term, keeper_mark;
 
 static char *
 keeper_pidfile(const char *home, const char *name)
@@ -44,9 +46,14 @@ keeper_pid(const char *home, const char *name)
 	return pid;
 }
 
-long
-keeper_start(const char *home, const char *name, const char *pipe,
-    struct errbuf *err)
+/*
+ * Start tapesockd -k in a process of its own (nobody's child, its own
+ * session), with write_fd (if >= 0) as its descriptor 4: its pid, or -1
+ * and err.
+ */
+static long
+keeper_spawn(const char *home, const char *name, const char *pipe,
+    int write_fd, struct errbuf *err)
 {
 	char exe[4096], line[ERRBUF_SIZE + 8];
 	struct pollfd pfd;
@@ -73,24 +80,32 @@ keeper_start(const char *home, const char *name, const char *pipe,
 	}
 	if (child == 0) {
 		/* Twice, so that the keeper is nobody's child. */
-		int null = open("/dev/null", O_RDWR);
+		int null = open("/dev/null", O_RDWR), rep, wfd = -1;
 
 		setsid();
 		if (fork() != 0)
 			_exit(0);
+		/* Out of the way of 0 to 4 first: dup2 may then place them. */
+		rep = fcntl(p[1], F_DUPFD, 10);
+		if (write_fd >= 0 && (wfd = fcntl(write_fd, F_DUPFD, 10)) < 0)
+			_exit(127);
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
 			dup2(null, STDOUT_FILENO);
 			dup2(null, STDERR_FILENO);
 		}
-		if (p[1] == 3)
-			fcntl(3, F_SETFD, 0);
-		else
-			dup2(p[1], 3);
-		closefrom(4);
+		if (rep < 0 || dup2(rep, 3) < 0)
+			_exit(127);
+		if (wfd >= 0 && dup2(wfd, 4) < 0)
+			_exit(127);
+		closefrom(wfd >= 0 ? 5 : 4);
 		setenv("TAPESOCK_HOME", home, 1);
-		execl(exe, "tapesockd", "-k", pipe, "-r", "3", name,
-		    (char *)NULL);
+		if (wfd >= 0)
+			execl(exe, "tapesockd", "-k", pipe, "-w", "4", "-r",
+			    "3", name, (char *)NULL);
+		else
+			execl(exe, "tapesockd", "-k", pipe, "-r", "3", name,
+			    (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
@@ -121,6 +136,20 @@ keeper_start(const char *home, const char *name, const char *pipe,
 	return -1;
 }
 
+long
+keeper_start(const char *home, const char *name, const char *pipe,
+    struct errbuf *err)
+{
+	return keeper_spawn(home, name, pipe, -1, err);
+}
+
+long
+keeper_start_writer(const char *home, const char *name, const char *pipe,
+    int fd, struct errbuf *err)
+{
+	return keeper_spawn(home, name, pipe, fd, err);
+}
+
 /* The access mode of descriptor fd of process pid, or -1. */
 static int
 fd_accmode(const char *pid, const char *fd)
@@ -142,41 +171,111 @@ fd_accmode(const char *pid, const char *fd)
 	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
 }
 
-/* Does any process (that we may look at) hold the pipe for writing? */
-static int
-writers_exist(dev_t dev, ino_t ino)
+/*
+ * Who has the FIFO dev/ino open, among the processes we may look at
+ * (all of them as root, else our user's): *readers counts descriptors
+ * open read-only, *writers those open for writing (read-write ones
+ * included); only is a pid to look at alone, or NULL for every
+ * process but ourselves.  A process still blocked in its open() has no
+ * descriptor yet and is not seen.
+ */
+static void
+fifo_users(dev_t dev, ino_t ino, const char *only, int *readers,
+    int *writers)
 {
 	DIR *proc, *fds;
 	struct dirent *pe, *fe;
 	struct stat st;
 	char path[300], self[24];
-	int found = 0, mode;
+	const char *pid;
+	int mode;
 
+	*readers = *writers = 0;
 	snprintf(self, sizeof(self), "%ld", (long)getpid());
-	if ((proc = opendir("/proc")) == NULL)
-		return 1;	/* cannot tell: stay */
-	while (!found && (pe = readdir(proc)) != NULL) {
-		if (!isdigit((unsigned char)pe->d_name[0]) ||
+	proc = only == NULL ? opendir("/proc") : NULL;
+	if (only == NULL && proc == NULL) {
+		*writers = 1;	/* cannot tell: as if held */
+		return;
+	}
+	for (;;) {
+		if (only != NULL)
+			pid = only;
+		else if ((pe = readdir(proc)) == NULL)
+			break;
+		else if (!isdigit((unsigned char)pe->d_name[0]) ||
 		    strcmp(pe->d_name, self) == 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/fd", pe->d_name);
-		if ((fds = opendir(path)) == NULL)
-			continue;
-		while ((fe = readdir(fds)) != NULL) {
-			if (fe->d_name[0] == '.' ||
-			    fstatat(dirfd(fds), fe->d_name, &st, 0) < 0 ||
-			    st.st_dev != dev || st.st_ino != ino)
-				continue;
-			mode = fd_accmode(pe->d_name, fe->d_name);
-			if (mode == O_WRONLY || mode == O_RDWR) {
-				found = 1;
-				break;
+		else
+			pid = pe->d_name;
+		snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+		if ((fds = opendir(path)) != NULL) {
+			while ((fe = readdir(fds)) != NULL) {
+				if (fe->d_name[0] == '.' ||
+				    fstatat(dirfd(fds), fe->d_name, &st, 0) < 0 ||
+				    st.st_dev != dev || st.st_ino != ino)
+					continue;
+				mode = fd_accmode(pid, fe->d_name);
+				if (mode == O_RDONLY)
+					(*readers)++;
+				else if (mode == O_WRONLY || mode == O_RDWR)
+					(*writers)++;
 			}
+			closedir(fds);
 		}
-		closedir(fds);
+		if (only != NULL)
+			break;
 	}
-	closedir(proc);
-	return found;
+	if (proc != NULL)
+		closedir(proc);
+}
+
+/* Does any process (that we may look at) hold the pipe for writing? */
+static int
+writers_exist(dev_t dev, ino_t ino)
+{
+	int r, w;
+
+	fifo_users(dev, ino, NULL, &r, &w);
+	return w > 0;
+}
+
+/*
+ * A reader that was given end of file and has not closed yet: some
+ * process has the pipe open read-only, and nobody has it for writing
+ * (else that reader could not see the end of file: a read-write reader
+ * such as `cat 0<>pipe` never does, and waiting for it is pointless).
+ */
+static int
+reader_still_open(dev_t dev, ino_t ino)
+{
+	int r, w;
+
+	fifo_users(dev, ino, NULL, &r, &w);
+	return r > 0 && w == 0;
+}
+
+int
+keeper_reader_open(const char *pipe)
+{
+	struct stat st;
+
+	if (stat(pipe, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return 0;
+	return reader_still_open(st.st_dev, st.st_ino);
+}
+
+int
+keeper_holds(long pid, const char *pipe)
+{
+	struct stat st;
+	char p[24];
+	int r, w;
+
+	if (pid <= 0 || stat(pipe, &st) < 0)
+		return 0;
+	snprintf(p, sizeof(p), "%ld", pid);
+	fifo_users(st.st_dev, st.st_ino, p, &r, &w);
+	return w > 0;
 }
 
 static void
@@ -186,14 +285,94 @@ on_keeper_term(int sig)
 	keeper_term = 1;
 }
 
+static void
+on_keeper_mark(int sig)
+{
+	(void)sig;
+	keeper_mark = 1;
+}
+
+/* The pipe at path is still the FIFO st describes. */
+static int
+same_pipe(const char *pipe, const struct stat *st)
+{
+	struct stat now;
+
+	return stat(pipe, &now) == 0 && now.st_dev == st->st_dev &&
+	    now.st_ino == st->st_ino;
+}
+
+/*
+ * The input role: hold the write end wfd of the pipe for the tape file
+ * under way, so that no end of the input server (stop, kill) is an end
+ * of file for the reader.  SIGUSR1 is the tape mark: the write end is
+ * closed, and the keeper stays until the reader that was given the end
+ * of file has closed the pipe, so that the input server, which waits
+ * for the keeper to be gone, never writes the next tape file to that
+ * reader.  The reader leaving (no reader: POLLERR), SIGTERM, or the
+ * pipe removed end it at once.
+ */
+static void
+keeper_hold(const char *pipe, int wfd, const struct stat *st)
+{
+	struct pollfd pfd[2];
+	struct timespec every;
+	sigset_t sigs, none;
+	char buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	int ino;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &sigs, &none);
+	sigdelset(&none, SIGTERM);
+	sigdelset(&none, SIGINT);
+	sigdelset(&none, SIGUSR1);
+	/* Watched from the start: no close is missed while we look. */
+	ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (ino >= 0 && inotify_add_watch(ino, pipe, IN_CLOSE_NOWRITE) < 0) {
+		close(ino);
+		ino = -1;
+	}
+	while (!keeper_term) {
+		if (keeper_mark && wfd >= 0) {
+			close(wfd);
+			wfd = -1;
+		}
+		if (wfd < 0 && !reader_still_open(st->st_dev, st->st_ino))
+			break;
+		if (!same_pipe(pipe, st))
+			break;
+		pfd[0].fd = wfd;	/* -1 once closed: ignored */
+		pfd[0].events = 0;	/* POLLERR: no reader left */
+		pfd[1].fd = ino;
+		pfd[1].events = POLLIN;
+		every.tv_sec = wfd >= 0 ? KEEPER_HOLD_CHECK : 1;
+		every.tv_nsec = 0;
+		if (ppoll(pfd, 2, &every, &none) < 0 && errno != EINTR)
+			break;
+		if (wfd >= 0 && (pfd[0].revents & (POLLERR | POLLHUP)))
+			break;	/* the reader left: nothing to hold for */
+		if (ino >= 0)
+			while (read(ino, buf, sizeof(buf)) > 0)
+				;
+	}
+	if (wfd >= 0)
+		close(wfd);
+	if (ino >= 0)
+		close(ino);
+}
+
 int
 keeper_main(const char *home, const char *name, const char *pipe,
-    int ready_fd)
+    int write_fd, int ready_fd)
 {
 	char *path = keeper_pidfile(home, name), msg[ERRBUF_SIZE + 8];
 	struct sigaction sa;
 	struct pidfh *pfh;
-	struct stat st, now;
+	struct stat st, now, wst;
 	pid_t other;
 	int fd, waiting;
 
@@ -208,22 +387,41 @@ keeper_main(const char *home, const char *name, const char *pipe,
 		report_ready(&ready_fd, msg);
 		return errno == EEXIST ? 0 : 1;
 	}
-	fd = open(pipe, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
-		snprintf(msg, sizeof(msg), "ERR %s: %s\n", pipe,
-		    fd < 0 ? strerror(errno) : "not a FIFO");
-		report_ready(&ready_fd, msg);
-		pidfile_remove(pfh);
-		return 1;
+	if (write_fd >= 0) {
+		/* The input role: the server opened the write end for us. */
+		fd = -1;
+		if (stat(pipe, &st) < 0 || !S_ISFIFO(st.st_mode) ||
+		    fstat(write_fd, &wst) < 0 || wst.st_dev != st.st_dev ||
+		    wst.st_ino != st.st_ino ||
+		    (fcntl(write_fd, F_GETFL) & O_ACCMODE) != O_WRONLY) {
+			snprintf(msg, sizeof(msg),
+			    "ERR %s: descriptor %d is not its write end\n",
+			    pipe, write_fd);
+			report_ready(&ready_fd, msg);
+			pidfile_remove(pfh);
+			return 1;
+		}
+		(void)fcntl(write_fd, F_SETFD, FD_CLOEXEC);
+	} else {
+		fd = open(pipe, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+			snprintf(msg, sizeof(msg), "ERR %s: %s\n", pipe,
+			    fd < 0 ? strerror(errno) : "not a FIFO");
+			report_ready(&ready_fd, msg);
+			pidfile_remove(pfh);
+			return 1;
+		}
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_keeper_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_keeper_mark;
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	setproctitle("keeper of %s", name);
+	setproctitle("%skeeper of %s", write_fd >= 0 ? "reader " : "", name);
 	if (pidfile_write(pfh) < 0) {
 		snprintf(msg, sizeof(msg), "ERR keeper pid file: %s\n",
 		    strerror(errno));
@@ -234,6 +432,11 @@ keeper_main(const char *home, const char *name, const char *pipe,
 	snprintf(msg, sizeof(msg), "OK %ld\n", (long)getpid());
 	report_ready(&ready_fd, msg);
 
+	if (write_fd >= 0) {
+		keeper_hold(pipe, write_fd, &st);
+		pidfile_remove(pfh);
+		return 0;
+	}
 	while (!keeper_term) {
 		poll(NULL, 0, KEEPER_CHECK_EVERY);
 		if (runstate_pid(home, name) != 0)

@@ -132,6 +132,7 @@ static const char *const state_names[] = {
 	[SS_WAIT_INCOMING] = "Wait incoming connect",
 	[SS_WAIT_SUBSEQUENT] = "Wait subsequent call",
 	[SS_WAIT_ACK] = "Wait ack",
+	[SS_WAIT_READER] = "Wait reader close",
 	[SS_STOPPED] = "Stopped",
 };
 

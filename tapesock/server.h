@@ -39,6 +39,7 @@ enum srv_state {
 	SS_WAIT_INCOMING,
 	SS_WAIT_SUBSEQUENT,
 	SS_WAIT_ACK,
+	SS_WAIT_READER,
 	SS_STOPPED,
 };
 
@@ -105,15 +106,21 @@ struct server {
 	int		 pipe_fd;
 	struct timespec	 next_pipe_try;
 	int		 ino_fd;	/* input: inotify on the pipe */
-	int		 eof_wait;	/* input: reader yet to see a tape mark */
+	int		 eof_wait;	/* input: reader yet to close after a
+					 * tape mark (2: traced) */
 	int		 skip_file;	/* input: reader left mid-file */
-	struct timespec	 eof_deadline;
+	struct timespec	 eof_deadline;	/* input: when that wait began */
+	uint64_t	 mark_resumed;	/* input: message under way at the
+					 * last end (a mark: delivered by it) */
 
 	/* Messages: sender's unacknowledged, receiver's unwritten. */
 	struct msg	 win[SRV_WINDOW];
 	size_t		 win_head, win_count;
 	size_t		 write_off;	/* receiver: bytes of head written */
 
+	/* Input: the keeper of this tape file (-1: it failed, said). */
+	long		 keeper;
+	struct timespec	 keeper_check;
 
 	/* Role state. */
 	int		 connected;	/* the call completed */

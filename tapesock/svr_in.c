@@ -11,17 +11,21 @@
 #include <errno.h>
 #include <netdb.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "catalog.h"
+#include "keeper.h"
 #include "srvconf.h"
 #include "svr_common.h"
 
 #define PIPE_RETRY	0.1	/* seconds between opens while no reader */
-#define EOF_WAIT	5.0	/* seconds a tape mark waits for the reader */
+#define KEEPER_LOOK	0.05	/* seconds between looks: keeper gone? */
+#define READER_LOOK	1.0	/* seconds between looks without keeper */
+#define READER_TRACE	1.0	/* seconds a held file waits untraced */
 #define PEND_WAIT	10.0	/* seconds a new call has to say HELLO */
 #define PEND_MAX	(FRAME_HDR_LEN + FRAME_HELLO_MAX)
 
@@ -136,7 +140,7 @@ in_load_state(struct server *s, struct errbuf *err)
 	if (s->st.st.writing != 0) {
 		/* The sender resends it (it was never acknowledged): the
 		 * bytes recorded are not written again. */
-		s->resume_n = s->st.st.writing;
+		s->resume_n = s->mark_resumed = s->st.st.writing;
 		s->resume_off = s->st.st.done;
 		if (!(s->st.st.flags & INSTATE_EXACT))
 			server_trace(s, MSG_SRV_RESUME_WRITE,
@@ -201,6 +205,73 @@ in_listen(struct server *s, struct errbuf *err)
 	return 0;
 }
 
+/* The wait for the reader to close after a tape mark begins. */
+static void
+in_reader_wait_begin(struct server *s)
+{
+	s->eof_wait = 1;
+	clock_gettime(CLOCK_MONOTONIC, &s->eof_deadline);
+	s->keeper_check = s->eof_deadline;	/* look at once */
+}
+
+/* s->keeper is still the live keeper of this server. */
+static int
+in_keeper_alive(struct server *s)
+{
+	return s->keeper > 0 && keeper_pid(s->home, s->name) == s->keeper;
+}
+
+/*
+ * A keeper left by the last run: holding the write end (a tape file
+ * under way, which goes on into the same reader), or not (it was given
+ * the tape mark and waits for the reader to close).
+ */
+static void
+in_keeper_adopt(struct server *s)
+{
+	long pid = keeper_pid(s->home, s->name);
+
+	if (pid <= 0)
+		return;
+	s->keeper = pid;
+	if (keeper_holds(pid, s->conf.pipe)) {
+		server_trace(s, MSG_SRV_READER_KEEPER_HELD, pid);
+		return;
+	}
+	in_reader_wait_begin(s);
+	s->eof_wait = 2;
+	server_trace(s, MSG_SRV_READER_WAIT, (unsigned long long)
+	    (s->st.st.writing != 0 ? s->st.st.writing : s->curmsg));
+}
+
+/* Have a keeper hold the write end just opened, for this tape file. */
+static void
+in_keeper_start(struct server *s)
+{
+	struct errbuf why;
+	long pid;
+
+	if (s->keeper != 0)
+		return;	/* adopted, or failed once for this file */
+	pid = keeper_start_writer(s->home, s->name, s->conf.pipe,
+	    s->pipe_fd, &why);
+	if (pid < 0) {
+		server_trace(s, MSG_SRV_READER_KEEPER_FAILED, why.msg);
+		s->keeper = -1;
+		return;
+	}
+	s->keeper = pid;
+}
+
+/* The keeper of this tape file is not needed any more. */
+static void
+in_keeper_release(struct server *s)
+{
+	if (in_keeper_alive(s))
+		kill((pid_t)s->keeper, SIGTERM);
+	s->keeper = 0;
+}
+
 static int
 in_start(struct server *s, struct errbuf *err)
 {
@@ -218,6 +289,7 @@ in_start(struct server *s, struct errbuf *err)
 	}
 	server_set_state(s, SS_WAIT_INCOMING);
 	server_trace(s, MSG_TS_WAIT_CONNECT);
+	in_keeper_adopt(s);
 	return 0;
 }
 
@@ -531,6 +603,99 @@ in_open_pipe(struct server *s)
 	}
 	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
 	server_set_state(s, SS_READING_NETWORK);
+	/* An empty tape file needs none: its end is what it shows. */
+	if (s->win_count > 0 && svr_win_at(s, 0)->type != FT_EOF)
+		in_keeper_start(s);
+}
+
+/*
+ * The reader left in the middle of a tape file (a write failed with
+ * EPIPE, or the pipe says no reader is left): like a tape drive, the
+ * rest of that file is passed over.  The write end is closed at once,
+ * here and by the keeper, so that what the reader left in the pipe is
+ * discarded with it rather than read by the next reader.
+ */
+static void
+in_reader_left(struct server *s)
+{
+	close(s->pipe_fd);
+	s->pipe_fd = -1;
+	in_keeper_release(s);
+	s->skip_file = 1;
+	server_trace(s, MSG_TS_BROKEN_PIPE);
+}
+
+/*
+ * The tape mark: every write end is closed (ours, and the keeper's at
+ * its SIGUSR1), so the reader sees end of file; the next tape file
+ * waits until that reader has closed the pipe (in_reader_wait).
+ */
+static void
+in_mark(struct server *s)
+{
+	in_reader_closed(s);	/* only closes from now on count */
+	if (s->keeper > 0 && in_keeper_alive(s))
+		kill((pid_t)s->keeper, SIGUSR1);
+	else
+		s->keeper = 0;
+	if (s->pipe_fd >= 0 && close(s->pipe_fd) < 0)
+		server_trace(s, MSG_TS_PEOF_ERR, errno);
+	s->pipe_fd = -1;
+	s->mark_resumed = 0;
+	in_reader_wait_begin(s);
+}
+
+/*
+ * Is the reader given the last tape mark gone?  The keeper stays until
+ * it is; without a keeper, look at who has the pipe open, at each close
+ * inotify reports and every READER_LOOK.  Traced once when a tape file
+ * is held up, and again when it goes on.
+ */
+static void
+in_reader_wait(struct server *s)
+{
+	struct timespec now;
+	int closed = in_reader_closed(s);
+
+	if (!closed && !ts_due(&s->keeper_check))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (s->keeper > 0) {
+		ts_after(&s->keeper_check, KEEPER_LOOK);
+		if (keeper_pid(s->home, s->name) != s->keeper)
+			s->keeper = 0;
+	} else
+		ts_after(&s->keeper_check, READER_LOOK);
+	if (s->keeper > 0 || (s->keeper <= 0 &&
+	    keeper_reader_open(s->conf.pipe))) {
+		if (s->eof_wait == 1 && s->win_count > 0 &&
+		    ts_diff(&now, &s->eof_deadline) >= READER_TRACE) {
+			server_trace(s, MSG_SRV_READER_WAIT,
+			    (unsigned long long)s->curmsg);
+			s->eof_wait = 2;
+		}
+		return;
+	}
+	if (s->eof_wait == 2)
+		server_trace(s, MSG_SRV_READER_CLOSED,
+		    ts_diff(&now, &s->eof_deadline));
+	s->eof_wait = 0;
+	s->keeper = 0;
+}
+
+/* Must the pipe be opened for what comes next? */
+static int
+in_need_pipe(struct server *s)
+{
+	struct msg *m;
+
+	if (s->win_count == 0 || s->pipe_fd >= 0 || s->eof_wait ||
+	    s->skip_file)
+		return 0;
+	m = svr_win_at(s, 0);
+	/* A mark with a keeper to close, or one the last end delivered,
+	 * needs no reader: an empty tape file does. */
+	return m->type != FT_EOF || (s->keeper <= 0 && m->n != s->mark_resumed);
 }
 
 /*
@@ -550,26 +715,21 @@ in_write_pipe(struct server *s)
 	ssize_t n;
 	int progress = 0;
 
-	while (s->win_count > 0 && (s->pipe_fd >= 0 || s->skip_file) &&
-	    !s->done) {
+	while (s->win_count > 0 && !s->eof_wait && !s->done) {
 		m = svr_win_at(s, 0);
 		if (s->skip_file) {
 			/* The reader left in the middle of this tape file:
 			 * like a tape drive, the rest of it is passed over. */
 			if (m->type == FT_EOF)
 				s->skip_file = 0;
+		} else if (m->type == FT_EOF ? in_need_pipe(s) :
+		    s->pipe_fd < 0) {
+			break;
 		} else if (s->st.st.writing != m->n &&
 		    in_record(s, m->n, s->write_off) < 0) {
 			break;
 		} else if (m->type == FT_EOF) {
-			/* The tape mark: the reader sees end of file, if we
-			 * do not open again before it has closed. */
-			in_reader_closed(s);
-			if (close(s->pipe_fd) < 0)
-				server_trace(s, MSG_TS_PEOF_ERR, errno);
-			s->pipe_fd = -1;
-			s->eof_wait = s->ino_fd >= 0;
-			ts_after(&s->eof_deadline, EOF_WAIT);
+			in_mark(s);
 		} else {
 			n = write(s->pipe_fd, m->data + s->write_off,
 			    m->len - s->write_off);
@@ -577,14 +737,12 @@ in_write_pipe(struct server *s)
 				if (errno == EAGAIN || errno == EINTR)
 					break;
 				if (errno == EPIPE) {
-					server_trace(s, MSG_TS_BROKEN_PIPE);
-					s->skip_file = 1;
-				} else
-					server_trace(s, MSG_TS_PWRIT_ERR, errno);
+					in_reader_left(s);
+					continue;
+				}
+				server_trace(s, MSG_TS_PWRIT_ERR, errno);
 				close(s->pipe_fd);
 				s->pipe_fd = -1;
-				if (s->skip_file)
-					continue;
 				ts_after(&s->next_pipe_try, PIPE_RETRY);
 				break;
 			}
@@ -650,15 +808,21 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		    POLLIN : 0) |
 		    (s->out.len > s->out.off ? POLLOUT : 0);
 	}
-	if (s->eof_wait) {
-		/* The reader's close comes as an inotify event. */
-		pfd[*n].fd = s->ino_fd;
-		pfd[(*n)++].events = POLLIN;
-		server_wake(timeout, &s->eof_deadline);
-	} else if (s->win_count > 0 && s->pipe_fd >= 0) {
+	if (s->pipe_fd >= 0) {
+		/* Always: POLLERR says the reader left, written to or not. */
 		pfd[*n].fd = s->pipe_fd;
-		pfd[(*n)++].events = POLLOUT;
-	} else if (s->win_count > 0) {
+		pfd[(*n)++].events = s->win_count > 0 && !s->eof_wait ?
+		    POLLOUT : 0;
+	}
+	if (s->eof_wait) {
+		/* The reader's close comes as an inotify event; the keeper
+		 * is looked at every KEEPER_LOOK. */
+		if (s->ino_fd >= 0) {
+			pfd[*n].fd = s->ino_fd;
+			pfd[(*n)++].events = POLLIN;
+		}
+		server_wake(timeout, &s->keeper_check);
+	} else if (s->win_count > 0 && s->pipe_fd < 0) {
 		if (s->next_pipe_try.tv_sec == 0)
 			*timeout = 0;
 		else
@@ -703,6 +867,9 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 			s->sock = fd;
 			s->connected = 1;
 			s->rlen = 0;
+		} else if (pfd[i].fd == s->pipe_fd && s->pipe_fd >= 0 &&
+		    (pfd[i].revents & (POLLERR | POLLHUP))) {
+			in_reader_left(s);
 		} else if (pfd[i].fd == s->pend_sock && s->pend_sock >= 0) {
 			in_pend_read(s);
 		} else if (pfd[i].fd == s->sock && s->sock >= 0 &&
@@ -733,11 +900,10 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 		}
 	} else
 		memset(&s->busy_ack_at, 0, sizeof(s->busy_ack_at));
-	if (s->eof_wait && (in_reader_closed(s) || ts_due(&s->eof_deadline)))
-		s->eof_wait = 0;
-	if (s->win_count > 0 && s->pipe_fd < 0 && !s->eof_wait &&
-	    (s->next_pipe_try.tv_sec ==
-	    0 || ts_due(&s->next_pipe_try)))
+	if (s->eof_wait)
+		in_reader_wait(s);
+	if (in_need_pipe(s) && (s->next_pipe_try.tv_sec == 0 ||
+	    ts_due(&s->next_pipe_try)))
 		in_open_pipe(s);
 	/* Acknowledge only what the pipe has taken, once recorded. */
 	if (in_write_pipe(s) && s->sock >= 0 && s->rlen > 0)
@@ -745,6 +911,12 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 	in_ack_due(s);
 	if (s->sock >= 0 && server_flush(s) < 0)
 		in_link_lost(s);
+	/* Status: the reader's wait, while the stream is up. */
+	if (s->eof_wait && s->sock >= 0 && s->hello_done)
+		server_set_state(s, SS_WAIT_READER);
+	else if (s->state == SS_WAIT_READER)
+		server_set_state(s, s->sock >= 0 && s->hello_done ?
+		    SS_READING_NETWORK : SS_WAIT_INCOMING);
 }
 
 static void
@@ -778,6 +950,16 @@ in_query(struct server *s, struct control_conn *c)
 	control_reply(c, "Acknowledged: %llu", (unsigned long long)s->acked);
 	control_reply(c, "Disconnections: %u", s->disconnects);
 	control_reply(c, "Lost: %llu", (unsigned long long)s->lost);
+	if (s->eof_wait) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		control_reply(c, "Reader wait: %.0f s since tape mark %llu",
+		    ts_diff(&now, &s->eof_deadline),
+		    (unsigned long long)s->curmsg);
+	}
+	if (s->keeper > 0)
+		control_reply(c, "Keeper: %ld", s->keeper);
 }
 
 /* The receiver's pending messages: received, not yet written. */

@@ -2,13 +2,14 @@
  * tapesockd.c — one input or output server process.
  *
  *	tapesockd [-CSV] [-r fd] name
- *	tapesockd -k pipe [-r fd] name
+ *	tapesockd -k pipe [-w fd] [-r fd] name
  *
  * Started by `tape-socket start`, which passes -r: the descriptor on
  * which the daemon reports "OK pid" once it serves, or "ERR reason".
  * The state home comes from TAPESOCK_HOME as for the command line.
- * With -k the process is the keeper of an output server's pipe
- * (keeper.h), started by that server.
+ * With -k the process is the keeper of a server's pipe (keeper.h),
+ * started by that server: of an output server's read end, or with -w
+ * of the write end an input server passes as descriptor fd.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: tapesockd [-CSV] [-r fd] name\n"
-	    "       tapesockd -k pipe [-r fd] name\n");
+	    "       tapesockd -k pipe [-w fd] [-r fd] name\n");
 	exit(2);
 }
 
@@ -35,12 +36,12 @@ main(int argc, char **argv, char **envp)
 {
 	struct errbuf err;
 	unsigned opts = 0;
-	int ch, ready_fd = -1, rc;
+	int ch, ready_fd = -1, write_fd = -1, rc;
 	char *home, *keep = NULL, msg[ERRBUF_SIZE + 8];
 	uint64_t fd;
 
 	setproctitle_init(argc, argv, envp);
-	while ((ch = getopt(argc, argv, "CSVk:r:")) != -1) {
+	while ((ch = getopt(argc, argv, "CSVk:r:w:")) != -1) {
 		switch (ch) {
 		case 'C':
 			opts |= OPT_C;
@@ -59,11 +60,16 @@ main(int argc, char **argv, char **envp)
 				usage();
 			ready_fd = (int)fd;
 			break;
+		case 'w':
+			if (parse_u64(optarg, 1024, &fd) < 0)
+				usage();
+			write_fd = (int)fd;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - 1 || (write_fd >= 0 && keep == NULL))
 		usage();
 	if ((home = home_open(&err)) == NULL) {
 		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
@@ -72,7 +78,8 @@ main(int argc, char **argv, char **envp)
 		return 1;
 	}
 	if (keep != NULL) {
-		rc = keeper_main(home, argv[optind], keep, ready_fd);
+		rc = keeper_main(home, argv[optind], keep, write_fd,
+		    ready_fd);
 		free(home);
 		return rc;
 	}
