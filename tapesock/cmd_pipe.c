@@ -68,6 +68,7 @@ cmd_drain(struct ctx *ctx)
 		    (unsigned)atoi(s ? srv_val(s, KW_TRACE) : "4"), 0);
 		tslog_msg(&tl, 'C', 0, MSG_CLI_DRAINED,
 		    (unsigned long long)bytes, pipe, backup);
+		tslog_close(&tl);
 		msg_out(ctx->req->opts & OPT_Q, MSG_CLI_DRAINED,
 		    (unsigned long long)bytes, pipe, backup);
 		rc = EXIT_OK;

@@ -64,6 +64,7 @@ cmd_reset(struct ctx *ctx)
 	    (unsigned)atoi(srv_val(s, KW_TRACE)), 0);
 	tslog_msg(&tl, 'C', 0, MSG_SPL_DISCARDED, (unsigned long long)msgs,
 	    (unsigned long long)bytes);
+	tslog_close(&tl);
 	msg_out(ctx->req->opts & OPT_Q, MSG_CLI_RESET_DONE, s->name,
 	    (unsigned long long)msgs, (unsigned long long)bytes);
 	rc = EXIT_OK;

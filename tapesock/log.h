@@ -1,18 +1,24 @@
 /*
  * log.h — the three logs of a home.
  *
- *   ts.log       bounded trace log: the last `trace=N` entries of each
- *                server (oldest dropped); status reads it.
+ *   ts.log       bounded trace log: at least the last `trace=N` entries
+ *                of each server, a bounded number more between two
+ *                compactions; status reads it.
  *   ts.log,log   permanent log, switchlog record format (seed 002):
  *                "yyyy-mm-dd hh:mm:ss.xxx: (CODE, NUM): TYPE: text: \n====\n"
  *   syslog       facility LOG_DAEMON at the catalogue's severity.
  *
- * Several processes (servers, command line) append at once: every
- * writer takes an flock on the file it changes.
+ * Several processes (servers, command line) append at once, each
+ * record with one write() on an O_APPEND descriptor; nothing on the
+ * path of a trace waits for a lock or a disk (log.c says how ts.log is
+ * kept bounded).
  */
 #ifndef TAPESOCK_LOG_H
 #define TAPESOCK_LOG_H
 
+#include <sys/types.h>
+
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -39,6 +45,30 @@ struct trace_entry {
 	char		 text[TRACE_TEXT_MAX];	/* rendered, one line */
 };
 
+#define TSLOG_PATH_MAX	(4096 + 16)
+
+/*
+ * The writer of one server's entries in ts.log: a descriptor kept open
+ * (O_APPEND) and what it knows of the file.  Lives in the struct that
+ * holds it; tslog_ring_close releases it.  All zero is "not open".
+ */
+struct tslog_ring {
+	char		 path[TSLOG_PATH_MAX];	/* "" until tslog_ring_open */
+	char		 server[TRACE_NAME_MAX];
+	int		 fd;		/* -1 until the first append */
+	int		 counted;	/* mine and others are for fd's file */
+	int		 torn;		/* it ended inside a line */
+	size_t		 mine;		/* entries of server in the file */
+	size_t		 others;	/* entries of the other servers */
+	size_t		 retry;		/* after a failed compaction */
+	unsigned	 keep;		/* of the last put, for flush */
+	int		 claimed;	/* made "<path>.claim" (see ring.c) */
+	int		 yielding;	/* saw a claim: look before locking */
+	unsigned	 appends;	/* since the last look at path */
+	char		*pending;	/* lines held back by a compaction */
+	size_t		 plen, pcap, plines;
+};
+
 /* Who is logging: one per server process (or CLI action). */
 struct tslog {
 	char		 home[4096];
@@ -47,10 +77,20 @@ struct tslog {
 	unsigned	 keep;		/* trace=N: entries kept in ts.log */
 	int		 verbose;	/* (V: record MSGF_VERBOSE entries */
 	int		 use_syslog;
+	struct tslog_ring ring;
 };
 
+/* tslog_close releases what tslog_init and tslog_msg took. */
 void	tslog_init(struct tslog *, const char *home, const char *server,
 	    char type, unsigned keep, int verbose);
+/*
+ * Write the entries a compaction by another process held back, without
+ * waiting: 0 none left, 1 some still held (try again soon), -1 error.
+ * A server calls it from its loop; it costs nothing when none are held.
+ */
+int	tslog_flush(struct tslog *);
+/* Flush (waiting a moment for a compaction if need be) and close. */
+int	tslog_close(struct tslog *);
 
 /*
  * Record message id (rendered with its arguments) for this server:
@@ -64,12 +104,43 @@ int	tslog_msg(struct tslog *, char status, uint64_t msgnum,
 int	tslog_vmsg(struct tslog *, char status, uint64_t msgnum,
 	    enum msgid, va_list);
 
-/* The lower layers, exposed for tests and readers. */
+/*
+ * The lower layers, exposed for tests and readers.  A writer: open
+ * (no I/O), put entries of its server (each one write() of one line;
+ * keep is that server's trace=N, 0 keeping nothing), close.  put and
+ * compact never wait: put holds an entry back in memory while another
+ * process compacts the file, and writes it with the next put or flush.
+ * compact drops the server's entries beyond the last keep and the
+ * lines that do not parse: 1 done, 0 left to whoever holds the file,
+ * -1 error.  put compacts by itself when the server's entries are
+ * well beyond keep.
+ */
+int	tslog_ring_open(struct tslog_ring *, const char *path,
+	    const char *server);
+int	tslog_ring_put(struct tslog_ring *, const struct trace_entry *,
+	    unsigned keep);
+int	tslog_ring_compact(struct tslog_ring *, unsigned keep);
+int	tslog_ring_flush(struct tslog_ring *);
+int	tslog_ring_close(struct tslog_ring *);
+/* open, put, close: for a process that writes one entry. */
 int	tslog_ring_append(const char *path, const struct trace_entry *,
 	    unsigned keep);
+
+/*
+ * Readers take no lock.  A last line without its newline (being
+ * written, or cut short) is skipped, as is any line that does not
+ * parse.
+ */
 /* All entries of ts.log, oldest first; *out is the caller's to free. */
 int	tslog_ring_read(const char *path, struct trace_entry **out,
 	    size_t *n);
+/*
+ * The last (at most) max entries of server, oldest first; *out is the
+ * caller's to free (NULL when *n is 0).  The file may hold more of
+ * them than trace=N: a reader that shows "the ring" asks for N.
+ */
+int	tslog_ring_tail(const char *path, const char *server, size_t max,
+	    struct trace_entry **out, size_t *n);
 /* Latest entry of server; 1 found, 0 none, -1 error. */
 int	tslog_ring_last(const char *path, const char *server,
 	    struct trace_entry *out);

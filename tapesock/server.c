@@ -617,6 +617,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	if (server_load(s, home, name, &err) < 0) {
 		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
 		report_ready(&ready_fd, msg);
+		tslog_close(&s->log);
 		return 1;
 	}
 	pidpath = xasprintf("%s/%s.pid", home, s->name);
@@ -631,6 +632,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
 		report_ready(&ready_fd, msg);
 		free(pidpath);
+		tslog_close(&s->log);
 		return 1;
 	}
 	(void)fcntl(pidfile_fileno(pfh), F_SETFD, FD_CLOEXEC);
@@ -663,6 +665,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 			    MSG_TSD_PID_FILE_UPDATE, pidpath, strerror(errno));
 		s->sletter = 'E';
 		tslog_msg(&s->log, 'E', s->curmsg, MSG_TS_STOPPED);
+		tslog_close(&s->log);
 		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
 		report_ready(&ready_fd, msg);
 		s->role->close(s);
@@ -698,6 +701,10 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 			timeout = i;
 		if (s->stopping && s->stop_wait == 0)
 			timeout = 0;
+		/* Traces another process's compaction of ts.log held back. */
+		if (tslog_flush(&s->log) > 0 &&
+		    (timeout < 0 || timeout > SRV_LOG_RETRY_MS))
+			timeout = SRV_LOG_RETRY_MS;
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
 		control_events(s, pfd, n);
@@ -723,6 +730,9 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	if (s->ino_fd >= 0)
 		close(s->ino_fd);
 	s->role->close(s);
+	/* The last traces are in ts.log before the pid file goes, which
+	 * is what stop waits for before it reads them. */
+	tslog_close(&s->log);
 	pidfile_remove(pfh);
 	rc = s->exit_code;
 	server_clear(&s->cfg);

@@ -62,4 +62,33 @@ grep -E "[[:space:]]out1[[:space:]]" "$OUT" | grep -Eq '[Dd]rain[^0-9]*3([^0-9]|
 grep -E "[[:space:]]default[[:space:]]" "$OUT" | grep -q '1234' ||
     fail "the drain of out1 hid the trace of default: $(cat "$OUT")"
 
+# --- the ring: trace=N entries at least, bounded past them ----------------
+
+# Many drains of out1 with trace=2: ts.log is appended, then compacted
+# by whoever finds its server's entries well past trace= (64 at least);
+# the last two are those of the last two drains, in order.
+expect_rc 0 ts setarg server=out1 trace=2
+i=0
+while [ $i -lt 150 ]; do
+	exec 3<>"$F2"
+	printf '%*s' $((i + 1)) '' >&3
+	ts drain server=out1 '(Q' >/dev/null 2>&1 || fail "drain $i failed"
+	exec 3>&-
+	i=$((i + 1))
+done
+RING="$TAPESOCK_HOME/ts.log"
+n=$(awk -F '\t' '$3 == "out1"' "$RING" | wc -l)
+[ "$n" -ge 2 ] && [ "$n" -le 130 ] ||
+    fail "trace=2, 150 drains: $n entries of out1 in ts.log"
+awk -F '\t' '$3 == "out1" { print $9 }' "$RING" | tail -n 2 |
+    grep -Eo 'Drained [0-9]+' >"$TMP/last2"
+printf 'Drained 149\nDrained 150\n' | cmp -s - "$TMP/last2" ||
+    fail "the last two entries of out1: $(cat "$TMP/last2")"
+[ "$(awk -F '\t' '$3 == "default"' "$RING" | wc -l)" -ge 1 ] ||
+    fail "the compactions of out1 dropped the trace of default"
+[ ! -e "$RING.new" ] && [ ! -e "$RING.claim" ] ||
+    fail "a compaction left $RING.new or $RING.claim behind"
+expect_rc 0 ts status server=out1
+expect_out "Drained 150 "
+
 exit 0

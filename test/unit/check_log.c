@@ -1,7 +1,10 @@
 /*
  * check_log.c — the trace ring, the permanent log and tslog_msg.
  */
+#include <sys/file.h>
 #include <sys/wait.h>
+
+#include <fcntl.h>
 
 #include <check.h>
 #include <stdio.h>
@@ -57,15 +60,32 @@ append(const char *path, const char *server, uint64_t msgnum, unsigned keep)
 	ck_assert_int_eq(tslog_ring_append(path, &e, keep), 0);
 }
 
-/* msgnums of server's entries in ring order, as "1,2,3". */
+#define FLOOD		100000	/* traces of one server in a row */
+#define FLOOD_KEEP	50
+/* Its last keep, as many again or RING_SLACK (64), the other's one. */
+#define FLOOD_BOUND	(FLOOD_KEEP + 64 + 2)
+#define TWO_RECORDS	20000	/* of each of two processes at once */
+#define TWO_KEEP	50
+/*
+ * Bounded, if more loosely: a writer can be kept from compacting by the
+ * other for a while, and holds up to 256 KiB of lines meanwhile.  Far
+ * below the 40000 written, all the same.
+ */
+#define TWO_BOUND	8000
+
+/* msgnums of server's last max entries (all when max is 0), as "1,2,3". */
 static void
-ring_nums(const char *path, const char *server, char *buf, size_t sz)
+ring_nums(const char *path, const char *server, size_t max, char *buf,
+    size_t sz)
 {
 	struct trace_entry *v;
 	size_t n, i, at = 0;
 
 	buf[0] = '\0';
-	ck_assert_int_eq(tslog_ring_read(path, &v, &n), 0);
+	if (max == 0) {
+		ck_assert_int_eq(tslog_ring_read(path, &v, &n), 0);
+	} else
+		ck_assert_int_eq(tslog_ring_tail(path, server, max, &v, &n), 0);
 	for (i = 0; i < n; i++)
 		if (strcmp(v[i].server, server) == 0)
 			at += (size_t)snprintf(buf + at, sz - at, "%s%llu",
@@ -73,20 +93,54 @@ ring_nums(const char *path, const char *server, char *buf, size_t sz)
 	free(v);
 }
 
+/*
+ * Lines of the file; *filled those not empty (a writer that found the
+ * file ending inside a line, maybe one being written, starts its own
+ * with a newline); *whole whether it ends with a newline.
+ */
+static size_t
+file_lines(const char *path, size_t *filled, int *whole)
+{
+	char *buf;
+	size_t len, i, n = 0, f = 0;
+
+	ck_assert_int_eq(read_file(path, &buf, &len), 0);
+	for (i = 0; i < len; i++)
+		if (buf[i] == '\n') {
+			n++;
+			f += i > 0 && buf[i - 1] != '\n';
+		}
+	*whole = len == 0 || buf[len - 1] == '\n';
+	if (filled != NULL)
+		*filled = f;
+	free(buf);
+	return n;
+}
+
+static void
+put(struct tslog_ring *r, uint64_t msgnum, unsigned keep)
+{
+	struct trace_entry e = entry(r->server, msgnum, "x");
+
+	ck_assert_int_eq(tslog_ring_put(r, &e, keep), 0);
+}
+
 START_TEST(test_ring_keep)
 {
 	char *dir = test_tmpdir(), *path = join(dir, TSLOG_FILE);
 	char nums[256];
 	struct trace_entry last;
+	struct tslog_ring r;
 	uint64_t i;
 
 	for (i = 1; i <= 6; i++) {
 		append(path, "a", i, 3);
 		append(path, "b", 100 + i, 10);
 	}
-	ring_nums(path, "a", nums, sizeof(nums));
+	/* The file may hold more than keep; the last keep are there. */
+	ring_nums(path, "a", 3, nums, sizeof(nums));
 	ck_assert_str_eq(nums, "4,5,6");
-	ring_nums(path, "b", nums, sizeof(nums));
+	ring_nums(path, "b", 10, nums, sizeof(nums));
 	ck_assert_str_eq(nums, "101,102,103,104,105,106");
 
 	ck_assert_int_eq(tslog_ring_last(path, "a", &last), 1);
@@ -95,14 +149,17 @@ START_TEST(test_ring_keep)
 
 	/* keep=0: a keeps nothing, b is untouched. */
 	append(path, "a", 7, 0);
-	ring_nums(path, "a", nums, sizeof(nums));
+	ring_nums(path, "a", 0, nums, sizeof(nums));
 	ck_assert_str_eq(nums, "");
-	ring_nums(path, "b", nums, sizeof(nums));
+	ring_nums(path, "b", 0, nums, sizeof(nums));
 	ck_assert_str_eq(nums, "101,102,103,104,105,106");
 
-	/* A smaller keep trims the older entries at once. */
-	append(path, "b", 107, 2);
-	ring_nums(path, "b", nums, sizeof(nums));
+	/* A compaction leaves exactly the last keep of its server. */
+	ck_assert_int_eq(tslog_ring_open(&r, path, "b"), 0);
+	put(&r, 107, 2);
+	ck_assert_int_eq(tslog_ring_compact(&r, 2), 1);
+	ck_assert_int_eq(tslog_ring_close(&r), 0);
+	ring_nums(path, "b", 0, nums, sizeof(nums));
 	ck_assert_str_eq(nums, "106,107");
 
 	test_rmtree(dir);
@@ -115,6 +172,7 @@ START_TEST(test_ring_garbage)
 {
 	char *dir = test_tmpdir(), *path = join(dir, TSLOG_FILE);
 	char nums[256], *buf;
+	struct tslog_ring r;
 	size_t len;
 
 	append(path, "a", 1, 5);
@@ -131,17 +189,24 @@ START_TEST(test_ring_garbage)
 		free(g);
 	}
 	free(buf);
-	ring_nums(path, "a", nums, sizeof(nums));
+	ring_nums(path, "a", 0, nums, sizeof(nums));
 	ck_assert_str_eq(nums, "1");
 
+	/* The unfinished last line does not swallow the next entry. */
 	append(path, "a", 2, 5);
-	ring_nums(path, "a", nums, sizeof(nums));
+	ring_nums(path, "a", 0, nums, sizeof(nums));
 	ck_assert_str_eq(nums, "1,2");
-	/* The rewrite dropped the garbage. */
+	/* A compaction drops the garbage. */
+	ck_assert_int_eq(tslog_ring_open(&r, path, "a"), 0);
+	ck_assert_int_eq(tslog_ring_compact(&r, 5), 1);
+	ck_assert_int_eq(tslog_ring_close(&r), 0);
 	ck_assert_int_eq(read_file(path, &buf, &len), 0);
 	ck_assert_ptr_null(strstr(buf, "garbage"));
 	ck_assert_ptr_null(strstr(buf, "bad"));
+	ck_assert_ptr_null(strstr(buf, "\\\\\\"));
 	free(buf);
+	ring_nums(path, "a", 0, nums, sizeof(nums));
+	ck_assert_str_eq(nums, "1,2");
 
 	test_rmtree(dir);
 	free(path);
@@ -181,40 +246,226 @@ START_TEST(test_ring_text)
 }
 END_TEST
 
-/* Writers of the ring lose nobody's entries to a race. */
+/* A line being written (no newline yet) is no entry for a reader. */
+START_TEST(test_ring_partial)
+{
+	char *dir = test_tmpdir(), *path = join(dir, TSLOG_FILE);
+	const char *line =
+	    "2023-11-14\t22:13:21.000\ta\ts\tR\t3\tTS\t7\tthird";
+	char nums[256], *g;
+	struct trace_entry last, *v;
+	size_t n;
+
+	append(path, "a", 1, 5);
+	append(path, "a", 2, 5);
+	ck_assert_int_eq(read_file(path, &g, NULL), 0);
+	{
+		char *all = xasprintf("%s%s", g, line);
+
+		write_text(path, all);
+		free(all);
+	}
+	free(g);
+	/* Cut anywhere, even where it would still parse, it is skipped. */
+	ring_nums(path, "a", 0, nums, sizeof(nums));
+	ck_assert_str_eq(nums, "1,2");
+	ring_nums(path, "a", 5, nums, sizeof(nums));
+	ck_assert_str_eq(nums, "1,2");
+	ck_assert_int_eq(tslog_ring_last(path, "a", &last), 1);
+	ck_assert_uint_eq(last.msgnum, 2);
+	ck_assert_int_eq(tslog_ring_tail(path, "a", 0, &v, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(v);
+
+	test_rmtree(dir);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_ring_flood)
+{
+	char *dir = test_tmpdir(), *path = join(dir, TSLOG_FILE);
+	struct trace_entry *v;
+	struct tslog_ring r, other;
+	size_t n, i, lines;
+	uint64_t k;
+	int whole;
+
+	ck_assert_int_eq(tslog_ring_open(&other, path, "quiet"), 0);
+	put(&other, 1, 4);
+	ck_assert_int_eq(tslog_ring_open(&r, path, "busy"), 0);
+	for (k = 1; k <= FLOOD; k++) {
+		put(&r, k, FLOOD_KEEP);
+		if (k % 10000 == 0) {
+			lines = file_lines(path, NULL, &whole);
+			ck_assert(whole);
+			ck_assert_uint_le(lines, FLOOD_BOUND);
+		}
+	}
+	ck_assert_int_eq(tslog_ring_close(&r), 0);
+	ck_assert_uint_le(file_lines(path, NULL, &whole), FLOOD_BOUND);
+
+	ck_assert_int_eq(tslog_ring_tail(path, "busy", FLOOD_KEEP, &v, &n), 0);
+	ck_assert_uint_eq(n, FLOOD_KEEP);
+	for (i = 0; i < n; i++)
+		ck_assert_uint_eq(v[i].msgnum, FLOOD - FLOOD_KEEP + 1 + i);
+	free(v);
+	/* The other server's entry is still there, and still last of it. */
+	ck_assert_int_eq(tslog_ring_tail(path, "quiet", 10, &v, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(v[0].msgnum, 1);
+	free(v);
+	ck_assert_int_eq(tslog_ring_close(&other), 0);
+
+	test_rmtree(dir);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+/*
+ * Two processes flood one file while a third reads it: no line is ever
+ * torn, each server's entries read back consecutive and in order, and
+ * none is lost, compactions and reopenings notwithstanding.
+ */
 START_TEST(test_ring_concurrent)
 {
 	char *dir = test_tmpdir(), *path = join(dir, TSLOG_FILE);
-	char name[16], nums[256];
-	int c, st;
-	pid_t pid;
+	char name[16];
+	struct trace_entry *v;
+	size_t n, i, reads = 0, lines, filled;
+	uint64_t prev[2];
+	pid_t pid[2];
+	int c, st, done = 0, whole;
 
-	for (c = 0; c < 4; c++) {
-		pid = fork();
-		ck_assert_int_ge(pid, 0);
-		if (pid == 0) {
+	for (c = 0; c < 2; c++) {
+		pid[c] = fork();
+		ck_assert_int_ge(pid[c], 0);
+		if (pid[c] == 0) {
+			struct tslog_ring r;
 			struct trace_entry e;
-			uint64_t i;
+			uint64_t k;
 
 			snprintf(name, sizeof(name), "s%d", c);
-			for (i = 1; i <= 10; i++) {
-				e = entry(name, i, "x");
-				if (tslog_ring_append(path, &e, 8) < 0)
+			if (tslog_ring_open(&r, path, name) < 0)
+				_exit(1);
+			for (k = 1; k <= TWO_RECORDS; k++) {
+				e = entry(name, k, "some words of text");
+				if (tslog_ring_put(&r, &e, TWO_KEEP) < 0)
 					_exit(1);
 			}
-			_exit(0);
+			_exit(tslog_ring_close(&r) < 0);
 		}
 	}
-	for (c = 0; c < 4; c++) {
-		ck_assert_int_gt(wait(&st), 0);
-		ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	while (done < 2) {
+		/* Read while they write; consecutive within each read. */
+		ck_assert_int_eq(tslog_ring_read(path, &v, &n), 0);
+		prev[0] = prev[1] = 0;
+		for (i = 0; i < n; i++) {
+			c = v[i].server[1] - '0';
+			ck_assert(c == 0 || c == 1);
+			ck_assert_str_eq(v[i].text, "some words of text");
+			if (prev[c] != 0)
+				ck_assert_uint_eq(v[i].msgnum, prev[c] + 1);
+			prev[c] = v[i].msgnum;
+		}
+		free(v);
+		reads++;
+		for (c = 0; c < 2; c++)
+			if (pid[c] > 0 && waitpid(pid[c], &st, WNOHANG) ==
+			    pid[c]) {
+				ck_assert(WIFEXITED(st) &&
+				    WEXITSTATUS(st) == 0);
+				pid[c] = 0;
+				done++;
+			}
 	}
-	for (c = 0; c < 4; c++) {
+	ck_assert_uint_gt(reads, 0);
+	lines = file_lines(path, &filled, &whole);
+	ck_assert_uint_le(lines, TWO_BOUND);
+	ck_assert(whole);
+	ck_assert_int_eq(tslog_ring_read(path, &v, &n), 0);
+	ck_assert_uint_eq(n, filled);		/* none torn */
+	free(v);
+	for (c = 0; c < 2; c++) {
 		snprintf(name, sizeof(name), "s%d", c);
-		ring_nums(path, name, nums, sizeof(nums));
-		ck_assert_str_eq(nums, "3,4,5,6,7,8,9,10");
+		ck_assert_int_eq(tslog_ring_tail(path, name, TWO_KEEP, &v, &n),
+		    0);
+		ck_assert_uint_eq(n, TWO_KEEP);
+		for (i = 0; i < n; i++)
+			ck_assert_uint_eq(v[i].msgnum,
+			    TWO_RECORDS - TWO_KEEP + 1 + i);
+		free(v);
 	}
 	test_rmtree(dir);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+/*
+ * While another process compacts, an entry waits in memory and is
+ * written, in order, by the next put or flush, into the file that
+ * replaced the old one.
+ */
+START_TEST(test_ring_held)
+{
+	char *dir = test_tmpdir(), *path = join(dir, TSLOG_FILE);
+	char *other = join(dir, "other"), nums[256];
+	char *claim = join(dir, TSLOG_FILE ".claim");
+	struct tslog_ring r;
+	int fd;
+
+	ck_assert_int_eq(tslog_ring_open(&r, path, "a"), 0);
+	put(&r, 1, 10);
+	/* Another process's compaction: LOCK_EX on the file. */
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	put(&r, 2, 10);
+	put(&r, 3, 10);
+	ring_nums(path, "a", 0, nums, sizeof(nums));
+	ck_assert_str_eq(nums, "1");
+	ck_assert_int_eq(tslog_ring_flush(&r), 1);
+	ck_assert_int_eq(tslog_ring_compact(&r, 1), 0);
+	/* Kept from compacting, r asked the appenders to hold. */
+	ck_assert_int_eq(access(claim, F_OK), 0);
+	/*
+	 * The other puts its new file in place, removes the claim on the
+	 * old one, then lets go of it.
+	 */
+	write_text(other, "2023-11-14\t00:00:00.000\tb\ts\tR\t7\tTS\t1\tb\n");
+	ck_assert_int_eq(rename(other, path), 0);
+	ck_assert_int_eq(unlink(claim), 0);
+	close(fd);
+	ck_assert_int_eq(tslog_ring_flush(&r), 0);
+	ck_assert_int_eq(tslog_ring_flush(&r), 0);
+	ring_nums(path, "a", 0, nums, sizeof(nums));
+	ck_assert_str_eq(nums, "2,3");
+	ring_nums(path, "b", 0, nums, sizeof(nums));
+	ck_assert_str_eq(nums, "7");
+	put(&r, 4, 10);
+	ring_nums(path, "a", 0, nums, sizeof(nums));
+	ck_assert_str_eq(nums, "2,3,4");
+
+	/*
+	 * A compaction that never ends (its process stopped): close waits
+	 * a moment, then writes anyway rather than lose the entry.
+	 */
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	put(&r, 5, 10);
+	ck_assert_int_eq(tslog_ring_close(&r), 0);
+	close(fd);
+	ring_nums(path, "a", 0, nums, sizeof(nums));
+	ck_assert_str_eq(nums, "2,3,4,5");
+
+	ck_assert_int_eq(access(claim, F_OK), -1);
+	test_rmtree(dir);
+	free(claim);
+	free(other);
 	free(path);
 	free(dir);
 }
@@ -525,9 +776,12 @@ START_TEST(test_tslog_msg)
 	free(want);
 	plog_free(p, n);
 
+	ck_assert_int_eq(tslog_close(&l), 0);
+
 	/* An unwritable home is reported. */
 	tslog_init(&l, "/nonexistent/tapesock", "main", 's', 10, 0);
 	ck_assert_int_eq(tslog_msg(&l, 'R', 8, MSG_TS_STARTED), -1);
+	tslog_close(&l);
 
 	test_rmtree(dir);
 	free(ring);
@@ -546,7 +800,10 @@ log_suite(void)
 	tcase_add_test(tc, test_ring_keep);
 	tcase_add_test(tc, test_ring_garbage);
 	tcase_add_test(tc, test_ring_text);
+	tcase_add_test(tc, test_ring_partial);
+	tcase_add_test(tc, test_ring_flood);
 	tcase_add_test(tc, test_ring_concurrent);
+	tcase_add_test(tc, test_ring_held);
 	tcase_add_test(tc, test_plog_format);
 	tcase_add_test(tc, test_plog_multiline);
 	tcase_add_test(tc, test_plog_escapes);
