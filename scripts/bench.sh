@@ -306,6 +306,21 @@ run_plain()
 	bg_stop
 }
 
+# latency TOOL: lone blocks through what is set up now (the first ten
+# are the warm-up: opens, the call).
+latency()
+{
+	local out
+
+	[ "$LAT" -gt 0 ] || return 0
+	out=$(timeout "$LIMIT" "$IO" lat "$SRC" "$DST" "$LAT_SIZE" \
+	    $((LAT + 10)) "$LAT_PAUSE" 10) ||
+	    die "latency through $1: ${out:-no result}"
+	printf 'lat %s %s\n' "$1" "$out" >>"$RES"
+	printf '  %-8s latency of %s blocks: %s\n' "$1" "$(human "$LAT_SIZE")" \
+	    "$out" >&2
+}
+
 # ts_pair MODE: set up and start an input server (home b) and an
 # output server (home a) with sync=MODE on $SRC and $DST; sets TA, TB,
 # PIN, POUT.
@@ -346,6 +361,13 @@ ts_msgs()
 {
 	TAPESOCK_HOME="$TA" "$TS" query 2>/dev/null |
 	    sed -n 's/^msgin: *\([0-9]*\).*/\1/p' | head -n 1
+}
+
+# cpu_ticks PID: user and system time of PID so far, in clock ticks.
+TICK=$(getconf CLK_TCK)
+cpu_ticks()
+{
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
 hwm_kib()
@@ -398,30 +420,33 @@ detach()
 
 run_ts()
 {
-	local mode=$1 size sync=OFF out m0 m1
+	local mode=$1 size sync=OFF m0 m1 co ci mib
 
 	[ "$mode" = ts-on ] && sync=ON
 	ts_pair "$sync"
 	for size in $SIZES; do
 		hwm_reset
 		m0=$(ts_msgs)
+		co=$(cpu_ticks "$POUT")
+		ci=$(cpu_ticks "$PIN")
 		attach "$mode-$size"
 		measure "$mode" "$size"
 		detach
 		m1=$(ts_msgs)
-		printf 'rss %s %s %s %s %s\n' "$mode" "$size" "$(hwm_kib "$POUT")" \
-		    "$(hwm_kib "$PIN")" "$(awk -v m=$((m1 - m0)) -v r="$REPEAT" \
-		    -v b="$(($(count_for "$size") * size))" \
-		    'BEGIN { printf "%.0f", m / r / (b / 1048576) }')" >>"$RES"
+		co=$(($(cpu_ticks "$POUT") - co))
+		ci=$(($(cpu_ticks "$PIN") - ci))
+		mib=$(awk -v r="$REPEAT" -v b="$(($(count_for "$size") * size))" \
+		    'BEGIN { print r * b / 1048576 }')
+		printf 'rss %s %s %s %s %s %s %s\n' "$mode" "$size" \
+		    "$(hwm_kib "$POUT")" "$(hwm_kib "$PIN")" \
+		    "$(awk -v m=$((m1 - m0)) -v b="$mib" \
+		    'BEGIN { printf "%.0f", m / b }')" \
+		    "$(awk -v c="$co" -v t="$TICK" -v b="$mib" \
+		    'BEGIN { printf "%.2f", c * 1000 / t / b }')" \
+		    "$(awk -v c="$ci" -v t="$TICK" -v b="$mib" \
+		    'BEGIN { printf "%.2f", c * 1000 / t / b }')" >>"$RES"
 	done
-	if [ "$LAT" -gt 0 ]; then
-		out=$(timeout "$LIMIT" "$IO" lat "$SRC" "$DST" "$LAT_SIZE" \
-		    $((LAT + 10)) "$LAT_PAUSE" 10) ||
-		    die "latency through tapesock sync=$sync: ${out:-no result}"
-		printf 'lat %s %s\n' "$mode" "$out" >>"$RES"
-		printf '  %-8s latency of %s blocks: %s\n' "$mode" \
-		    "$(human "$LAT_SIZE")" "$out" >&2
-	fi
+	latency "$mode"
 	ts_stop
 }
 
@@ -431,7 +456,13 @@ note "$(human "$BYTES") per run ($(human "$SMALL") for writes under 8 KiB)"
 for t in $TOOLS; do
 	case $t in
 	ts-*) run_ts "$t" ;;
-	*) for s in $SIZES; do run_plain "$t" "$s"; done ;;
+	*) for s in $SIZES; do run_plain "$t" "$s"; done
+		# The floor of the latency: the same path without tapesock.
+		if [ "$t" != mbuffer ]; then
+			"start_$t"
+			latency "$t"
+			bg_stop
+		fi ;;
 	esac
 done
 
@@ -477,7 +508,7 @@ fi
 
 if grep -q '^lat ' "$RES"; then
 	echo
-	echo "Latency of lone $(human "$LAT_SIZE") blocks through tapesock," \
+	echo "Latency of lone $(human "$LAT_SIZE") blocks," \
 	    "write to read, ${LAT_PAUSE} ms apart (microseconds)"
 	printf '%-8s %6s %8s %8s %8s %8s %8s\n' mode n p50 p90 p99 max mean
 	sed -n 's/^lat //p' "$RES" | while read -r m rest; do
@@ -489,13 +520,13 @@ fi
 
 if grep -q '^rss ' "$RES"; then
 	echo
-	echo "Peak RSS of the servers during each run (VmHWM, KiB)," \
-	    "and messages per MiB"
-	printf '%-8s %-9s %10s %10s %10s\n' mode write "out (a)" "in (b)" \
-	    "msgs/MiB"
-	sed -n 's/^rss //p' "$RES" | while read -r m s o i n; do
-		printf '%-8s %-9s %10s %10s %10s\n' "$m" "$(human "$s")" "$o" \
-		    "$i" "$n"
+	echo "The servers in each run: peak RSS (VmHWM, KiB), messages" \
+	    "per MiB, CPU ms per MiB"
+	printf '%-8s %-9s %9s %9s %9s %9s %9s\n' mode write "RSS out" \
+	    "RSS in" "msgs/MiB" "CPU out" "CPU in"
+	sed -n 's/^rss //p' "$RES" | while read -r m s o i n c d; do
+		printf '%-8s %-9s %9s %9s %9s %9s %9s\n' "$m" "$(human "$s")" \
+		    "$o" "$i" "$n" "$c" "$d"
 	done
 fi
 exit 0

@@ -17,8 +17,8 @@
  * if the byte count or the CRC-32C of the stream differ.
  *
  * lat: one process writes one block of SIZE bytes, waits until all of
- * it has come out of DST, records the time, pauses PAUSE_MS, and does
- * it COUNT times; the first WARMUP samples (connection, first opens)
+ * it has come out of DST (poll, then read), records the time, pauses
+ * PAUSE_MS, and does it COUNT times; the first WARMUP samples (connection, first opens)
  * are left out.  Prints
  *
  *	n=N p50_us=.. p90_us=.. p99_us=.. max_us=.. mean_us=..
@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,24 +224,33 @@ cmd_lat(const char *src, const char *dst, size_t size, uint64_t count,
 	struct timespec pause = { (time_t)(pause_ms / 1000),
 	    (long)(pause_ms % 1000) * 1000000L };
 	size_t got, n = 0;
+	struct pollfd pfd;
 	uint64_t i;
 	ssize_t r;
-	int wfd, rfd = -1;
+	int wfd, rfd;
 
 	if (in == NULL || v == NULL)
 		die("malloc");
+	/*
+	 * The reading end first, without waiting for a writer: a transport
+	 * may open its source only once its destination has a reader.
+	 * Until a writer has come, poll() reports no hang-up on it.
+	 */
+	if ((rfd = open(dst, O_RDONLY | O_NONBLOCK)) < 0)
+		die(dst);
 	if ((wfd = open(src, O_WRONLY)) < 0)
 		die(src);
+	pfd.fd = rfd;
+	pfd.events = POLLIN;
 	for (i = 0; i < count; i++) {
 		stamp(blk, size, i);
 		t0 = now();
 		write_all(wfd, blk, size);
-		/* The far side opens its pipe when it has a block for it. */
-		if (rfd < 0 && (rfd = open(dst, O_RDONLY)) < 0)
-			die(dst);
 		for (got = 0; got < size; got += (size_t)r) {
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				die("poll");
 			r = read(rfd, in + got, size - got);
-			if (r < 0 && errno == EINTR) {
+			if (r < 0 && (errno == EINTR || errno == EAGAIN)) {
 				r = 0;
 				continue;
 			}
@@ -260,7 +270,9 @@ cmd_lat(const char *src, const char *dst, size_t size, uint64_t count,
 		}
 		nanosleep(&pause, NULL);
 	}
+	/* To the end of file, so that the transport ends its transfer. */
 	close(wfd);
+	(void)fcntl(rfd, F_SETFL, 0);
 	while ((r = read(rfd, in, size)) > 0)
 		;
 	if (n == 0) {
