@@ -370,6 +370,12 @@ cpu_ticks()
 	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
+# minflt PID: the minor page faults of PID so far.
+minflt()
+{
+	awk '{ sub(/^.*\) /, ""); print $8 }' "/proc/$1/stat"
+}
+
 hwm_kib()
 {
 	sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"
@@ -420,7 +426,7 @@ detach()
 
 run_ts()
 {
-	local mode=$1 size sync=OFF m0 m1 co ci mib
+	local mode=$1 size sync=OFF m0 m1 co ci fo fn mib
 
 	[ "$mode" = ts-on ] && sync=ON
 	ts_pair "$sync"
@@ -429,22 +435,29 @@ run_ts()
 		m0=$(ts_msgs)
 		co=$(cpu_ticks "$POUT")
 		ci=$(cpu_ticks "$PIN")
+		fo=$(minflt "$POUT")
+		fn=$(minflt "$PIN")
 		attach "$mode-$size"
 		measure "$mode" "$size"
 		detach
 		m1=$(ts_msgs)
 		co=$(($(cpu_ticks "$POUT") - co))
 		ci=$(($(cpu_ticks "$PIN") - ci))
+		fo=$(($(minflt "$POUT") - fo))
+		fn=$(($(minflt "$PIN") - fn))
 		mib=$(awk -v r="$REPEAT" -v b="$(($(count_for "$size") * size))" \
 		    'BEGIN { print r * b / 1048576 }')
-		printf 'rss %s %s %s %s %s %s %s\n' "$mode" "$size" \
+		printf 'rss %s %s %s %s %s %s %s %s %s\n' "$mode" "$size" \
 		    "$(hwm_kib "$POUT")" "$(hwm_kib "$PIN")" \
 		    "$(awk -v m=$((m1 - m0)) -v b="$mib" \
 		    'BEGIN { printf "%.0f", m / b }')" \
 		    "$(awk -v c="$co" -v t="$TICK" -v b="$mib" \
 		    'BEGIN { printf "%.2f", c * 1000 / t / b }')" \
 		    "$(awk -v c="$ci" -v t="$TICK" -v b="$mib" \
-		    'BEGIN { printf "%.2f", c * 1000 / t / b }')" >>"$RES"
+		    'BEGIN { printf "%.2f", c * 1000 / t / b }')" \
+		    "$(awk -v f="$fo" -v b="$mib" 'BEGIN { printf "%.0f", f / b }')" \
+		    "$(awk -v f="$fn" -v b="$mib" 'BEGIN { printf "%.0f", f / b }')" \
+		    >>"$RES"
 	done
 	latency "$mode"
 	ts_stop
@@ -520,13 +533,13 @@ fi
 
 if grep -q '^rss ' "$RES"; then
 	echo
-	echo "The servers in each run: peak RSS (VmHWM, KiB), messages" \
-	    "per MiB, CPU ms per MiB"
-	printf '%-8s %-9s %9s %9s %9s %9s %9s\n' mode write "RSS out" \
-	    "RSS in" "msgs/MiB" "CPU out" "CPU in"
-	sed -n 's/^rss //p' "$RES" | while read -r m s o i n c d; do
-		printf '%-8s %-9s %9s %9s %9s %9s %9s\n' "$m" "$(human "$s")" \
-		    "$o" "$i" "$n" "$c" "$d"
+	echo "The servers in each run: peak RSS (VmHWM, KiB); per MiB:" \
+	    "messages, CPU ms, minor page faults"
+	printf '%-8s %-8s %8s %8s %5s %8s %8s %8s %8s\n' mode write \
+	    "RSS out" "RSS in" msgs "CPU out" "CPU in" "flt out" "flt in"
+	sed -n 's/^rss //p' "$RES" | while read -r m s o i n c d x y; do
+		printf '%-8s %-8s %8s %8s %5s %8s %8s %8s %8s\n' "$m" \
+		    "$(human "$s")" "$o" "$i" "$n" "$c" "$d" "$x" "$y"
 	done
 fi
 exit 0
