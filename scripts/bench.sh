@@ -483,7 +483,10 @@ done
 get() { awk -v t="$1" -v s="$2" '$1 == t && $2 == s { print $3 }' "$RES"; }
 ratio()
 {
-	[ -n "$1" ] && [ -n "$2" ] || { echo "-"; return; }
+	if [ -z "$1" ] || [ -z "$2" ]; then
+		echo "-"
+		return
+	fi
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 }
 
@@ -525,7 +528,7 @@ if grep -q '^lat ' "$RES"; then
 	    "write to read, ${LAT_PAUSE} ms apart (microseconds)"
 	printf '%-8s %6s %8s %8s %8s %8s %8s\n' mode n p50 p90 p99 max mean
 	sed -n 's/^lat //p' "$RES" | while read -r m rest; do
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2046,SC2001	# the values are words
 		set -- $(sed 's/[a-z0-9_]*=//g' <<<"$rest")
 		printf '%-8s %6s %8s %8s %8s %8s %8s\n' "$m" "$@"
 	done
