@@ -36,7 +36,7 @@ UNITOBJ	 = $(UNITSRC:%.c=$(B)/%.o)
 PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/mkmsgman
 
 .PHONY: all deps fuzz check unit unit-run san integration faults faults-short \
-	faults-progs demo man update-man clean
+	faults-progs demo bench man update-man clean
 all: $(PROGS) $(B)/man/tapesock-messages.7
 
 deps:
@@ -157,6 +157,16 @@ fuzz: $(B)/fuzz_frame $(B)/fuzz_frame_seed
 
 demo: all
 	scripts/demo.sh $(B)
+
+# Throughput and latency of FIFO -> TCP 127.0.0.1 -> FIFO: tapesock
+# (sync OFF and ON) against socat, mbuffer and a bare FIFO copy
+# (doc/PERFORMANCE.md).  Its tools are not needed to build.
+$(B)/benchio: $(B)/test/tools/benchio.o $(B)/libtapesock.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: all $(B)/benchio
+	@scripts/deps.sh bench
+	scripts/bench.sh $(B)
 
 clean:
 	rm -rf build

@@ -1,12 +1,21 @@
 #!/bin/sh
-# deps.sh — make sure the Debian packages tapesock needs are installed.
-# As root, installs what is missing with apt-get; otherwise names it.
-# Called by the Makefile before anything is built.
+# deps.sh [bench] — make sure the Debian packages tapesock needs are
+# installed.  As root, installs what is missing with apt-get; otherwise
+# names it.  Called by the Makefile before anything is built; `make
+# bench` calls it with `bench` for the tools only the benchmark and its
+# profiling use (perf, strace), which a build does not need.
 set -u
 
 PKGS="gcc libc6-dev make pkg-config libbsd-dev libncurses-dev libyaml-dev
 check libssl-dev socat mbuffer tmux procps iproute2 coreutils tar
 clang libclang-rt-14-dev"
+BENCH_PKGS="socat mbuffer linux-perf strace"
+
+case "${1:-}" in
+"") ;;
+bench) PKGS="$PKGS $BENCH_PKGS" ;;
+*) echo "usage: $0 [bench]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PKGS; do
