@@ -190,13 +190,6 @@ server_count_bytes(struct server *s, size_t n)
 	s->bytes_frac %= 1024;
 }
 
-void
-server_msg_free(struct msg *m)
-{
-	free(m->data);
-	memset(m, 0, sizeof(*m));
-}
-
 int
 server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
     uint64_t aux, const uint8_t *payload, uint32_t len)
@@ -606,9 +599,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 
 		s->home_uid = stat(home, &st) == 0 ? st.st_uid : getuid();
 	}
-	s->sock = s->listen_fd = s->pipe_fd = s->ctl_fd = s->ino_fd = -1;
-	s->pend_sock = -1;
-	s->st.fd = -1;
+	s->sock = s->pipe_fd = s->ctl_fd = s->ino_fd = -1;
 	s->stop_wait = SRV_STOP_WAIT;
 	for (i = 0; i < SRV_CTL_MAX; i++)
 		s->ctl[i].fd = -1;

@@ -16,7 +16,6 @@
 #include "config.h"
 #include "control.h"
 #include "frame.h"
-#include "instate.h"
 #include "log.h"
 #include "srvconf.h"
 
@@ -42,15 +41,6 @@ enum srv_state {
 	SS_WAIT_ACK,
 	SS_WAIT_READER,
 	SS_STOPPED,
-};
-
-/* One DATA or EOF message held until acknowledged (sender) or written
- * (receiver).  data is owned. */
-struct msg {
-	uint64_t	 n;
-	uint8_t		 type;
-	uint32_t	 len;
-	uint8_t		*data;
 };
 
 /* Frames queued for the socket: header and payload go with writev. */
@@ -89,11 +79,6 @@ struct server {
 
 	/* Network. */
 	int		 sock;		/* connected stream, or -1 */
-	int		 listen_fd;	/* input server */
-	int		 pend_sock;	/* input: a new call, not yet proven */
-	uint8_t		*pend_buf;
-	size_t		 pend_len;
-	struct timespec	 pend_deadline;
 	uint8_t		*rbuf;
 	size_t		 rlen;
 	struct outq	 out;
@@ -105,30 +90,13 @@ struct server {
 
 	/* Pipe. */
 	int		 pipe_fd;
-	struct timespec	 next_pipe_try;
 	int		 ino_fd;	/* input: inotify on the pipe */
-	int		 eof_wait;	/* input: reader yet to close after a
-					 * tape mark (2: traced) */
-	int		 skip_file;	/* input: reader left mid-file */
-	struct timespec	 eof_deadline;	/* input: when that wait began */
-	uint64_t	 mark_resumed;	/* input: message under way at the
-					 * last end (a mark: delivered by it) */
-
-	/* Messages: sender's unacknowledged, receiver's unwritten. */
-	struct msg	 win[SRV_WINDOW];
-	size_t		 win_head, win_count;
-	size_t		 write_off;	/* receiver: bytes of head written */
-
-	/* Input: the keeper of this tape file (-1: it failed, said). */
-	long		 keeper;
-	struct timespec	 keeper_check;
 
 	/* Role state. */
 	int		 connected;	/* the call completed */
 	int		 hello_done;
 	int		 stopping;	/* stop requested */
 	int		 shutdown;	/* output: stop the input server too */
-	struct timespec	 busy_ack_at;	/* input: next "busy" ACK */
 	uid_t		 home_uid;
 	gid_t		 ctl_gid;	/* group: may use the control socket */
 	struct timespec	 stop_deadline;
@@ -139,13 +107,7 @@ struct server {
 	/* Stop: wait= of the request (0 = force at once). */
 	unsigned	 stop_wait;
 
-	/* Input server: crash-safe state (instate.h) and policies. */
-	struct instate_file st;
 	uint64_t	 acked;		/* last number acknowledged (OUT: by the peer) */
-	struct timespec	 ack_due;	/* sync=on: fsync and ACK by then */
-	uint64_t	 lost;		/* messages accepted as lost */
-	uint64_t	 resume_n;	/* a write under way at the last end */
-	uint64_t	 resume_off;	/* bytes of it recorded written */
 };
 
 /* server.c */
@@ -167,7 +129,6 @@ void	server_request_stop(struct server *);
 int	server_stop_due(struct server *);
 int	server_read_sock(struct server *);
 int	server_heartbeat(struct server *);
-void	server_msg_free(struct msg *);
 double	ts_diff(const struct timespec *, const struct timespec *);
 void	ts_after(struct timespec *, double seconds);
 int	ts_due(const struct timespec *);

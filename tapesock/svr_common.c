@@ -105,29 +105,6 @@ svr_state_get(const char *text, const char *key, char *out, size_t sz)
 	return kv_get(text, strlen(text), key, out, sz);
 }
 
-struct msg *
-svr_win_at(struct server *s, size_t i)
-{
-	return &s->win[(s->win_head + i) % SRV_WINDOW];
-}
-
-void
-svr_win_pop(struct server *s)
-{
-	server_msg_free(&s->win[s->win_head]);
-	s->win_head = (s->win_head + 1) % SRV_WINDOW;
-	s->win_count--;
-}
-
-struct msg *
-svr_win_push(struct server *s)
-{
-	struct msg *m = svr_win_at(s, s->win_count);
-
-	s->win_count++;
-	return m;
-}
-
 int
 svr_common_frame(struct server *s, const struct frame *f)
 {

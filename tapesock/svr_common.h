@@ -38,8 +38,5 @@ void	svr_frames(struct server *,
 /* Tell the peer why before the caller drops the link. */
 void	svr_send_error(struct server *, const char *why);
 /* Window ring helpers. */
-struct msg *svr_win_at(struct server *, size_t i);
-void	svr_win_pop(struct server *);
-struct msg *svr_win_push(struct server *);
 
 #endif

@@ -21,6 +21,7 @@
 #include "keeper.h"
 #include "srvconf.h"
 #include "svr_common.h"
+#include "svr_in.h"
 
 #define PIPE_RETRY	0.1	/* seconds between opens while no reader */
 #define KEEPER_LOOK	0.05	/* seconds between looks: keeper gone? */
@@ -30,12 +31,54 @@
 #define PEND_MAX	(FRAME_HDR_LEN + FRAME_HELLO_MAX)
 
 /* The state file cannot be written: nothing more may be acknowledged. */
+/* The window ------------------------------------------------------ */
+
+static struct rmsg *
+win_at(struct receiver *r, size_t i)
+{
+	return &r->win[(r->win_head + i) % SRV_WINDOW];
+}
+
+/* Forget a message; its slot keeps the buffer for the next one. */
+static void
+rmsg_clear(struct rmsg *m)
+{
+	m->n = 0;
+	m->type = 0;
+	m->len = 0;
+}
+
+static void
+win_pop(struct receiver *r)
+{
+	rmsg_clear(&r->win[r->win_head]);
+	r->win_head = (r->win_head + 1) % SRV_WINDOW;
+	r->win_count--;
+}
+
+/* The next slot, with room for len bytes. */
+static struct rmsg *
+win_push(struct receiver *r, size_t len)
+{
+	struct rmsg *m = win_at(r, r->win_count);
+
+	if (len > m->cap) {
+		free(m->data);
+		m->data = xmalloc(len);
+		m->cap = len;
+	}
+	r->win_count++;
+	return m;
+}
+
 static void
 in_state_failed(struct server *s, const struct errbuf *why)
 {
-	if (s->st.fd < 0)
+	struct receiver *r = s->role_data;
+
+	if (r->st.fd < 0)
 		return;
-	instate_close(&s->st);	/* nothing more is recorded */
+	instate_close(&r->st);	/* nothing more is recorded */
 	s->sletter = 'E';
 	server_notify(s, MSG_SA_IN_STOPPED_ERROR);
 	server_trace(s, MSG_SRV_STATE_WRITE_ERR, s->state_path, why->msg);
@@ -53,19 +96,20 @@ static int
 in_record_flags(struct server *s, uint64_t writing, uint64_t done,
     unsigned flags)
 {
+	struct receiver *r = s->role_data;
 	struct instate st;
 	struct errbuf why;
 
-	if (s->st.fd < 0)
+	if (r->st.fd < 0)
 		return -1;
 	memset(&st, 0, sizeof(st));
 	memcpy(st.stream, s->stream, sizeof(st.stream));
 	st.last = s->curmsg;
 	st.writing = writing;
 	st.done = done;
-	st.lost = s->lost;
+	st.lost = r->lost;
 	st.flags = flags;
-	if (instate_write(&s->st, &st, &why) < 0) {
+	if (instate_write(&r->st, &st, &why) < 0) {
 		in_state_failed(s, &why);
 		return -1;
 	}
@@ -82,9 +126,11 @@ in_record(struct server *s, uint64_t writing, uint64_t done)
 static int
 in_record_last(struct server *s)
 {
-	if (s->st.st.last == s->curmsg && s->st.st.writing == 0 &&
-	    s->st.st.lost == s->lost &&
-	    memcmp(s->st.st.stream, s->stream, sizeof(s->stream)) == 0)
+	struct receiver *r = s->role_data;
+
+	if (r->st.st.last == s->curmsg && r->st.st.writing == 0 &&
+	    r->st.st.lost == r->lost &&
+	    memcmp(r->st.st.stream, s->stream, sizeof(s->stream)) == 0)
 		return 0;
 	return in_record(s, 0, 0);
 }
@@ -93,11 +139,12 @@ in_record_last(struct server *s)
 static int
 in_durable(struct server *s)
 {
+	struct receiver *r = s->role_data;
 	struct errbuf why;
 
 	if (!s->conf.sync)
 		return 0;
-	if (instate_sync(&s->st, &why) < 0) {
+	if (instate_sync(&r->st, &why) < 0) {
 		in_state_failed(s, &why);
 		return -1;
 	}
@@ -109,43 +156,46 @@ in_durable(struct server *s)
 static void
 in_ack(struct server *s, int force)
 {
+	struct receiver *r = s->role_data;
+
 	if (s->sock < 0 || !s->hello_done || (!force && s->acked == s->curmsg))
 		return;
 	if (in_durable(s) < 0)
 		return;
 	server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
 	s->acked = s->curmsg;
-	s->ack_due.tv_sec = s->ack_due.tv_nsec = 0;
+	r->ack_due.tv_sec = r->ack_due.tv_nsec = 0;
 }
 
 /* Open the state file; say what an end under way left behind. */
 static int
 in_load_state(struct server *s, struct errbuf *err)
 {
+	struct receiver *r = s->role_data;
 	struct errbuf why;
 	int rc;
 
-	rc = instate_open(&s->st, s->state_path, &why);
+	rc = instate_open(&r->st, s->state_path, &why);
 	if (rc < 0) {
 		msg_format(err->msg, sizeof(err->msg), MSG_SRV_STATE_DAMAGED,
 		    s->state_path, why.msg);
 		server_trace(s, MSG_SRV_STATE_DAMAGED, s->state_path, why.msg);
 		return -1;
 	}
-	memcpy(s->stream, s->st.st.stream, sizeof(s->stream));
-	s->curmsg = s->acked = s->st.st.last;
-	s->lost = s->st.st.lost;
+	memcpy(s->stream, r->st.st.stream, sizeof(s->stream));
+	s->curmsg = s->acked = r->st.st.last;
+	r->lost = r->st.st.lost;
 	if (rc == 1)
 		server_trace(s, MSG_SRV_STATE_CONVERTED, s->state_path);
-	if (s->st.st.writing != 0) {
+	if (r->st.st.writing != 0) {
 		/* The sender resends it (it was never acknowledged): the
 		 * bytes recorded are not written again. */
-		s->resume_n = s->mark_resumed = s->st.st.writing;
-		s->resume_off = s->st.st.done;
-		if (!(s->st.st.flags & INSTATE_EXACT))
+		r->resume_n = r->mark_resumed = r->st.st.writing;
+		r->resume_off = r->st.st.done;
+		if (!(r->st.st.flags & INSTATE_EXACT))
 			server_trace(s, MSG_SRV_RESUME_WRITE,
-			    (unsigned long long)s->resume_n,
-			    (unsigned long long)s->resume_off);
+			    (unsigned long long)r->resume_n,
+			    (unsigned long long)r->resume_off);
 	}
 	return 0;
 }
@@ -154,10 +204,11 @@ in_load_state(struct server *s, struct errbuf *err)
 static int
 in_listen(struct server *s, struct errbuf *err)
 {
+	struct receiver *r = s->role_data;
 	const char *addr = s->conf.listen;
 	struct addrinfo hints, *res = NULL, *ai;
 	char port[8];
-	int one = 1, r, e = 0;
+	int one = 1, rc, e = 0;
 	enum msgid failed = MSG_TS_BIND_ERR;
 
 	memset(&hints, 0, sizeof(hints));
@@ -166,38 +217,38 @@ in_listen(struct server *s, struct errbuf *err)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	snprintf(port, sizeof(port), "%u", (unsigned)s->conf.port);
-	r = getaddrinfo(hints.ai_family == AF_INET ? NULL : addr, port, &hints,
+	rc = getaddrinfo(hints.ai_family == AF_INET ? NULL : addr, port, &hints,
 	    &res);
-	if (r != 0 || res == NULL) {
+	if (rc != 0 || res == NULL) {
 		msg_format(err->msg, sizeof(err->msg), MSG_SRV_LISTEN_ADDR,
-		    addr, gai_strerror(r));
-		server_trace(s, MSG_SRV_LISTEN_ADDR, addr, gai_strerror(r));
+		    addr, gai_strerror(rc));
+		server_trace(s, MSG_SRV_LISTEN_ADDR, addr, gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		s->listen_fd = socket(ai->ai_family, ai->ai_socktype |
+		r->listen_fd = socket(ai->ai_family, ai->ai_socktype |
 		    SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-		if (s->listen_fd < 0) {
+		if (r->listen_fd < 0) {
 			e = errno;
 			failed = MSG_TS_SOCKET_ERR;
 			continue;
 		}
-		setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one,
+		setsockopt(r->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one,
 		    sizeof(one));
-		if (bind(s->listen_fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		if (bind(r->listen_fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		e = errno;
 		failed = MSG_TS_BIND_ERR;
-		close(s->listen_fd);
-		s->listen_fd = -1;
+		close(r->listen_fd);
+		r->listen_fd = -1;
 	}
 	freeaddrinfo(res);
-	if (s->listen_fd < 0) {
+	if (r->listen_fd < 0) {
 		msg_format(err->msg, sizeof(err->msg), failed, e);
 		server_trace(s, failed, e);
 		return -1;
 	}
-	if (listen(s->listen_fd, 4) < 0) {
+	if (listen(r->listen_fd, 4) < 0) {
 		msg_format(err->msg, sizeof(err->msg), MSG_TS_LISTEN_ERR, errno);
 		server_trace(s, MSG_TS_LISTEN_ERR, errno);
 		return -1;
@@ -209,16 +260,20 @@ in_listen(struct server *s, struct errbuf *err)
 static void
 in_reader_wait_begin(struct server *s)
 {
-	s->eof_wait = 1;
-	clock_gettime(CLOCK_MONOTONIC, &s->eof_deadline);
-	s->keeper_check = s->eof_deadline;	/* look at once */
+	struct receiver *r = s->role_data;
+
+	r->eof_wait = 1;
+	clock_gettime(CLOCK_MONOTONIC, &r->eof_deadline);
+	r->keeper_check = r->eof_deadline;	/* look at once */
 }
 
 /* s->keeper is still the live keeper of this server. */
 static int
 in_keeper_alive(struct server *s)
 {
-	return s->keeper > 0 && keeper_pid(s->home, s->name) == s->keeper;
+	struct receiver *r = s->role_data;
+
+	return r->keeper > 0 && keeper_pid(s->home, s->name) == r->keeper;
 }
 
 /*
@@ -229,52 +284,59 @@ in_keeper_alive(struct server *s)
 static void
 in_keeper_adopt(struct server *s)
 {
+	struct receiver *r = s->role_data;
 	long pid = keeper_pid(s->home, s->name);
 
 	if (pid <= 0)
 		return;
-	s->keeper = pid;
+	r->keeper = pid;
 	if (keeper_holds(pid, s->conf.pipe)) {
 		server_trace(s, MSG_SRV_READER_KEEPER_HELD, pid);
 		return;
 	}
 	in_reader_wait_begin(s);
-	s->eof_wait = 2;
+	r->eof_wait = 2;
 	server_trace(s, MSG_SRV_READER_WAIT, (unsigned long long)
-	    (s->st.st.writing != 0 ? s->st.st.writing : s->curmsg));
+	    (r->st.st.writing != 0 ? r->st.st.writing : s->curmsg));
 }
 
 /* Have a keeper hold the write end just opened, for this tape file. */
 static void
 in_keeper_start(struct server *s)
 {
+	struct receiver *r = s->role_data;
 	struct errbuf why;
 	long pid;
 
-	if (s->keeper != 0)
+	if (r->keeper != 0)
 		return;	/* adopted, or failed once for this file */
 	pid = keeper_start_writer(s->home, s->name, s->conf.pipe,
 	    s->pipe_fd, &why);
 	if (pid < 0) {
 		server_trace(s, MSG_SRV_READER_KEEPER_FAILED, why.msg);
-		s->keeper = -1;
+		r->keeper = -1;
 		return;
 	}
-	s->keeper = pid;
+	r->keeper = pid;
 }
 
 /* The keeper of this tape file is not needed any more. */
 static void
 in_keeper_release(struct server *s)
 {
+	struct receiver *r = s->role_data;
+
 	if (in_keeper_alive(s))
-		kill((pid_t)s->keeper, SIGTERM);
-	s->keeper = 0;
+		kill((pid_t)r->keeper, SIGTERM);
+	r->keeper = 0;
 }
 
 static int
 in_start(struct server *s, struct errbuf *err)
 {
+	struct receiver *r = s->role_data = xcalloc(1, sizeof(*r));
+
+	r->listen_fd = r->pend_sock = r->st.fd = -1;
 	if (svr_check_pipe(s, err) < 0)
 		return -1;
 	if (in_load_state(s, err) < 0 || in_listen(s, err) < 0)
@@ -311,14 +373,15 @@ in_reader_closed(struct server *s)
 static void
 in_link_lost(struct server *s)
 {
-	size_t keep = s->write_off > 0 ? 1 : 0;
+	struct receiver *r = s->role_data;
+	size_t keep = r->write_off > 0 ? 1 : 0;
 
 	if (s->hello_done)
 		s->disconnects++;
 	server_disconnect(s);
-	while (s->win_count > keep) {
-		server_msg_free(svr_win_at(s, s->win_count - 1));
-		s->win_count--;
+	while (r->win_count > keep) {
+		rmsg_clear(win_at(r, r->win_count - 1));
+		r->win_count--;
 	}
 	server_set_state(s, SS_WAIT_INCOMING);
 }
@@ -326,10 +389,12 @@ in_link_lost(struct server *s)
 static void
 in_pend_close(struct server *s)
 {
-	if (s->pend_sock >= 0)
-		close(s->pend_sock);
-	s->pend_sock = -1;
-	s->pend_len = 0;
+	struct receiver *r = s->role_data;
+
+	if (r->pend_sock >= 0)
+		close(r->pend_sock);
+	r->pend_sock = -1;
+	r->pend_len = 0;
 	s->connected = 1;
 }
 
@@ -342,6 +407,7 @@ in_pend_close(struct server *s)
 static void
 in_pend_read(struct server *s)
 {
+	struct receiver *r = s->role_data;
 	static const uint8_t zero[HELLO_STREAM_LEN];
 	struct frame_error e;
 	struct frame f;
@@ -349,18 +415,18 @@ in_pend_read(struct server *s)
 	size_t used;
 	ssize_t n;
 
-	n = recv(s->pend_sock, s->pend_buf + s->pend_len,
-	    PEND_MAX - s->pend_len, 0);
+	n = recv(r->pend_sock, r->pend_buf + r->pend_len,
+	    PEND_MAX - r->pend_len, 0);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
 		in_pend_close(s);
 		return;
 	}
-	s->pend_len += (size_t)n;
-	switch (frame_decode(s->pend_buf, s->pend_len, &f, &used, &e)) {
+	r->pend_len += (size_t)n;
+	switch (frame_decode(r->pend_buf, r->pend_len, &f, &used, &e)) {
 	case FRAME_NEED_MORE:
-		if (s->pend_len == PEND_MAX)
+		if (r->pend_len == PEND_MAX)
 			in_pend_close(s);
 		return;
 	case FRAME_ERROR:
@@ -387,11 +453,11 @@ in_pend_read(struct server *s)
 		return;
 	}
 	in_link_lost(s);
-	s->sock = s->pend_sock;
-	memcpy(s->rbuf, s->pend_buf, s->pend_len);
-	s->rlen = s->pend_len;
-	s->pend_sock = -1;
-	s->pend_len = 0;
+	s->sock = r->pend_sock;
+	memcpy(s->rbuf, r->pend_buf, r->pend_len);
+	s->rlen = r->pend_len;
+	r->pend_sock = -1;
+	r->pend_len = 0;
 	s->connected = 1;
 }
 
@@ -405,6 +471,7 @@ in_refuse(struct server *s, const char *why)
 static void
 in_hello(struct server *s, const struct frame *f)
 {
+	struct receiver *r = s->role_data;
 	static const uint8_t zero[HELLO_STREAM_LEN];
 	char mine[40], theirs[40];
 	uint8_t buf[FRAME_HELLO_MAX];
@@ -424,7 +491,7 @@ in_hello(struct server *s, const struct frame *f)
 		memcpy(s->stream, h.stream, sizeof(s->stream));
 		if (in_record_last(s) < 0)
 			return;
-		if (instate_sync(&s->st, &e2) < 0) {
+		if (instate_sync(&r->st, &e2) < 0) {
 			in_state_failed(s, &e2);
 			return;
 		}
@@ -457,12 +524,14 @@ in_hello(struct server *s, const struct frame *f)
 static int
 in_gap(struct server *s, uint64_t expected, uint64_t n)
 {
+	struct receiver *r = s->role_data;
+
 	server_trace(s, MSG_TS_LOST_MSG, (unsigned long long)n);
 	switch (s->conf.lost_policy) {
 	case LOST_ACCEPT:
 		server_trace(s, MSG_SRV_LOST_ACCEPTED,
 		    (unsigned long long)expected, (unsigned long long)(n - 1));
-		s->lost += n - expected;
+		r->lost += n - expected;
 		s->curmsg = n - 1;
 		if (in_record_last(s) < 0)
 			return -1;
@@ -488,8 +557,10 @@ in_gap(struct server *s, uint64_t expected, uint64_t n)
 static enum svr_verdict
 in_data(struct server *s, const struct frame *f)
 {
-	uint64_t expected = s->curmsg + s->win_count + 1;
-	struct msg *m;
+	struct receiver *r = s->role_data;
+
+	uint64_t expected = s->curmsg + r->win_count + 1;
+	struct rmsg *m;
 
 	if (f->msgnum < expected) {
 		server_trace(s, MSG_TS_SEQ_ERROR,
@@ -499,26 +570,24 @@ in_data(struct server *s, const struct frame *f)
 	}
 	if (f->msgnum > expected) {
 		/* Judged once what is held is written: curmsg moves then. */
-		if (s->win_count > 0)
+		if (r->win_count > 0)
 			return SVR_WAIT;
 		if (in_gap(s, expected, f->msgnum) < 0)
 			return SVR_DROP;
 	}
-	m = svr_win_push(s);
+	m = win_push(r, f->len);
 	m->n = f->msgnum;
 	m->type = f->type;
 	m->len = f->len;
-	if (f->len > 0) {
-		m->data = xmalloc(f->len);
+	if (f->len > 0)
 		memcpy(m->data, f->payload, f->len);
-	}
-	if (s->resume_n != 0) {
+	if (r->resume_n != 0) {
 		/* The write cut short at the last end: what the state says
 		 * was written is not written again. */
-		if (m->n == s->resume_n && s->win_count == 1)
-			s->write_off = s->resume_off < m->len ?
-			    (size_t)s->resume_off : m->len;
-		s->resume_n = 0;
+		if (m->n == r->resume_n && r->win_count == 1)
+			r->write_off = r->resume_off < m->len ?
+			    (size_t)r->resume_off : m->len;
+		r->resume_n = 0;
 	}
 	if (s->opts & OPT_V)
 		server_trace(s, MSG_TS_NREAD, (size_t)f->len, "");
@@ -528,11 +597,12 @@ in_data(struct server *s, const struct frame *f)
 static enum svr_verdict
 in_frame(struct server *s, const struct frame *fp)
 {
+	struct receiver *r = s->role_data;
 	char n[24];
 
 	/* A full window waits for the pipe before taking more. */
 	if ((fp->type == FT_DATA || fp->type == FT_EOF) &&
-	    s->win_count >= SRV_WINDOW)
+	    r->win_count >= SRV_WINDOW)
 		return SVR_WAIT;
 	if (!s->hello_done && fp->type != FT_HELLO) {
 		server_trace(s, MSG_TS_UNKNOWN_CMD,
@@ -555,7 +625,7 @@ in_frame(struct server *s, const struct frame *fp)
 	case FT_EOF:
 		return in_data(s, fp);
 	case FT_SYNC:
-		if (s->win_count > 0 || fp->msgnum <= s->curmsg) {
+		if (r->win_count > 0 || fp->msgnum <= s->curmsg) {
 			snprintf(n, sizeof(n), "%llu",
 			    (unsigned long long)fp->msgnum);
 			server_trace(s, MSG_TS_BAD_MSG_NUM, n);
@@ -591,20 +661,22 @@ in_frames(struct server *s)
 static void
 in_open_pipe(struct server *s)
 {
+	struct receiver *r = s->role_data;
+
 	s->pipe_fd = open(s->conf.pipe,
 	    O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (s->pipe_fd < 0) {
 		/* No reader yet (ENXIO): try again shortly. */
 		if (errno != ENXIO)
 			server_trace(s, MSG_TS_POPEN_ERR, errno);
-		ts_after(&s->next_pipe_try, PIPE_RETRY);
+		ts_after(&r->next_pipe_try, PIPE_RETRY);
 		server_set_state(s, SS_OPEN_PIPE);
 		return;
 	}
 	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
 	server_set_state(s, SS_READING_NETWORK);
 	/* An empty tape file needs none: its end is what it shows. */
-	if (s->win_count > 0 && svr_win_at(s, 0)->type != FT_EOF)
+	if (r->win_count > 0 && win_at(r, 0)->type != FT_EOF)
 		in_keeper_start(s);
 }
 
@@ -618,10 +690,12 @@ in_open_pipe(struct server *s)
 static void
 in_reader_left(struct server *s)
 {
+	struct receiver *r = s->role_data;
+
 	close(s->pipe_fd);
 	s->pipe_fd = -1;
 	in_keeper_release(s);
-	s->skip_file = 1;
+	r->skip_file = 1;
 	server_trace(s, MSG_TS_BROKEN_PIPE);
 }
 
@@ -633,15 +707,17 @@ in_reader_left(struct server *s)
 static void
 in_mark(struct server *s)
 {
+	struct receiver *r = s->role_data;
+
 	in_reader_closed(s);	/* only closes from now on count */
-	if (s->keeper > 0 && in_keeper_alive(s))
-		kill((pid_t)s->keeper, SIGUSR1);
+	if (r->keeper > 0 && in_keeper_alive(s))
+		kill((pid_t)r->keeper, SIGUSR1);
 	else
-		s->keeper = 0;
+		r->keeper = 0;
 	if (s->pipe_fd >= 0 && close(s->pipe_fd) < 0)
 		server_trace(s, MSG_TS_PEOF_ERR, errno);
 	s->pipe_fd = -1;
-	s->mark_resumed = 0;
+	r->mark_resumed = 0;
 	in_reader_wait_begin(s);
 }
 
@@ -654,48 +730,50 @@ in_mark(struct server *s)
 static void
 in_reader_wait(struct server *s)
 {
+	struct receiver *r = s->role_data;
 	struct timespec now;
 	int closed = in_reader_closed(s);
 
-	if (!closed && !ts_due(&s->keeper_check))
+	if (!closed && !ts_due(&r->keeper_check))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (s->keeper > 0) {
-		ts_after(&s->keeper_check, KEEPER_LOOK);
-		if (keeper_pid(s->home, s->name) != s->keeper)
-			s->keeper = 0;
+	if (r->keeper > 0) {
+		ts_after(&r->keeper_check, KEEPER_LOOK);
+		if (keeper_pid(s->home, s->name) != r->keeper)
+			r->keeper = 0;
 	} else
-		ts_after(&s->keeper_check, READER_LOOK);
-	if (s->keeper > 0 || (s->keeper <= 0 &&
+		ts_after(&r->keeper_check, READER_LOOK);
+	if (r->keeper > 0 || (r->keeper <= 0 &&
 	    keeper_reader_open(s->conf.pipe))) {
-		if (s->eof_wait == 1 && s->win_count > 0 &&
-		    ts_diff(&now, &s->eof_deadline) >= READER_TRACE) {
+		if (r->eof_wait == 1 && r->win_count > 0 &&
+		    ts_diff(&now, &r->eof_deadline) >= READER_TRACE) {
 			server_trace(s, MSG_SRV_READER_WAIT,
 			    (unsigned long long)s->curmsg);
-			s->eof_wait = 2;
+			r->eof_wait = 2;
 		}
 		return;
 	}
-	if (s->eof_wait == 2)
+	if (r->eof_wait == 2)
 		server_trace(s, MSG_SRV_READER_CLOSED,
-		    ts_diff(&now, &s->eof_deadline));
-	s->eof_wait = 0;
-	s->keeper = 0;
+		    ts_diff(&now, &r->eof_deadline));
+	r->eof_wait = 0;
+	r->keeper = 0;
 }
 
 /* Must the pipe be opened for what comes next? */
 static int
 in_need_pipe(struct server *s)
 {
-	struct msg *m;
+	struct receiver *r = s->role_data;
+	struct rmsg *m;
 
-	if (s->win_count == 0 || s->pipe_fd >= 0 || s->eof_wait ||
-	    s->skip_file)
+	if (r->win_count == 0 || s->pipe_fd >= 0 || r->eof_wait ||
+	    r->skip_file)
 		return 0;
-	m = svr_win_at(s, 0);
+	m = win_at(r, 0);
 	/* A mark with a keeper to close, or one the last end delivered,
 	 * needs no reader: an empty tape file does. */
-	return m->type != FT_EOF || (s->keeper <= 0 && m->n != s->mark_resumed);
+	return m->type != FT_EOF || (r->keeper <= 0 && m->n != r->mark_resumed);
 }
 
 /*
@@ -711,28 +789,29 @@ in_need_pipe(struct server *s)
 static int
 in_write_pipe(struct server *s)
 {
-	struct msg *m;
+	struct receiver *r = s->role_data;
+	struct rmsg *m;
 	ssize_t n;
 	int progress = 0;
 
-	while (s->win_count > 0 && !s->eof_wait && !s->done) {
-		m = svr_win_at(s, 0);
-		if (s->skip_file) {
+	while (r->win_count > 0 && !r->eof_wait && !s->done) {
+		m = win_at(r, 0);
+		if (r->skip_file) {
 			/* The reader left in the middle of this tape file:
 			 * like a tape drive, the rest of it is passed over. */
 			if (m->type == FT_EOF)
-				s->skip_file = 0;
+				r->skip_file = 0;
 		} else if (m->type == FT_EOF ? in_need_pipe(s) :
 		    s->pipe_fd < 0) {
 			break;
-		} else if (s->st.st.writing != m->n &&
-		    in_record(s, m->n, s->write_off) < 0) {
+		} else if (r->st.st.writing != m->n &&
+		    in_record(s, m->n, r->write_off) < 0) {
 			break;
 		} else if (m->type == FT_EOF) {
 			in_mark(s);
 		} else {
-			n = write(s->pipe_fd, m->data + s->write_off,
-			    m->len - s->write_off);
+			n = write(s->pipe_fd, m->data + r->write_off,
+			    m->len - r->write_off);
 			if (n < 0) {
 				if (errno == EAGAIN || errno == EINTR)
 					break;
@@ -743,12 +822,12 @@ in_write_pipe(struct server *s)
 				server_trace(s, MSG_TS_PWRIT_ERR, errno);
 				close(s->pipe_fd);
 				s->pipe_fd = -1;
-				ts_after(&s->next_pipe_try, PIPE_RETRY);
+				ts_after(&r->next_pipe_try, PIPE_RETRY);
 				break;
 			}
-			s->write_off += (size_t)n;
-			if (s->write_off < m->len) {
-				if (in_record(s, m->n, s->write_off) < 0)
+			r->write_off += (size_t)n;
+			if (r->write_off < m->len) {
+				if (in_record(s, m->n, r->write_off) < 0)
 					break;
 				continue;
 			}
@@ -757,14 +836,14 @@ in_write_pipe(struct server *s)
 				server_trace(s, MSG_TS_PWRIT, (size_t)m->len,
 				    "");
 		}
-		s->write_off = 0;
+		r->write_off = 0;
 		s->curmsg = m->n;
 		s->msgout++;
-		svr_win_pop(s);
+		win_pop(r);
 		progress = 1;
 	}
 	/* The last completion, if no later mark has recorded it. */
-	if (progress && s->st.st.last != s->curmsg)
+	if (progress && r->st.st.last != s->curmsg)
 		in_record(s, 0, 0);
 	return progress;
 }
@@ -777,30 +856,34 @@ in_write_pipe(struct server *s)
 static void
 in_ack_due(struct server *s)
 {
+	struct receiver *r = s->role_data;
+
 	if (s->sock < 0 || !s->hello_done || s->curmsg == s->acked) {
-		s->ack_due.tv_sec = s->ack_due.tv_nsec = 0;
+		r->ack_due.tv_sec = r->ack_due.tv_nsec = 0;
 		return;
 	}
 	if (!s->conf.sync || s->curmsg - s->acked >= SRV_WINDOW / 2 ||
-	    s->stopping || ts_due(&s->ack_due)) {
+	    s->stopping || ts_due(&r->ack_due)) {
 		in_ack(s, 0);
 		return;
 	}
-	if (s->ack_due.tv_sec == 0)
-		ts_after(&s->ack_due, SRV_SYNC_EVERY);
+	if (r->ack_due.tv_sec == 0)
+		ts_after(&r->ack_due, SRV_SYNC_EVERY);
 }
 
 static void
 in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 {
+	struct receiver *r = s->role_data;
+
 	if (!s->stopping) {
-		pfd[*n].fd = s->listen_fd;
+		pfd[*n].fd = r->listen_fd;
 		pfd[(*n)++].events = POLLIN;
 	}
-	if (s->pend_sock >= 0) {
-		pfd[*n].fd = s->pend_sock;
+	if (r->pend_sock >= 0) {
+		pfd[*n].fd = r->pend_sock;
 		pfd[(*n)++].events = POLLIN;
-		server_wake(timeout, &s->pend_deadline);
+		server_wake(timeout, &r->pend_deadline);
 	}
 	if (s->sock >= 0) {
 		pfd[*n].fd = s->sock;
@@ -811,39 +894,40 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 	if (s->pipe_fd >= 0) {
 		/* Always: POLLERR says the reader left, written to or not. */
 		pfd[*n].fd = s->pipe_fd;
-		pfd[(*n)++].events = s->win_count > 0 && !s->eof_wait ?
+		pfd[(*n)++].events = r->win_count > 0 && !r->eof_wait ?
 		    POLLOUT : 0;
 	}
-	if (s->eof_wait) {
+	if (r->eof_wait) {
 		/* The reader's close comes as an inotify event; the keeper
 		 * is looked at every KEEPER_LOOK. */
 		if (s->ino_fd >= 0) {
 			pfd[*n].fd = s->ino_fd;
 			pfd[(*n)++].events = POLLIN;
 		}
-		server_wake(timeout, &s->keeper_check);
-	} else if (s->win_count > 0 && s->pipe_fd < 0) {
-		if (s->next_pipe_try.tv_sec == 0)
+		server_wake(timeout, &r->keeper_check);
+	} else if (r->win_count > 0 && s->pipe_fd < 0) {
+		if (r->next_pipe_try.tv_sec == 0)
 			*timeout = 0;
 		else
-			server_wake(timeout, &s->next_pipe_try);
+			server_wake(timeout, &r->next_pipe_try);
 	}
-	if (s->win_count > 0 && s->sock >= 0 && s->hello_done)
-		server_wake(timeout, &s->busy_ack_at);
-	if (s->ack_due.tv_sec != 0 && s->sock >= 0 && s->hello_done)
-		server_wake(timeout, &s->ack_due);
+	if (r->win_count > 0 && s->sock >= 0 && s->hello_done)
+		server_wake(timeout, &r->busy_ack_at);
+	if (r->ack_due.tv_sec != 0 && s->sock >= 0 && s->hello_done)
+		server_wake(timeout, &r->ack_due);
 }
 
 static void
 in_events(struct server *s, struct pollfd *pfd, int n)
 {
+	struct receiver *r = s->role_data;
 	int i, fd;
 
 	for (i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)
 			continue;
-		if (pfd[i].fd == s->listen_fd && s->listen_fd >= 0) {
-			fd = accept4(s->listen_fd, NULL, NULL,
+		if (pfd[i].fd == r->listen_fd && r->listen_fd >= 0) {
+			fd = accept4(r->listen_fd, NULL, NULL,
 			    SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd < 0) {
 				if (errno != EAGAIN && errno != EINTR)
@@ -856,10 +940,10 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 				/* Proven by its HELLO before it replaces the
 				 * stream: see in_pend_read. */
 				in_pend_close(s);
-				if (s->pend_buf == NULL)
-					s->pend_buf = xmalloc(PEND_MAX);
-				s->pend_sock = fd;
-				ts_after(&s->pend_deadline, PEND_WAIT);
+				if (r->pend_buf == NULL)
+					r->pend_buf = xmalloc(PEND_MAX);
+				r->pend_sock = fd;
+				ts_after(&r->pend_deadline, PEND_WAIT);
 				continue;
 			}
 			if (s->sock >= 0)
@@ -870,7 +954,7 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 		} else if (pfd[i].fd == s->pipe_fd && s->pipe_fd >= 0 &&
 		    (pfd[i].revents & (POLLERR | POLLHUP))) {
 			in_reader_left(s);
-		} else if (pfd[i].fd == s->pend_sock && s->pend_sock >= 0) {
+		} else if (pfd[i].fd == r->pend_sock && r->pend_sock >= 0) {
 			in_pend_read(s);
 		} else if (pfd[i].fd == s->sock && s->sock >= 0 &&
 		    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -880,7 +964,7 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 			}
 		}
 	}
-	if (s->pend_sock >= 0 && ts_due(&s->pend_deadline))
+	if (r->pend_sock >= 0 && ts_due(&r->pend_deadline))
 		in_pend_close(s);
 	if (server_heartbeat(s) < 0)
 		in_link_lost(s);
@@ -889,21 +973,21 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 	/* Blocked on the pipe with messages held: an ACK of where it
 	 * stands every hbint tells the sender the data path is fine
 	 * (its ACK timeout is for data that went nowhere). */
-	if (s->win_count > 0 && s->sock >= 0 && s->hello_done) {
+	if (r->win_count > 0 && s->sock >= 0 && s->hello_done) {
 		/* Armed when messages start to wait (zero is "not armed",
 		 * never "due"), sent every hbint while they do. */
-		if (s->busy_ack_at.tv_sec == 0 && s->busy_ack_at.tv_nsec == 0)
-			ts_after(&s->busy_ack_at, s->conf.hb_interval);
-		else if (ts_due(&s->busy_ack_at)) {
+		if (r->busy_ack_at.tv_sec == 0 && r->busy_ack_at.tv_nsec == 0)
+			ts_after(&r->busy_ack_at, s->conf.hb_interval);
+		else if (ts_due(&r->busy_ack_at)) {
 			server_queue_frame(s, FT_ACK, 0, s->acked, NULL, 0);
-			ts_after(&s->busy_ack_at, s->conf.hb_interval);
+			ts_after(&r->busy_ack_at, s->conf.hb_interval);
 		}
 	} else
-		memset(&s->busy_ack_at, 0, sizeof(s->busy_ack_at));
-	if (s->eof_wait)
+		memset(&r->busy_ack_at, 0, sizeof(r->busy_ack_at));
+	if (r->eof_wait)
 		in_reader_wait(s);
-	if (in_need_pipe(s) && (s->next_pipe_try.tv_sec == 0 ||
-	    ts_due(&s->next_pipe_try)))
+	if (in_need_pipe(s) && (r->next_pipe_try.tv_sec == 0 ||
+	    ts_due(&r->next_pipe_try)))
 		in_open_pipe(s);
 	/* Acknowledge only what the pipe has taken, once recorded. */
 	if (in_write_pipe(s) && s->sock >= 0 && s->rlen > 0)
@@ -912,7 +996,7 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 	if (s->sock >= 0 && server_flush(s) < 0)
 		in_link_lost(s);
 	/* Status: the reader's wait, while the stream is up. */
-	if (s->eof_wait && s->sock >= 0 && s->hello_done)
+	if (r->eof_wait && s->sock >= 0 && s->hello_done)
 		server_set_state(s, SS_WAIT_READER);
 	else if (s->state == SS_WAIT_READER)
 		server_set_state(s, s->sock >= 0 && s->hello_done ?
@@ -922,19 +1006,20 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 static void
 in_stop(struct server *s)
 {
+	struct receiver *r = s->role_data;
 	struct errbuf why;
 	uint64_t writing = 0;
 
-	if (!server_stop_due(s) || s->st.fd < 0)
+	if (!server_stop_due(s) || r->st.fd < 0)
 		return;
 	/* A stop knows exactly what it wrote: the next start resumes a
 	 * block cut short after those bytes, with no doubt to trace. */
-	if (s->win_count > 0 && s->write_off > 0)
-		writing = svr_win_at(s, 0)->n;
-	if (in_record_flags(s, writing, writing ? s->write_off : 0,
+	if (r->win_count > 0 && r->write_off > 0)
+		writing = win_at(r, 0)->n;
+	if (in_record_flags(s, writing, writing ? r->write_off : 0,
 	    INSTATE_EXACT) < 0)
 		return;
-	if (instate_sync(&s->st, &why) < 0) {
+	if (instate_sync(&r->st, &why) < 0) {
 		in_state_failed(s, &why);
 		return;
 	}
@@ -945,47 +1030,56 @@ in_stop(struct server *s)
 static void
 in_query(struct server *s, struct control_conn *c)
 {
+	struct receiver *r = s->role_data;
+
 	control_reply(c, "Connected: %s", s->hello_done ? "yes" : "no");
-	control_reply(c, "Unwritten: %zu", s->win_count);
+	control_reply(c, "Unwritten: %zu", r->win_count);
 	control_reply(c, "Acknowledged: %llu", (unsigned long long)s->acked);
 	control_reply(c, "Disconnections: %u", s->disconnects);
-	control_reply(c, "Lost: %llu", (unsigned long long)s->lost);
-	if (s->eof_wait) {
+	control_reply(c, "Lost: %llu", (unsigned long long)r->lost);
+	if (r->eof_wait) {
 		struct timespec now;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		control_reply(c, "Reader wait: %.0f s since tape mark %llu",
-		    ts_diff(&now, &s->eof_deadline),
+		    ts_diff(&now, &r->eof_deadline),
 		    (unsigned long long)s->curmsg);
 	}
-	if (s->keeper > 0)
-		control_reply(c, "Keeper: %ld", s->keeper);
+	if (r->keeper > 0)
+		control_reply(c, "Keeper: %ld", r->keeper);
 }
 
 /* The receiver's pending messages: received, not yet written. */
 static uint64_t
 in_pending(const struct server *s, uint64_t *first, uint64_t *last)
 {
-	if (s->win_count == 0)
+	struct receiver *r = s->role_data;
+
+	if (r->win_count == 0)
 		return 0;
-	*first = svr_win_at((struct server *)s, 0)->n;
-	*last = svr_win_at((struct server *)s, s->win_count - 1)->n;
-	return s->win_count;
+	*first = win_at(r, 0)->n;
+	*last = win_at(r, r->win_count - 1)->n;
+	return r->win_count;
 }
 
 static void
 in_close(struct server *s)
 {
+	struct receiver *r = s->role_data;
 	size_t k;
 
-	if (s->listen_fd >= 0)
-		close(s->listen_fd);
-	if (s->pend_sock >= 0)
-		close(s->pend_sock);
-	free(s->pend_buf);
-	instate_close(&s->st);
+	if (r == NULL)
+		return;
+	if (r->listen_fd >= 0)
+		close(r->listen_fd);
+	if (r->pend_sock >= 0)
+		close(r->pend_sock);
+	free(r->pend_buf);
+	instate_close(&r->st);
 	for (k = 0; k < SRV_WINDOW; k++)
-		server_msg_free(&s->win[k]);
+		free(r->win[k].data);
+	free(r);
+	s->role_data = NULL;
 }
 
 const struct role role_receiver = {
