@@ -347,6 +347,7 @@ seg_create(struct spool *sp, uint64_t first, struct errbuf *err)
 	sp->bytes += SPOOL_SEG_HDR;
 	sp->wfd = fd;
 	sp->rotate = 0;
+	sp->hot_n = 0;
 	return 0;
 }
 
@@ -691,6 +692,7 @@ spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 	}
 	seg = &sp->segs[sp->nsegs - 1];
 	off = (loff_t)(seg->size + SPOOL_REC_HDR);
+	sp->hot_n = 0;		/* buf is about to hold another payload */
 	if (sp->use_splice) {
 		/* Out of the pipe and into the file in one system call. */
 		n = splice(pipe_fd, NULL, sp->wfd, &off, want,
@@ -726,6 +728,10 @@ spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 		errno = saved;
 		return -1;
 	}
+	sp->hot_n = sp->next;
+	sp->hot_off = seg->size;
+	sp->hot_len = (uint32_t)n;
+	sp->hot_type = FT_DATA;
 	seg->size += SPOOL_REC_HDR + (uint64_t)n;
 	sp->bytes += SPOOL_REC_HDR + (uint64_t)n;
 	sp->next++;
@@ -746,6 +752,10 @@ spool_mark(struct spool *sp, struct errbuf *err)
 		seg_fail(err, sp, seg->first, "cannot write");
 		return -1;
 	}
+	sp->hot_n = sp->next;
+	sp->hot_off = seg->size;
+	sp->hot_len = 0;
+	sp->hot_type = FT_EOF;
 	seg->size += SPOOL_REC_HDR;
 	sp->bytes += SPOOL_REC_HDR;
 	sp->next++;
@@ -875,6 +885,17 @@ spool_read(struct spool *sp, struct spool_rec *r, struct errbuf *err)
 	r->data = NULL;
 	if (sp->rnext >= spool_sendable(sp))
 		return 1;
+	if (sp->hot_n != 0 && sp->rnext == sp->hot_n && sp->rfd >= 0 &&
+	    sp->rseg == sp->nsegs - 1 && sp->roff == sp->hot_off) {
+		/* Just appended from buf, which still holds it. */
+		r->n = sp->hot_n;
+		r->type = sp->hot_type;
+		r->len = sp->hot_len;
+		r->data = r->len > 0 ? sp->buf : NULL;
+		sp->roff += SPOOL_REC_HDR + r->len;
+		sp->rnext++;
+		return 0;
+	}
 	if (sp->rfd < 0 && spool_seek(sp, sp->rnext, err) < 0)
 		return -1;
 	while (sp->roff >= sp->segs[sp->rseg].size &&
@@ -885,6 +906,7 @@ spool_read(struct spool *sp, struct spool_rec *r, struct errbuf *err)
 	    rec_parse(h, r) < 0 || r->n != sp->rnext)
 		goto bad;
 	if (r->len > 0) {
+		sp->hot_n = 0;	/* buf now holds this one */
 		r->data = sp->buf;
 		if (pread_all(sp->rfd, r->data, r->len,
 		    sp->roff + SPOOL_REC_HDR) < 0 ||

@@ -65,6 +65,12 @@ struct spool {
 	int		 use_splice;
 	uint8_t		*buf;		/* SPOOL_REC_MAX: one record's payload */
 	struct spool_syncer *syncer;	/* sync on: the group commit thread */
+	/* The record appended last, while its payload is still in buf: it
+	 * is sent from memory, not read back (hot_n 0: none). */
+	uint64_t	 hot_n;
+	uint64_t	 hot_off;	/* where it starts in the last segment */
+	uint32_t	 hot_len;
+	uint8_t		 hot_type;
 
 	uint64_t	 first;		/* oldest message held */
 	uint64_t	 next;		/* number the next record gets */
@@ -134,7 +140,9 @@ int	spool_skip(struct spool *, uint64_t n, struct errbuf *);
 
 /* Position the cursor on message n (first <= n <= next). */
 int	spool_seek(struct spool *, uint64_t n, struct errbuf *);
-/* Read the record at the cursor and advance: 0, 1 none left, -1 err. */
+/* Read the record at the cursor and advance: 0, 1 none left, -1 err.
+ * The record appended last comes from memory when the cursor is on it
+ * (the common case of a sender keeping up with its pipe). */
 int	spool_read(struct spool *, struct spool_rec *, struct errbuf *);
 
 /*
