@@ -13,8 +13,11 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <stdlib.h>
+
 #include "instate.h"
 #include "server.h"
+#include "util.h"
 
 /* One DATA or EOF message, received and not yet written. */
 struct rmsg {
@@ -57,5 +60,65 @@ struct receiver {
 	uint64_t	 resume_n;	/* a write under way at the last end */
 	uint64_t	 resume_off;	/* bytes of it recorded written */
 };
+
+/* The window ------------------------------------------------------ */
+
+static inline struct rmsg *
+win_at(struct receiver *r, size_t i)
+{
+	return &r->win[(r->win_head + i) % SRV_WINDOW];
+}
+
+/* Forget a message; its slot keeps the buffer for the next one. */
+static inline void
+rmsg_clear(struct rmsg *m)
+{
+	m->n = 0;
+	m->type = 0;
+	m->len = 0;
+}
+
+static inline void
+win_pop(struct receiver *r)
+{
+	rmsg_clear(&r->win[r->win_head]);
+	r->win_head = (r->win_head + 1) % SRV_WINDOW;
+	r->win_count--;
+}
+
+/* The next slot, with room for len bytes. */
+static inline struct rmsg *
+win_push(struct receiver *r, size_t len)
+{
+	struct rmsg *m = win_at(r, r->win_count);
+
+	if (len > m->cap) {
+		free(m->data);
+		m->data = xmalloc(len);
+		m->cap = len;
+	}
+	r->win_count++;
+	return m;
+}
+
+/* svr_in_pipe.c: the state record, the pipe, its reader and keeper. */
+void	in_state_failed(struct server *s, const struct errbuf *why);
+int	in_record_flags(struct server *s, uint64_t writing, uint64_t done,
+	    unsigned flags);
+int	in_record(struct server *s, uint64_t writing, uint64_t done);
+int	in_record_last(struct server *s);
+int	in_durable(struct server *s);
+void	in_reader_wait_begin(struct server *s);
+int	in_keeper_alive(struct server *s);
+void	in_keeper_adopt(struct server *s);
+void	in_keeper_start(struct server *s);
+void	in_keeper_release(struct server *s);
+int	in_reader_closed(struct server *s);
+void	in_open_pipe(struct server *s);
+void	in_reader_left(struct server *s);
+void	in_mark(struct server *s);
+void	in_reader_wait(struct server *s);
+int	in_need_pipe(struct server *s);
+int	in_write_pipe(struct server *s);
 
 #endif

@@ -1,0 +1,386 @@
+/*
+ * svr_in_pipe.c — the receiver's side of the pipe: the crash-safe
+ * record of what was written (instate.h), writing the window into the
+ * pipe in order, tape marks, the reader (who has the pipe open, when it
+ * closes or leaves) and the keeper that holds the pipe across restarts.
+ * svr_in.c is the network side: calls, HELLO, frames, acknowledgements.
+ */
+#include <sys/inotify.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "keeper.h"
+#include "srvconf.h"
+#include "svr_common.h"
+#include "svr_in.h"
+
+#define PIPE_RETRY	0.1	/* seconds between opens while no reader */
+#define KEEPER_LOOK	0.05	/* seconds between looks: keeper gone? */
+#define READER_LOOK	1.0	/* seconds between looks without keeper */
+#define READER_TRACE	1.0	/* seconds a held file waits untraced */
+
+void
+in_state_failed(struct server *s, const struct errbuf *why)
+{
+	struct receiver *r = s->role_data;
+
+	if (r->st.fd < 0)
+		return;
+	instate_close(&r->st);	/* nothing more is recorded */
+	s->sletter = 'E';
+	server_notify(s, MSG_SA_IN_STOPPED_ERROR);
+	server_trace(s, MSG_SRV_STATE_WRITE_ERR, s->state_path, why->msg);
+	server_disconnect(s);
+	s->exit_code = 1;
+	s->done = 1;
+}
+
+/*
+ * Record where the stream stands: the last message written, and the
+ * one under way with the bytes of it written.  One pwrite, no fsync:
+ * enough against a crash of the process (see instate.h).
+ */
+int
+in_record_flags(struct server *s, uint64_t writing, uint64_t done,
+    unsigned flags)
+{
+	struct receiver *r = s->role_data;
+	struct instate st;
+	struct errbuf why;
+
+	if (r->st.fd < 0)
+		return -1;
+	memset(&st, 0, sizeof(st));
+	memcpy(st.stream, s->stream, sizeof(st.stream));
+	st.last = s->curmsg;
+	st.writing = writing;
+	st.done = done;
+	st.lost = r->lost;
+	st.flags = flags;
+	if (instate_write(&r->st, &st, &why) < 0) {
+		in_state_failed(s, &why);
+		return -1;
+	}
+	return 0;
+}
+
+int
+in_record(struct server *s, uint64_t writing, uint64_t done)
+{
+	return in_record_flags(s, writing, done, 0);
+}
+
+/* Record the current position unless the last record says it already. */
+int
+in_record_last(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	if (r->st.st.last == s->curmsg && r->st.st.writing == 0 &&
+	    r->st.st.lost == r->lost &&
+	    memcmp(r->st.st.stream, s->stream, sizeof(s->stream)) == 0)
+		return 0;
+	return in_record(s, 0, 0);
+}
+
+/* sync=on: what is reported to the peer must be on disk first. */
+int
+in_durable(struct server *s)
+{
+	struct receiver *r = s->role_data;
+	struct errbuf why;
+
+	if (!s->conf.sync)
+		return 0;
+	if (instate_sync(&r->st, &why) < 0) {
+		in_state_failed(s, &why);
+		return -1;
+	}
+	return 0;
+}
+
+/* The wait for the reader to close after a tape mark begins. */
+void
+in_reader_wait_begin(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	r->eof_wait = 1;
+	clock_gettime(CLOCK_MONOTONIC, &r->eof_deadline);
+	r->keeper_check = r->eof_deadline;	/* look at once */
+}
+
+/* s->keeper is still the live keeper of this server. */
+int
+in_keeper_alive(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	return r->keeper > 0 && keeper_pid(s->home, s->name) == r->keeper;
+}
+
+/*
+ * A keeper left by the last run: holding the write end (a tape file
+ * under way, which goes on into the same reader), or not (it was given
+ * the tape mark and waits for the reader to close).
+ */
+void
+in_keeper_adopt(struct server *s)
+{
+	struct receiver *r = s->role_data;
+	long pid = keeper_pid(s->home, s->name);
+
+	if (pid <= 0)
+		return;
+	r->keeper = pid;
+	if (keeper_holds(pid, s->conf.pipe)) {
+		server_trace(s, MSG_SRV_READER_KEEPER_HELD, pid);
+		return;
+	}
+	in_reader_wait_begin(s);
+	r->eof_wait = 2;
+	server_trace(s, MSG_SRV_READER_WAIT, (unsigned long long)
+	    (r->st.st.writing != 0 ? r->st.st.writing : s->curmsg));
+}
+
+/* Have a keeper hold the write end just opened, for this tape file. */
+void
+in_keeper_start(struct server *s)
+{
+	struct receiver *r = s->role_data;
+	struct errbuf why;
+	long pid;
+
+	if (r->keeper != 0)
+		return;	/* adopted, or failed once for this file */
+	pid = keeper_start_writer(s->home, s->name, s->conf.pipe,
+	    s->pipe_fd, &why);
+	if (pid < 0) {
+		server_trace(s, MSG_SRV_READER_KEEPER_FAILED, why.msg);
+		r->keeper = -1;
+		return;
+	}
+	r->keeper = pid;
+}
+
+/* The keeper of this tape file is not needed any more. */
+void
+in_keeper_release(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	if (in_keeper_alive(s))
+		kill((pid_t)r->keeper, SIGTERM);
+	r->keeper = 0;
+}
+
+/* Read pending inotify events; 1 if a reader closed the pipe. */
+int
+in_reader_closed(struct server *s)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int closed = 0;
+
+	if (s->ino_fd < 0)
+		return 0;
+	while (read(s->ino_fd, buf, sizeof(buf)) > 0)
+		closed = 1;
+	return closed;
+}
+
+void
+in_open_pipe(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	s->pipe_fd = open(s->conf.pipe,
+	    O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (s->pipe_fd < 0) {
+		/* No reader yet (ENXIO): try again shortly. */
+		if (errno != ENXIO)
+			server_trace(s, MSG_TS_POPEN_ERR, errno);
+		ts_after(&r->next_pipe_try, PIPE_RETRY);
+		server_set_state(s, SS_OPEN_PIPE);
+		return;
+	}
+	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
+	server_set_state(s, SS_READING_NETWORK);
+	/* An empty tape file needs none: its end is what it shows. */
+	if (r->win_count > 0 && win_at(r, 0)->type != FT_EOF)
+		in_keeper_start(s);
+}
+
+/*
+ * The reader left in the middle of a tape file (a write failed with
+ * EPIPE, or the pipe says no reader is left): like a tape drive, the
+ * rest of that file is passed over.  The write end is closed at once,
+ * here and by the keeper, so that what the reader left in the pipe is
+ * discarded with it rather than read by the next reader.
+ */
+void
+in_reader_left(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	close(s->pipe_fd);
+	s->pipe_fd = -1;
+	in_keeper_release(s);
+	r->skip_file = 1;
+	server_trace(s, MSG_TS_BROKEN_PIPE);
+}
+
+/*
+ * The tape mark: every write end is closed (ours, and the keeper's at
+ * its SIGUSR1), so the reader sees end of file; the next tape file
+ * waits until that reader has closed the pipe (in_reader_wait).
+ */
+void
+in_mark(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	in_reader_closed(s);	/* only closes from now on count */
+	if (r->keeper > 0 && in_keeper_alive(s))
+		kill((pid_t)r->keeper, SIGUSR1);
+	else
+		r->keeper = 0;
+	if (s->pipe_fd >= 0 && close(s->pipe_fd) < 0)
+		server_trace(s, MSG_TS_PEOF_ERR, errno);
+	s->pipe_fd = -1;
+	r->mark_resumed = 0;
+	in_reader_wait_begin(s);
+}
+
+/*
+ * Is the reader given the last tape mark gone?  The keeper stays until
+ * it is; without a keeper, look at who has the pipe open, at each close
+ * inotify reports and every READER_LOOK.  Traced once when a tape file
+ * is held up, and again when it goes on.
+ */
+void
+in_reader_wait(struct server *s)
+{
+	struct receiver *r = s->role_data;
+	struct timespec now;
+	int closed = in_reader_closed(s);
+
+	if (!closed && !ts_due(&r->keeper_check))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (r->keeper > 0) {
+		ts_after(&r->keeper_check, KEEPER_LOOK);
+		if (keeper_pid(s->home, s->name) != r->keeper)
+			r->keeper = 0;
+	} else
+		ts_after(&r->keeper_check, READER_LOOK);
+	if (r->keeper > 0 || (r->keeper <= 0 &&
+	    keeper_reader_open(s->conf.pipe))) {
+		if (r->eof_wait == 1 && r->win_count > 0 &&
+		    ts_diff(&now, &r->eof_deadline) >= READER_TRACE) {
+			server_trace(s, MSG_SRV_READER_WAIT,
+			    (unsigned long long)s->curmsg);
+			r->eof_wait = 2;
+		}
+		return;
+	}
+	if (r->eof_wait == 2)
+		server_trace(s, MSG_SRV_READER_CLOSED,
+		    ts_diff(&now, &r->eof_deadline));
+	r->eof_wait = 0;
+	r->keeper = 0;
+}
+
+/* Must the pipe be opened for what comes next? */
+int
+in_need_pipe(struct server *s)
+{
+	struct receiver *r = s->role_data;
+	struct rmsg *m;
+
+	if (r->win_count == 0 || s->pipe_fd >= 0 || r->eof_wait ||
+	    r->skip_file)
+		return 0;
+	m = win_at(r, 0);
+	/* A mark with a keeper to close, or one the last end delivered,
+	 * needs no reader: an empty tape file does. */
+	return m->type != FT_EOF || (r->keeper <= 0 && m->n != r->mark_resumed);
+}
+
+/*
+ * Write queued blocks into the pipe; 1 if any message completed.
+ *
+ * Around each write the state file says where the stream stands:
+ * "writing n" with the bytes of n written so far before the first byte
+ * goes and after every partial write, "last n" once n is complete (in
+ * the record that marks n + 1, or alone when nothing follows).  A kill
+ * between a write() and its record is the only way a piece of n can
+ * reach the reader twice, and the restart names n (in_load_state).
+ */
+int
+in_write_pipe(struct server *s)
+{
+	struct receiver *r = s->role_data;
+	struct rmsg *m;
+	ssize_t n;
+	int progress = 0;
+
+	while (r->win_count > 0 && !r->eof_wait && !s->done) {
+		m = win_at(r, 0);
+		if (r->skip_file) {
+			/* The reader left in the middle of this tape file:
+			 * like a tape drive, the rest of it is passed over. */
+			if (m->type == FT_EOF)
+				r->skip_file = 0;
+		} else if (m->type == FT_EOF ? in_need_pipe(s) :
+		    s->pipe_fd < 0) {
+			break;
+		} else if (r->st.st.writing != m->n &&
+		    in_record(s, m->n, r->write_off) < 0) {
+			break;
+		} else if (m->type == FT_EOF) {
+			in_mark(s);
+		} else {
+			n = write(s->pipe_fd, m->data + r->write_off,
+			    m->len - r->write_off);
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					break;
+				if (errno == EPIPE) {
+					in_reader_left(s);
+					continue;
+				}
+				server_trace(s, MSG_TS_PWRIT_ERR, errno);
+				close(s->pipe_fd);
+				s->pipe_fd = -1;
+				ts_after(&r->next_pipe_try, PIPE_RETRY);
+				break;
+			}
+			r->write_off += (size_t)n;
+			if (r->write_off < m->len) {
+				if (in_record(s, m->n, r->write_off) < 0)
+					break;
+				continue;
+			}
+			server_count_bytes(s, m->len);
+			if (s->opts & OPT_V)
+				server_trace(s, MSG_TS_PWRIT, (size_t)m->len,
+				    "");
+		}
+		r->write_off = 0;
+		s->curmsg = m->n;
+		s->msgout++;
+		win_pop(r);
+		progress = 1;
+	}
+	/* The last completion, if no later mark has recorded it. */
+	if (progress && r->st.st.last != s->curmsg)
+		in_record(s, 0, 0);
+	return progress;
+}
