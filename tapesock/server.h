@@ -26,7 +26,6 @@
 #define SRV_RUNNING_EVERY 300		/* seconds between "Running" traces */
 #define SRV_CLOCK_WARN	5		/* seconds of clock offset worth a warning */
 #define SRV_STOP_WAIT	30		/* seconds a stop waits for ACKs */
-#define SRV_HB_TIMEOUT	20		/* hbtimeout default: the link is dead */
 #define SRV_SYNC_EVERY	0.1		/* sync=on: seconds between fsyncs at most */
 #define SRV_LOG_RETRY_MS 20		/* traces held back: poll this often */
 

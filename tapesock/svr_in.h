@@ -1,6 +1,7 @@
 /*
  * svr_in.h — the receiver: what an input server holds beyond the link
- * (server.h).  Only svr_in.c uses it; server.c sees the role table.
+ * (server.h).  Only svr_in.c and svr_in_pipe.c use it; server.c sees
+ * the role table.
  *
  * The window is the receiver's alone: messages received in order and
  * not yet written to the pipe, each in a slot whose buffer is kept for
