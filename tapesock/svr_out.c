@@ -500,7 +500,11 @@ out_ack(struct server *s, const struct frame *f)
 		s->acked = f->aux;
 		spool_trim(o->spool, s->acked);
 		out_count(s);
-		if (o->spool_full && spool_has_room(o->spool)) {
+		/* A full spool takes blocks again once a quarter of it is
+		 * free: a writer faster than the link sees long runs and
+		 * short stops, and the log a pair of lines per run. */
+		if (o->spool_full &&
+		    o->spool->bytes <= o->spool->max / 4 * 3) {
 			o->spool_full = 0;
 			server_trace(s, MSG_SPL_ROOM);
 		}
@@ -556,7 +560,7 @@ out_may_read(struct server *s)
 	struct sender *o = s->role_data;
 
 	return s->pipe_fd >= 0 && !s->stopping && !s->done &&
-	    spool_has_room(o->spool);
+	    !o->spool_full && spool_has_room(o->spool);
 }
 
 /*
