@@ -18,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bsd/libutil.h>
 #include <bsd/unistd.h>
 
+#include "daemon.h"
 #include "keeper.h"
 #include "runstate.h"
 
@@ -28,7 +28,8 @@
 #define KEEPER_CHECK_EVERY	500	/* ms between two looks */
 #define KEEPER_HOLD_CHECK	5	/* s between two looks at the pipe */
 
-static volatile sig_atomic_t keeper_term, keeper_mark;
+static volatile sig_atomic_t keeper_term;	/* SIGTERM, SIGINT */
+static volatile sig_atomic_t keeper_mark;	/* SIGUSR1: the tape mark */
 
 static char *
 keeper_pidfile(const char *home, const char *name)
@@ -48,18 +49,18 @@ keeper_pid(const char *home, const char *name)
 
 /*
  * Start tapesockd -k in a process of its own (nobody's child, its own
- * session), with write_fd (if >= 0) as its descriptor 4: its pid, or -1
- * and err.
+ * session), with write_fd (if >= 0) as its descriptor 4 and the write
+ * end of a pipe as its descriptor 3, the ready descriptor it reports
+ * on: the read end of that pipe, or -1 and err.  The report is not
+ * waited for here.
  */
-static long
+static int
 keeper_spawn(const char *home, const char *name, const char *pipe,
     int write_fd, struct errbuf *err)
 {
-	char exe[4096], line[ERRBUF_SIZE + 8];
-	struct pollfd pfd;
-	ssize_t n, len = 0;
+	char exe[4096];
+	ssize_t n;
 	pid_t child;
-	uint64_t pid;
 	int p[2], status;
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -109,28 +110,32 @@ keeper_spawn(const char *home, const char *name, const char *pipe,
 		_exit(127);
 	}
 	close(p[1]);
+	/* The middle child only forks: this wait is not on the keeper. */
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
-	pfd.fd = p[0];
-	pfd.events = POLLIN;
-	while (len < (ssize_t)sizeof(line) - 1 &&
-	    poll(&pfd, 1, KEEPER_START_WAIT) > 0) {
-		n = read(p[0], line + len, sizeof(line) - 1 - (size_t)len);
-		if (n <= 0)
-			break;
-		len += n;
-		if (memchr(line, '\n', (size_t)len) != NULL)
-			break;
-	}
-	close(p[0]);
-	line[len] = '\0';
-	line[strcspn(line, "\n")] = '\0';
-	if (strncmp(line, "OK ", 3) == 0 &&
-	    parse_u64(line + 3, 4194304, &pid) == 0)
-		return (long)pid;
-	if (strncmp(line, "ERR ", 4) == 0)
-		errbuf_set(err, "%s", line + 4);
-	else
+	return p[0];
+}
+
+/*
+ * Start a keeper and wait for its report: its pid, or -1 and err.
+ * The wait is the server's (it is inside its loop) and lasts as long as
+ * the keeper takes to exec and take its pid file; the input role needs
+ * the keeper in place before it may send it the tape mark.
+ */
+static long
+keeper_run(const char *home, const char *name, const char *pipe,
+    int write_fd, struct errbuf *err)
+{
+	long pid;
+	int fd;
+
+	if ((fd = keeper_spawn(home, name, pipe, write_fd, err)) < 0)
+		return -1;
+	pid = daemon_report_read(fd, KEEPER_START_WAIT, err);
+	close(fd);
+	if (pid > 0)
+		return pid;
+	if (pid == 0)
 		errbuf_set(err, "the keeper did not report in %d s",
 		    KEEPER_START_WAIT / 1000);
 	return -1;
@@ -140,14 +145,14 @@ long
 keeper_start(const char *home, const char *name, const char *pipe,
     struct errbuf *err)
 {
-	return keeper_spawn(home, name, pipe, -1, err);
+	return keeper_run(home, name, pipe, -1, err);
 }
 
 long
 keeper_start_writer(const char *home, const char *name, const char *pipe,
     int fd, struct errbuf *err)
 {
-	return keeper_spawn(home, name, pipe, fd, err);
+	return keeper_run(home, name, pipe, fd, err);
 }
 
 /* The access mode of descriptor fd of process pid, or -1. */
@@ -278,20 +283,6 @@ keeper_holds(long pid, const char *pipe)
 	return w > 0;
 }
 
-static void
-on_keeper_term(int sig)
-{
-	(void)sig;
-	keeper_term = 1;
-}
-
-static void
-on_keeper_mark(int sig)
-{
-	(void)sig;
-	keeper_mark = 1;
-}
-
 /* The pipe at path is still the FIFO st describes. */
 static int
 same_pipe(const char *pipe, const struct stat *st)
@@ -369,23 +360,29 @@ int
 keeper_main(const char *home, const char *name, const char *pipe,
     int write_fd, int ready_fd)
 {
-	char *path = keeper_pidfile(home, name), msg[ERRBUF_SIZE + 8];
-	struct sigaction sa;
-	struct pidfh *pfh;
+	static const struct daemon_signal mark[] = {
+		{ SIGUSR1, &keeper_mark },
+	};
+	char *path = keeper_pidfile(home, name);
+	struct daemon_life life;
+	struct errbuf err;
 	struct stat st, now, wst;
-	pid_t other;
-	int fd, waiting;
+	long other;
+	int fd, waiting, rc, why;
 
-	pfh = pidfile_open(path, 0600, &other);
+	daemon_init(&life, ready_fd);
+	rc = daemon_pidfile_open(&life, path, name, &other, &err);
+	why = errno;
 	free(path);
-	if (pfh == NULL) {
-		if (errno == EEXIST)
-			snprintf(msg, sizeof(msg), "OK %ld\n", (long)other);
+	if (rc != 0) {
+		/* Another keeper holds the pipe: as good as this one. */
+		if (rc > 0)
+			daemon_report_ok(&life, other);
 		else
-			snprintf(msg, sizeof(msg), "ERR keeper pid file: %s\n",
-			    strerror(errno));
-		report_ready(&ready_fd, msg);
-		return errno == EEXIST ? 0 : 1;
+			daemon_report_err(&life, "keeper pid file: %s",
+			    strerror(why));
+		daemon_end(&life);
+		return rc > 0 ? 0 : 1;
 	}
 	if (write_fd >= 0) {
 		/* The input role: the server opened the write end for us. */
@@ -394,47 +391,35 @@ keeper_main(const char *home, const char *name, const char *pipe,
 		    fstat(write_fd, &wst) < 0 || wst.st_dev != st.st_dev ||
 		    wst.st_ino != st.st_ino ||
 		    (fcntl(write_fd, F_GETFL) & O_ACCMODE) != O_WRONLY) {
-			snprintf(msg, sizeof(msg),
-			    "ERR %s: descriptor %d is not its write end\n",
-			    pipe, write_fd);
-			report_ready(&ready_fd, msg);
-			pidfile_remove(pfh);
+			daemon_report_err(&life,
+			    "%s: descriptor %d is not its write end", pipe,
+			    write_fd);
+			daemon_end(&life);
 			return 1;
 		}
 		(void)fcntl(write_fd, F_SETFD, FD_CLOEXEC);
 	} else {
 		fd = open(pipe, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
-			snprintf(msg, sizeof(msg), "ERR %s: %s\n", pipe,
+			daemon_report_err(&life, "%s: %s", pipe,
 			    fd < 0 ? strerror(errno) : "not a FIFO");
-			report_ready(&ready_fd, msg);
-			pidfile_remove(pfh);
+			daemon_end(&life);
 			return 1;
 		}
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_keeper_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_keeper_mark;
-	sigaction(SIGUSR1, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	setproctitle("%skeeper of %s", write_fd >= 0 ? "reader " : "", name);
-	if (pidfile_write(pfh) < 0) {
-		snprintf(msg, sizeof(msg), "ERR keeper pid file: %s\n",
+	daemon_signals(&keeper_term, mark, sizeof(mark) / sizeof(mark[0]));
+	daemon_title("%skeeper of %s", write_fd >= 0 ? "reader " : "", name);
+	if (daemon_pidfile_write(&life, &err) < 0) {
+		daemon_report_err(&life, "keeper pid file: %s",
 		    strerror(errno));
-		report_ready(&ready_fd, msg);
-		pidfile_remove(pfh);
+		daemon_end(&life);
 		return 1;
 	}
-	snprintf(msg, sizeof(msg), "OK %ld\n", (long)getpid());
-	report_ready(&ready_fd, msg);
+	daemon_report_ok(&life, (long)getpid());
 
 	if (write_fd >= 0) {
 		keeper_hold(pipe, write_fd, &st);
-		pidfile_remove(pfh);
+		daemon_end(&life);
 		return 0;
 	}
 	while (!keeper_term) {
@@ -452,6 +437,6 @@ keeper_main(const char *home, const char *name, const char *pipe,
 			break;
 	}
 	close(fd);
-	pidfile_remove(pfh);
+	daemon_end(&life);
 	return 0;
 }

@@ -1,12 +1,12 @@
 /*
- * server.c — what the input and output servers share: the daemon life
- * cycle, the poll() loop, the control socket, traces and counters.
+ * server.c — what the input and output servers share: start-up and
+ * exit (the daemon life cycle of daemon.c), the poll() loop, the
+ * control socket, traces and counters.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,23 +15,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bsd/libutil.h>
-#include <bsd/unistd.h>
 #include <bsd/string.h>
 
 #include "catalog.h"
+#include "daemon.h"
 #include "home.h"
 #include "notify.h"
+#include "runstate.h"
 #include "server.h"
 #include "svr_common.h"
 
-static volatile sig_atomic_t got_term;
-
-static void
-on_term(int sig)
-{
-	got_term = 1;
-}
+static volatile sig_atomic_t got_term;	/* SIGTERM, SIGINT: stop */
 
 double
 ts_diff(const struct timespec *a, const struct timespec *b)
@@ -565,33 +559,19 @@ server_load(struct server *s, const char *home, const char *name,
 	return 0;
 }
 
-static void
-detach_stdio(void)
-{
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	dup2(fd, STDIN_FILENO);
-	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
-	if (fd > STDERR_FILENO)
-		close(fd);
-}
-
 int
 server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 	struct pollfd pfd[8 + SRV_CTL_MAX];
-	struct sigaction sa;
+	struct daemon_life life;
 	struct timespec now;
-	struct pidfh *pfh;
 	struct errbuf err;
-	char *pidpath, msg[ERRBUF_SIZE + 8];
-	pid_t other;
+	char *pidpath;
+	long other;
 	int i, n, timeout, rc;
 
+	daemon_init(&life, ready_fd);
 	s->home = xstrdup(home);
 	s->opts = opts;
 	{
@@ -606,36 +586,23 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	s->sletter = 'R';
 	s->rbuf = xmalloc(SRV_RBUF);
 	if (server_load(s, home, name, &err) < 0) {
-		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
-		report_ready(&ready_fd, msg);
+		daemon_report_err(&life, "%s", err.msg);
 		tslog_close(&s->log);
+		daemon_end(&life);
 		return 1;
 	}
-	pidpath = xasprintf("%s/%s.pid", home, s->name);
-	pfh = pidfile_open(pidpath, 0600, &other);
-	if (pfh == NULL) {
-		if (errno == EEXIST)
-			msg_format(err.msg, sizeof(err.msg), MSG_TSD_DUPLICATE,
-			    s->name, (long)other);
-		else
-			msg_format(err.msg, sizeof(err.msg),
-			    MSG_TSD_PID_FILE_LOCK, pidpath, strerror(errno));
-		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
-		report_ready(&ready_fd, msg);
-		free(pidpath);
+	pidpath = runstate_pidfile(home, s->name);
+	rc = daemon_pidfile_open(&life, pidpath, s->name, &other, &err);
+	free(pidpath);
+	if (rc != 0) {
+		daemon_report_err(&life, "%s", err.msg);
 		tslog_close(&s->log);
+		daemon_end(&life);
 		return 1;
 	}
-	(void)fcntl(pidfile_fileno(pfh), F_SETFD, FD_CLOEXEC);
 	s->state_path = xasprintf("%s/%s.state", home, s->name);
 	s->ctl_path = xasprintf("%s/%s.sock", home, s->name);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	daemon_signals(&got_term, NULL, 0);
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	s->last_query = s->last_running = s->started;
 	s->today_yday = -1;
@@ -650,24 +617,19 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		errbuf_set(&err, "%s: %s", s->ctl_path, strerror(errno));
 		rc = -1;
 	}
-	if (rc < 0 || pidfile_write(pfh) < 0) {
-		if (rc == 0)
-			msg_format(err.msg, sizeof(err.msg),
-			    MSG_TSD_PID_FILE_UPDATE, pidpath, strerror(errno));
+	if (rc < 0 || daemon_pidfile_write(&life, &err) < 0) {
 		s->sletter = 'E';
 		tslog_msg(&s->log, 'E', s->curmsg, MSG_TS_STOPPED);
 		tslog_close(&s->log);
-		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
-		report_ready(&ready_fd, msg);
+		daemon_report_err(&life, "%s", err.msg);
 		s->role->close(s);
-		pidfile_remove(pfh);
+		daemon_end(&life);
 		return 1;
 	}
-	setproctitle("%s server %s", s->role->name, s->name);
+	daemon_title("%s server %s", s->role->name, s->name);
 	server_trace(s, MSG_TS_STARTED);
-	snprintf(msg, sizeof(msg), "OK %ld\n", (long)getpid());
-	report_ready(&ready_fd, msg);
-	detach_stdio();
+	daemon_report_ok(&life, (long)getpid());
+	daemon_detach_stdio();
 
 	while (!s->done) {
 		if (got_term)
@@ -724,7 +686,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	/* The last traces are in ts.log before the pid file goes, which
 	 * is what stop waits for before it reads them. */
 	tslog_close(&s->log);
-	pidfile_remove(pfh);
+	daemon_end(&life);
 	rc = s->exit_code;
 	server_clear(&s->cfg);
 	srvconf_free(&s->conf);
@@ -733,7 +695,6 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 	free(s->state_path);
 	free(s->ctl_path);
 	free(s->home);
-	free(pidpath);
 	free(s);
 	return rc;
 }

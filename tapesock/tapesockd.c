@@ -13,15 +13,15 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <bsd/unistd.h>
 
-#include "srvconf.h"
+#include "daemon.h"
 #include "home.h"
 #include "keeper.h"
 #include "server.h"
+#include "srvconf.h"
 
 static void
 usage(void)
@@ -37,7 +37,7 @@ main(int argc, char **argv, char **envp)
 	struct errbuf err;
 	unsigned opts = 0;
 	int ch, ready_fd = -1, write_fd = -1, rc;
-	char *home, *keep = NULL, msg[ERRBUF_SIZE + 8];
+	char *home, *keep = NULL;
 	uint64_t fd;
 
 	setproctitle_init(argc, argv, envp);
@@ -72,8 +72,10 @@ main(int argc, char **argv, char **envp)
 	if (optind != argc - 1 || (write_fd >= 0 && keep == NULL))
 		usage();
 	if ((home = home_open(&err)) == NULL) {
-		snprintf(msg, sizeof(msg), "ERR %s\n", err.msg);
-		if (ready_fd < 0 || write(ready_fd, msg, strlen(msg)) < 0)
+		struct daemon_life life;
+
+		daemon_init(&life, ready_fd);
+		if (daemon_report_err(&life, "%s", err.msg) < 0)
 			fprintf(stderr, "tapesockd: %s\n", err.msg);
 		return 1;
 	}

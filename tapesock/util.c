@@ -300,16 +300,6 @@ format_timestamp(char *buf, size_t sz, const struct timespec *ts)
 	    tm.tm_min, tm.tm_sec, ts->tv_nsec / 1000000);
 }
 
-void
-report_ready(int *fd, const char *text)
-{
-	if (*fd < 0)
-		return;
-	write_all(*fd, text, strlen(text));
-	close(*fd);
-	*fd = -1;
-}
-
 int
 kv_get(const char *text, size_t len, const char *key, char *out, size_t sz)
 {

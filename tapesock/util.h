@@ -61,9 +61,6 @@ int	 write_all(int fd, const void *, size_t);
  * 0, or -1 when there is none or it does not fit. */
 int	 kv_get(const char *text, size_t len, const char *key, char *out,
 	    size_t sz);
-/* Tell whoever started this process how the start went (one line on
- * *fd), then let go of it; nothing if *fd is -1. */
-void	 report_ready(int *fd, const char *text);
 
 /* Local time as "yyyy-mm-dd hh:mm:ss.xxx" into buf (>= 24 bytes). */
 void	 format_timestamp(char *buf, size_t, const struct timespec *);

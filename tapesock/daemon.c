@@ -1,0 +1,241 @@
+/*
+ * daemon.c — pid file, signals, title and start-up report of a
+ * tapesockd process (see daemon.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bsd/libutil.h>
+#include <bsd/unistd.h>
+
+#include "catalog.h"
+#include "daemon.h"
+
+/* Which flag each caught signal sets: written before its handler is
+ * installed, only read by the handler. */
+static volatile sig_atomic_t *daemon_flags[NSIG];
+
+void
+daemon_init(struct daemon_life *d, int ready_fd)
+{
+	d->pfh = NULL;
+	d->pidpath = NULL;
+	d->ready_fd = ready_fd;
+}
+
+int
+daemon_pidfile_open(struct daemon_life *d, const char *path, const char *who,
+    long *other, struct errbuf *err)
+{
+	pid_t pid = 0;
+	int saved;
+
+	free(d->pidpath);
+	d->pidpath = xstrdup(path);
+	d->pfh = pidfile_open(path, 0600, &pid);
+	if (d->pfh == NULL) {
+		saved = errno;
+		*other = (long)pid;
+		if (saved == EEXIST)
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_TSD_DUPLICATE, who, (long)pid);
+		else
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_TSD_PID_FILE_LOCK, path, strerror(saved));
+		errno = saved;
+		return saved == EEXIST ? 1 : -1;
+	}
+	/* Not inherited by what the daemon runs (notify's commands). */
+	(void)fcntl(pidfile_fileno(d->pfh), F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+int
+daemon_pidfile_write(struct daemon_life *d, struct errbuf *err)
+{
+	int saved;
+
+	if (pidfile_write(d->pfh) == 0)
+		return 0;
+	saved = errno;
+	msg_format(err->msg, sizeof(err->msg), MSG_TSD_PID_FILE_UPDATE,
+	    d->pidpath, strerror(saved));
+	errno = saved;
+	return -1;
+}
+
+void
+daemon_end(struct daemon_life *d)
+{
+	if (d->pfh != NULL)
+		pidfile_remove(d->pfh);
+	d->pfh = NULL;
+	if (d->ready_fd >= 0)
+		close(d->ready_fd);
+	d->ready_fd = -1;
+	free(d->pidpath);
+	d->pidpath = NULL;
+}
+
+static void
+daemon_on_signal(int sig)
+{
+	if (sig > 0 && sig < NSIG && daemon_flags[sig] != NULL)
+		*daemon_flags[sig] = 1;
+}
+
+static void
+daemon_catch(int sig, volatile sig_atomic_t *flag)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	daemon_flags[sig] = flag;
+	sa.sa_handler = flag != NULL ? daemon_on_signal : SIG_IGN;
+	sigaction(sig, &sa, NULL);
+}
+
+void
+daemon_signals(volatile sig_atomic_t *term, const struct daemon_signal *more,
+    size_t n)
+{
+	size_t i;
+
+	daemon_catch(SIGTERM, term);
+	daemon_catch(SIGINT, term);
+	daemon_catch(SIGPIPE, NULL);
+	daemon_catch(SIGHUP, NULL);
+	for (i = 0; i < n; i++)
+		if (more[i].sig > 0 && more[i].sig < NSIG)
+			daemon_catch(more[i].sig, more[i].flag);
+}
+
+void
+daemon_title(const char *fmt, ...)
+{
+	char title[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(title, sizeof(title), fmt, ap);
+	va_end(ap);
+	setproctitle("%s", title);
+}
+
+static int
+daemon_report(struct daemon_life *d, const char *line)
+{
+	int rc;
+
+	if (d->ready_fd < 0)
+		return -1;
+	rc = write_all(d->ready_fd, line, strlen(line));
+	close(d->ready_fd);
+	d->ready_fd = -1;
+	return rc;
+}
+
+int
+daemon_report_ok(struct daemon_life *d, long pid)
+{
+	char line[32];
+
+	snprintf(line, sizeof(line), "OK %ld\n", pid);
+	return daemon_report(d, line);
+}
+
+int
+daemon_report_err(struct daemon_life *d, const char *fmt, ...)
+{
+	char line[ERRBUF_SIZE + 8];
+	va_list ap;
+	size_t len;
+
+	memcpy(line, "ERR ", 4);
+	va_start(ap, fmt);
+	vsnprintf(line + 4, sizeof(line) - 5, fmt, ap);
+	va_end(ap);
+	len = strlen(line);
+	line[len] = '\n';
+	line[len + 1] = '\0';
+	return daemon_report(d, line);
+}
+
+void
+daemon_detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+/* Milliseconds left until deadline t, at least 0. */
+static int
+ms_left(const struct timespec *t)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(t->tv_sec - now.tv_sec) * 1000 +
+	    (t->tv_nsec - now.tv_nsec) / 1000000;
+	return ms <= 0 ? 0 : ms > 86400000 ? 86400000 : (int)ms;
+}
+
+long
+daemon_report_read(int fd, int wait_ms, struct errbuf *err)
+{
+	char line[ERRBUF_SIZE + 8];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec deadline;
+	size_t len = 0;
+	ssize_t n;
+	uint64_t pid;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += wait_ms / 1000;
+	deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	while (len < sizeof(line) - 1) {
+		n = poll(&pfd, 1, ms_left(&deadline));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		n = read(fd, line + len, sizeof(line) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (memchr(line, '\n', len) != NULL)
+			break;
+	}
+	line[len] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	if (strncmp(line, "OK ", 3) == 0 &&
+	    parse_u64(line + 3, 4194304, &pid) == 0 && pid > 0)
+		return (long)pid;
+	if (strncmp(line, "ERR ", 4) == 0) {
+		errbuf_set(err, "%s", line + 4);
+		return -1;
+	}
+	return 0;
+}

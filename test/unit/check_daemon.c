@@ -1,0 +1,275 @@
+/*
+ * check_daemon.c — the daemon life cycle: the pid file taken, held
+ * against a second taker and removed; the start-up report written once
+ * and read back; the signal flags; stdio detached.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsd/libutil.h>
+
+#include "daemon.h"
+#include "runstate.h"
+#include "tests.h"
+#include "util.h"
+
+START_TEST(test_pidfile_taken)
+{
+	char *dir = test_tmpdir(), *path = xasprintf("%s/srv.pid", dir);
+	struct daemon_life d;
+	struct errbuf err;
+	long other = -1;
+
+	daemon_init(&d, -1);
+	ck_assert_int_eq(daemon_pidfile_open(&d, path, "srv", &other, &err), 0);
+	/* Not passed on to what the daemon runs. */
+	ck_assert_int_ne(fcntl(pidfile_fileno(d.pfh), F_GETFD) & FD_CLOEXEC, 0);
+	ck_assert_int_eq(daemon_pidfile_write(&d, &err), 0);
+	ck_assert_int_eq(runstate_pid_file(path), (long)getpid());
+	daemon_end(&d);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(runstate_pid_file(path), 0);
+	ck_assert_ptr_null(d.pidpath);
+	daemon_end(&d); /* twice is harmless */
+	free(path);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_pidfile_other)
+{
+	char *dir = test_tmpdir(), *path = xasprintf("%s/srv.pid", dir);
+	char want[128], c;
+	struct daemon_life d;
+	struct errbuf err;
+	long other = 0;
+	int up[2], go[2], status;
+	pid_t child;
+
+	ck_assert_int_eq(pipe(up), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	if ((child = fork()) == 0) {
+		/* The running copy: holds the pid file until told to go. */
+		close(up[0]);
+		close(go[1]);
+		daemon_init(&d, -1);
+		if (daemon_pidfile_open(&d, path, "srv", &other, &err) != 0 ||
+		    daemon_pidfile_write(&d, &err) != 0)
+			_exit(1);
+		if (write(up[1], "x", 1) != 1)
+			_exit(1);
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		daemon_end(&d);
+		_exit(0);
+	}
+	ck_assert_int_gt(child, 0);
+	close(up[1]);
+	close(go[0]);
+	ck_assert_int_eq(read(up[0], &c, 1), 1);
+
+	daemon_init(&d, -1);
+	ck_assert_int_eq(daemon_pidfile_open(&d, path, "srv", &other, &err), 1);
+	ck_assert_int_eq(other, (long)child);
+	snprintf(want, sizeof(want),
+	    "Another copy of server 'srv' is running (pid %ld)", (long)child);
+	ck_assert_str_eq(err.msg, want);
+	daemon_end(&d);
+	/* The first copy's pid file is its own still. */
+	ck_assert_int_eq(runstate_pid_file(path), (long)child);
+
+	close(go[1]);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(up[0]);
+	/* Once it is gone, the next copy takes the file. */
+	daemon_init(&d, -1);
+	ck_assert_int_eq(daemon_pidfile_open(&d, path, "srv", &other, &err), 0);
+	daemon_end(&d);
+	free(path);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_pidfile_error)
+{
+	char *dir = test_tmpdir(), *path = xasprintf("%s/no/srv.pid", dir);
+	char want[512];
+	struct daemon_life d;
+	struct errbuf err;
+	long other;
+
+	daemon_init(&d, -1);
+	ck_assert_int_eq(daemon_pidfile_open(&d, path, "srv", &other, &err),
+	    -1);
+	ck_assert_int_eq(errno, ENOENT);
+	snprintf(want, sizeof(want), "Unable to lock PID file %s: %s", path,
+	    strerror(ENOENT));
+	ck_assert_str_eq(err.msg, want);
+	daemon_end(&d);
+	free(path);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* All that can be read from fd until its end, at most sz - 1 bytes. */
+static void
+read_all(int fd, char *buf, size_t sz)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < sz - 1 && (n = read(fd, buf + len, sz - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+}
+
+START_TEST(test_report_once)
+{
+	struct daemon_life d;
+	char buf[64];
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	daemon_init(&d, p[1]);
+	ck_assert_int_eq(daemon_report_ok(&d, 1234), 0);
+	ck_assert_int_eq(d.ready_fd, -1);
+	/* A later failure has nowhere to go: the starter has its answer. */
+	ck_assert_int_eq(daemon_report_err(&d, "too late"), -1);
+	read_all(p[0], buf, sizeof(buf)); /* to the end: closed */
+	ck_assert_str_eq(buf, "OK 1234\n");
+	close(p[0]);
+
+	ck_assert_int_eq(pipe(p), 0);
+	daemon_init(&d, p[1]);
+	ck_assert_int_eq(daemon_report_err(&d, "%s: %d", "why", 3), 0);
+	ck_assert_int_eq(daemon_report_ok(&d, 1), -1);
+	read_all(p[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "ERR why: 3\n");
+	close(p[0]);
+
+	/* Run by hand: no descriptor, the caller says it on stderr. */
+	daemon_init(&d, -1);
+	ck_assert_int_eq(daemon_report_err(&d, "x"), -1);
+	daemon_end(&d);
+}
+END_TEST
+
+START_TEST(test_report_read)
+{
+	struct daemon_life d;
+	struct errbuf err;
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	daemon_init(&d, p[1]);
+	daemon_report_ok(&d, 4321);
+	ck_assert_int_eq(daemon_report_read(p[0], 1000, &err), 4321);
+	close(p[0]);
+
+	ck_assert_int_eq(pipe(p), 0);
+	daemon_init(&d, p[1]);
+	daemon_report_err(&d, "keeper pid file: %s", strerror(EROFS));
+	ck_assert_int_eq(daemon_report_read(p[0], 1000, &err), -1);
+	ck_assert_str_eq(err.msg, "keeper pid file: Read-only file system");
+	close(p[0]);
+
+	/* Ended without a word. */
+	ck_assert_int_eq(pipe(p), 0);
+	close(p[1]);
+	ck_assert_int_eq(daemon_report_read(p[0], 1000, &err), 0);
+	close(p[0]);
+
+	/* Still starting: nothing yet, within the wait given. */
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(daemon_report_read(p[0], 0, &err), 0);
+	ck_assert_int_eq(daemon_report_read(p[0], 20, &err), 0);
+	ck_assert_int_eq(write(p[1], "garbage\n", 8), 8);
+	ck_assert_int_eq(daemon_report_read(p[0], 0, &err), 0);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
+static volatile sig_atomic_t term_flag, mark_flag;
+
+START_TEST(test_signals)
+{
+	static const struct daemon_signal more[] = {
+		{ SIGUSR1, &mark_flag },
+		{ SIGUSR2, NULL },
+	};
+	struct sigaction sa;
+
+	term_flag = mark_flag = 0;
+	daemon_signals(&term_flag, more, sizeof(more) / sizeof(more[0]));
+	raise(SIGUSR1);
+	ck_assert_int_eq(mark_flag, 1);
+	ck_assert_int_eq(term_flag, 0);
+	raise(SIGTERM);
+	ck_assert_int_eq(term_flag, 1);
+	term_flag = 0;
+	raise(SIGINT);
+	ck_assert_int_eq(term_flag, 1);
+	/* Ignored: the process is still here. */
+	raise(SIGPIPE);
+	raise(SIGHUP);
+	raise(SIGUSR2);
+	ck_assert_int_eq(sigaction(SIGPIPE, NULL, &sa), 0);
+	ck_assert(sa.sa_handler == SIG_IGN);
+	ck_assert_int_eq(sigaction(SIGHUP, NULL, &sa), 0);
+	ck_assert(sa.sa_handler == SIG_IGN);
+	/* A poll() under way must see EINTR. */
+	ck_assert_int_eq(sigaction(SIGTERM, NULL, &sa), 0);
+	ck_assert_int_eq(sa.sa_flags & SA_RESTART, 0);
+}
+END_TEST
+
+START_TEST(test_detach_stdio)
+{
+	struct stat null, st;
+	int status, bad = 0, fd;
+	pid_t child;
+
+	ck_assert_int_eq(stat("/dev/null", &null), 0);
+	if ((child = fork()) == 0) {
+		daemon_detach_stdio();
+		for (fd = 0; fd <= 2; fd++)
+			if (fstat(fd, &st) < 0 || st.st_rdev != null.st_rdev)
+				bad = 1;
+		_exit(bad);
+	}
+	ck_assert_int_gt(child, 0);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+Suite *
+daemon_suite(void)
+{
+	Suite *s = suite_create("daemon");
+	TCase *tc = tcase_create("daemon");
+
+	tcase_add_test(tc, test_pidfile_taken);
+	tcase_add_test(tc, test_pidfile_other);
+	tcase_add_test(tc, test_pidfile_error);
+	tcase_add_test(tc, test_report_once);
+	tcase_add_test(tc, test_report_read);
+	tcase_add_test(tc, test_signals);
+	tcase_add_test(tc, test_detach_stdio);
+	suite_add_tcase(s, tc);
+	return s;
+}
