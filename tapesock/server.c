@@ -513,7 +513,7 @@ control_events(struct server *s, struct pollfd *pfd, int n)
 
 static int
 server_load(struct server *s, const char *home, const char *name,
-    struct errbuf *err)
+    const struct role *const *roles, struct errbuf *err)
 {
 	struct config cfg;
 	struct server_cfg *sc;
@@ -553,14 +553,22 @@ server_load(struct server *s, const char *home, const char *name,
 	config_free(&cfg);
 	if (srvconf_parse(&s->cfg, &s->conf, err) < 0)
 		return -1;
-	s->role = s->conf.is_out ? &role_sender : &role_receiver;
+	for (s->role = NULL; *roles != NULL; roles++)
+		if ((*roles)->sender == s->conf.is_out)
+			s->role = *roles;
+	if (s->role == NULL) {
+		errbuf_set(err, "server %s: no %s role in this program", name,
+		    s->conf.is_out ? "output" : "input");
+		return -1;
+	}
 	tslog_init(&s->log, home, s->name, s->role->logtype,
 	    s->conf.trace, (s->opts & OPT_V) != 0);
 	return 0;
 }
 
 int
-server_main(const char *home, const char *name, unsigned opts, int ready_fd)
+server_main(const char *home, const char *name, unsigned opts, int ready_fd,
+    const struct role *const *roles)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 	struct pollfd pfd[8 + SRV_CTL_MAX];
@@ -585,7 +593,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd)
 		s->ctl[i].fd = -1;
 	s->sletter = 'R';
 	s->rbuf = xmalloc(SRV_RBUF);
-	if (server_load(s, home, name, &err) < 0) {
+	if (server_load(s, home, name, roles, &err) < 0) {
 		daemon_report_err(&life, "%s", err.msg);
 		tslog_close(&s->log);
 		daemon_end(&life);

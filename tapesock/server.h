@@ -133,8 +133,10 @@ void	ts_after(struct timespec *, double seconds);
 int	ts_due(const struct timespec *);
 void	server_wake(int *timeout, const struct timespec *);
 void	server_wake_after(int *timeout, const struct timespec *, double);
+/* Run server name of home with the role of its servertype, taken from
+ * roles (NULL-terminated): the program names the roles, not server.c. */
 int	server_main(const char *home, const char *name, unsigned opts,
-	    int ready_fd);
+	    int ready_fd, const struct role *const *roles);
 
 /*
  * A role: what makes a link an output server (sender, svr_out.c) or an

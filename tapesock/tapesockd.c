@@ -31,6 +31,11 @@ usage(void)
 	exit(2);
 }
 
+/* The roles this program can play; server.c names none of them. */
+static const struct role *const roles[] = {
+	&role_sender, &role_receiver, NULL
+};
+
 int
 main(int argc, char **argv, char **envp)
 {
@@ -85,7 +90,7 @@ main(int argc, char **argv, char **envp)
 		free(home);
 		return rc;
 	}
-	rc = server_main(home, argv[optind], opts, ready_fd);
+	rc = server_main(home, argv[optind], opts, ready_fd, roles);
 	free(home);
 	return rc;
 }
