@@ -692,11 +692,12 @@ spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 	}
 	seg = &sp->segs[sp->nsegs - 1];
 	off = (loff_t)(seg->size + SPOOL_REC_HDR);
-	sp->hot_n = 0;		/* buf is about to hold another payload */
 	if (sp->use_splice) {
 		/* Out of the pipe and into the file in one system call. */
 		n = splice(pipe_fd, NULL, sp->wfd, &off, want,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0)
+			sp->hot_n = 0;	/* buf is to hold another payload */
 		if (n < 0 && errno == EINVAL) {
 			/* The spool's file system cannot: read, then write. */
 			sp->use_splice = 0;
@@ -710,6 +711,8 @@ spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 	}
 	if (!sp->use_splice) {
 		n = read(pipe_fd, buf, want);
+		if (n > 0)
+			sp->hot_n = 0;
 		if (n > 0 && pwrite_all(sp->wfd, buf, (size_t)n,
 		    seg->size + SPOOL_REC_HDR) < 0)
 			n = -1;
