@@ -905,6 +905,7 @@ spool_read(struct spool *sp, struct spool_rec *r, struct errbuf *err)
 	    sp->rseg + 1 < sp->nsegs)
 		if (cursor_open(sp, sp->rseg + 1, err) < 0)
 			return -1;
+	sp->disk_reads++;
 	if (pread_all(sp->rfd, h, sizeof(h), sp->roff) < 0 ||
 	    rec_parse(h, r) < 0 || r->n != sp->rnext)
 		goto bad;

@@ -71,6 +71,7 @@ struct spool {
 	uint64_t	 hot_off;	/* where it starts in the last segment */
 	uint32_t	 hot_len;
 	uint8_t		 hot_type;
+	uint64_t	 disk_reads;	/* records read back from the files */
 
 	uint64_t	 first;		/* oldest message held */
 	uint64_t	 next;		/* number the next record gets */

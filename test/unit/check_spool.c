@@ -411,6 +411,38 @@ START_TEST(test_group_commit)
 }
 END_TEST
 
+/*
+ * A sender that keeps up sends the record it took last from memory;
+ * an older one (after another take, a reopen) is read back and checked.
+ */
+START_TEST(test_hot_record)
+{
+	char *dir = test_tmpdir(), *sd = xasprintf("%s/s.spool", dir);
+	struct spool_report rep;
+	struct spool sp;
+	struct errbuf err;
+
+	ck_assert_int_eq(spool_open(&sp, sd, stream_a, 1, 4 * MB, 0, &rep,
+	    &err), 0);
+	take(&sp, 300, 'a');
+	read_ok(&sp, 1, FT_DATA, 300, 'a');
+	ck_assert_uint_eq(sp.disk_reads, 0);
+	ck_assert_int_eq(spool_mark(&sp, &err), 0);
+	read_ok(&sp, 2, FT_EOF, 0, 0);
+	ck_assert_uint_eq(sp.disk_reads, 0);
+	take(&sp, 200, 'b');
+	take(&sp, 100, 'c');		/* buf holds c now */
+	read_ok(&sp, 3, FT_DATA, 200, 'b');
+	ck_assert_uint_eq(sp.disk_reads, 1);
+	read_ok(&sp, 4, FT_DATA, 100, 'c');
+	ck_assert_uint_eq(sp.disk_reads, 2);	/* b's read-back took buf */
+	spool_close(&sp);
+	free(sd);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 spool_suite(void)
 {
@@ -425,6 +457,7 @@ spool_suite(void)
 	tcase_add_test(tc, test_other_stream);
 	tcase_add_test(tc, test_sync);
 	tcase_add_test(tc, test_group_commit);
+	tcase_add_test(tc, test_hot_record);
 	suite_add_tcase(s, tc);
 	return s;
 }
