@@ -2,10 +2,10 @@
  * codec.h — the one byte-order codec of tapesock: fixed-width integers
  * to and from bytes, and a bounds-checked cursor over a buffer.
  *
- * Everything on the wire (doc/PROTOCOL.md) and in the input server's
- * state file is big-endian (network order).  The spool's segments are
- * little-endian: a format fixed by version 1 of the spool, which the
- * spool keeps reading; spool.c is the only user of the le_ functions.
+ * Everything tapesock writes is big-endian (network order): frames
+ * (doc/PROTOCOL.md), the input server's state file, the spool's
+ * segments.  The le_ functions are for reading spools of version 1 of
+ * their format, which was little-endian; spool.c alone uses them.
  */
 #ifndef TAPESOCK_CODEC_H
 #define TAPESOCK_CODEC_H

@@ -19,8 +19,12 @@
  *	24  u32 0, u32 CRC32C of bytes 0-27
  *	32  payload
  *
- * Integers are little-endian.  A record's header is written after its
- * payload: a header that checks out means a complete record.
+ * Integers are big-endian, as everywhere in tapesock (codec.h), from
+ * version 2 on.  Version 1 segments, little-endian, are still read (and
+ * a record cut short in one completed) in their own byte order; every
+ * segment this version creates is version 2, and a server always
+ * appends to a segment of its own.  A record's header is written after
+ * its payload: a header that checks out means a complete record.
  */
 #include <sys/eventfd.h>
 #include <sys/stat.h>
@@ -40,7 +44,26 @@
 
 #define SEG_MAGIC	"TSSPOOL1"
 
-#define SEG_VERSION	1
+#define SEG_VERSION	2
+
+/* The byte order of a segment's integers, by its version. */
+struct seg_fmt {
+	uint32_t	(*get32)(const uint8_t *);
+	uint64_t	(*get64)(const uint8_t *);
+	void		(*put32)(uint8_t *, uint32_t);
+	void		(*put64)(uint8_t *, uint64_t);
+};
+
+static const struct seg_fmt fmt_v1 = { le32_get, le64_get, le32_put,
+    le64_put };
+static const struct seg_fmt fmt_v2 = { be32_get, be64_get, be32_put,
+    be64_put };
+
+static const struct seg_fmt *
+seg_fmt(int version)
+{
+	return version == 1 ? &fmt_v1 : &fmt_v2;
+}
 #define REC_MAGIC	0x31525354u	/* "TSR1" */
 #define SEG_NAME_LEN	24		/* 20 digits + ".seg" */
 #define SEG_MAX		(64ull * 1024 * 1024)
@@ -85,31 +108,38 @@ seg_name(char *buf, size_t sz, uint64_t first)
 }
 
 static void
-rec_header(uint8_t *h, uint8_t type, uint64_t n, const uint8_t *data,
-    uint32_t len)
+rec_header(const struct seg_fmt *f, uint8_t *h, uint8_t type, uint64_t n,
+    const uint8_t *data, uint32_t len)
 {
 	memset(h, 0, SPOOL_REC_HDR);
-	le32_put(h, REC_MAGIC);
+	f->put32(h, REC_MAGIC);
 	h[4] = type;
-	le64_put(h + 8, n);
-	le32_put(h + 16, len);
-	le32_put(h + 20, len > 0 ? crc32c(0, data, len) : 0);
-	le32_put(h + 28, crc32c(0, h, 28));
+	f->put64(h + 8, n);
+	f->put32(h + 16, len);
+	f->put32(h + 20, len > 0 ? crc32c(0, data, len) : 0);
+	f->put32(h + 28, crc32c(0, h, 28));
 }
 
 /* A record header that checks out: 0, else -1. */
 static int
-rec_parse(const uint8_t *h, struct spool_rec *r)
+rec_parse(const struct seg_fmt *f, const uint8_t *h, struct spool_rec *r)
 {
-	if (le32_get(h) != REC_MAGIC || le32_get(h + 28) != crc32c(0, h, 28) ||
+	if (f->get32(h) != REC_MAGIC || f->get32(h + 28) != crc32c(0, h, 28) ||
 	    (h[4] != FT_DATA && h[4] != FT_EOF) ||
-	    le32_get(h + 16) > SPOOL_REC_MAX ||
-	    (h[4] == FT_EOF && le32_get(h + 16) != 0))
+	    f->get32(h + 16) > SPOOL_REC_MAX ||
+	    (h[4] == FT_EOF && f->get32(h + 16) != 0))
 		return -1;
 	r->type = h[4];
-	r->n = le64_get(h + 8);
-	r->len = le32_get(h + 16);
+	r->n = f->get64(h + 8);
+	r->len = f->get32(h + 16);
 	return 0;
+}
+
+/* The payload CRC a record header holds. */
+static uint32_t
+rec_crc(const struct seg_fmt *f, const uint8_t *h)
+{
+	return f->get32(h + 20);
 }
 
 static int
@@ -313,11 +343,11 @@ seg_create(struct spool *sp, uint64_t first, struct errbuf *err)
 	seg_name(name, sizeof(name), first);
 	memset(h, 0, sizeof(h));
 	memcpy(h, SEG_MAGIC, 8);
-	le32_put(h + 8, SEG_VERSION);
-	le64_put(h + 16, first);
+	be32_put(h + 8, SEG_VERSION);
+	be64_put(h + 16, first);
 	memcpy(h + 24, sp->stream, HELLO_STREAM_LEN);
 	memcpy(h + 40, sp->boot, 16);
-	le32_put(h + 60, crc32c(0, h, 60));
+	be32_put(h + 60, crc32c(0, h, 60));
 	fd = openat(sp->dirfd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600);
 	if (fd < 0 || pwrite_all(fd, h, sizeof(h), 0) < 0 ||
@@ -343,6 +373,7 @@ seg_create(struct spool *sp, uint64_t first, struct errbuf *err)
 	sp->segs = xreallocarray(sp->segs, sp->nsegs + 1, sizeof(*sp->segs));
 	sp->segs[sp->nsegs].first = first;
 	sp->segs[sp->nsegs].size = SPOOL_SEG_HDR;
+	sp->segs[sp->nsegs].version = SEG_VERSION;
 	sp->nsegs++;
 	sp->bytes += SPOOL_SEG_HDR;
 	sp->wfd = fd;
@@ -403,8 +434,8 @@ seg_list(int dirfd, uint64_t **firsts, size_t *n)
  * follows.
  */
 static int
-seg_scan(int fd, uint64_t size, uint64_t *next, uint64_t *end,
-    uint8_t *buf)
+seg_scan(const struct seg_fmt *f, int fd, uint64_t size, uint64_t *next,
+    uint64_t *end, uint8_t *buf)
 {
 	uint8_t h[SPOOL_REC_HDR];
 	struct spool_rec r;
@@ -415,11 +446,12 @@ seg_scan(int fd, uint64_t size, uint64_t *next, uint64_t *end,
 		if (p == size)
 			return 1;
 		if (size - p < SPOOL_REC_HDR ||
-		    pread_all(fd, h, sizeof(h), p) < 0 || rec_parse(h, &r) < 0 ||
+		    pread_all(fd, h, sizeof(h), p) < 0 ||
+		    rec_parse(f, h, &r) < 0 ||
 		    r.n != *next || size - p - SPOOL_REC_HDR < r.len)
 			return 0;
 		if (r.len > 0 && (pread_all(fd, buf, r.len, p + SPOOL_REC_HDR)
-		    < 0 || crc32c(0, buf, r.len) != le32_get(h + 20)))
+		    < 0 || crc32c(0, buf, r.len) != rec_crc(f, h)))
 			return 0;
 		p += SPOOL_REC_HDR + r.len;
 		(*next)++;
@@ -434,8 +466,8 @@ seg_scan(int fd, uint64_t size, uint64_t *next, uint64_t *end,
  * 1 done, 0 not a recoverable tail.
  */
 static int
-seg_recover(struct spool *sp, int fd, uint64_t size, uint64_t end,
-    const uint8_t *segboot, uint64_t n, uint8_t *buf,
+seg_recover(struct spool *sp, const struct seg_fmt *f, int fd, uint64_t size,
+    uint64_t end, const uint8_t *segboot, uint64_t n, uint8_t *buf,
     struct spool_report *rep)
 {
 	uint8_t h[SPOOL_REC_HDR];
@@ -449,7 +481,7 @@ seg_recover(struct spool *sp, int fd, uint64_t size, uint64_t end,
 	    memcmp(h, zero, sizeof(zero)) != 0 ||
 	    pread_all(fd, buf, (size_t)len, end + SPOOL_REC_HDR) < 0)
 		return 0;
-	rec_header(h, FT_DATA, n, buf, (uint32_t)len);
+	rec_header(f, h, FT_DATA, n, buf, (uint32_t)len);
 	if (pwrite_all(fd, h, sizeof(h), end) < 0)
 		return 0;
 	rep->recovered_msg = n;
@@ -457,24 +489,41 @@ seg_recover(struct spool *sp, int fd, uint64_t size, uint64_t end,
 	return 1;
 }
 
-/* Read and check a segment header: 0, or -1. */
+/* The version of a segment header's format (1 or 2), or 0. */
+static int
+seg_version(const uint8_t *h)
+{
+	if (memcmp(h, SEG_MAGIC, 8) != 0)
+		return 0;
+	if (be32_get(h + 8) == 2)
+		return 2;
+	if (le32_get(h + 8) == 1)
+		return 1;
+	return 0;
+}
+
+/* Read and check a segment header: its version, or -1. */
 static int
 seg_header(int fd, uint64_t first, const uint8_t *stream, uint8_t *boot,
     int *other_stream)
 {
 	uint8_t h[SPOOL_SEG_HDR];
+	const struct seg_fmt *f;
+	int version;
 
 	*other_stream = 0;
 	if (pread_all(fd, h, sizeof(h), 0) < 0 ||
-	    memcmp(h, SEG_MAGIC, 8) != 0 || le32_get(h + 8) != SEG_VERSION ||
-	    le32_get(h + 60) != crc32c(0, h, 60) || le64_get(h + 16) != first)
+	    (version = seg_version(h)) == 0)
+		return -1;
+	f = seg_fmt(version);
+	if (f->get32(h + 60) != crc32c(0, h, 60) || f->get64(h + 16) != first)
 		return -1;
 	if (memcmp(h + 24, stream, HELLO_STREAM_LEN) != 0) {
 		*other_stream = 1;
 		return -1;
 	}
 	memcpy(boot, h + 40, 16);
-	return 0;
+	return version;
 }
 
 /*
@@ -522,6 +571,7 @@ spool_open(struct spool *sp, const char *dir, const uint8_t *stream,
 	char name[SEG_NAME_LEN + 1];
 	struct stat st;
 	size_t i, n = 0;
+	const struct seg_fmt *f;
 	int fd = -1, other, clean;
 
 	memset(sp, 0, sizeof(*sp));
@@ -569,8 +619,8 @@ spool_open(struct spool *sp, const char *dir, const uint8_t *stream,
 		if (i == 0)
 			next = sp->segs[0].first;
 		size = sp->segs[i].size;
-		if (sp->segs[i].first != next ||
-		    seg_header(fd, next, stream, segboot, &other) < 0) {
+		if (sp->segs[i].first != next || (sp->segs[i].version =
+		    seg_header(fd, next, stream, segboot, &other)) < 0) {
 			if (other) {
 				errno = EINVAL;
 				seg_fail(err, sp, sp->segs[i].first,
@@ -588,10 +638,11 @@ spool_open(struct spool *sp, const char *dir, const uint8_t *stream,
 		}
 		if (memcmp(segboot, sp->boot, 16) != 0)
 			rep->other_boot = 1;
-		clean = seg_scan(fd, size, &next, &end, sp->buf);
+		f = seg_fmt(sp->segs[i].version);
+		clean = seg_scan(f, fd, size, &next, &end, sp->buf);
 		if (!clean) {
-			if (i == sp->nsegs - 1 && seg_recover(sp, fd, size, end,
-			    segboot, next, sp->buf, rep)) {
+			if (i == sp->nsegs - 1 && seg_recover(sp, f, fd, size,
+			    end, segboot, next, sp->buf, rep)) {
 				next++;
 			} else if (spool_cut(sp, i, fd, end, next, rep,
 			    err) < 0)
@@ -724,7 +775,7 @@ spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 		errno = saved;
 		return n;
 	}
-	rec_header(h, FT_DATA, sp->next, buf, (uint32_t)n);
+	rec_header(&fmt_v2, h, FT_DATA, sp->next, buf, (uint32_t)n);
 	if (pwrite_all(sp->wfd, h, sizeof(h), seg->size) < 0) {
 		saved = errno;
 		seg_fail(err, sp, seg->first, "cannot write");
@@ -750,7 +801,7 @@ spool_mark(struct spool *sp, struct errbuf *err)
 	if (spool_room(sp, err) < 0)
 		return -1;
 	seg = &sp->segs[sp->nsegs - 1];
-	rec_header(h, FT_EOF, sp->next, NULL, 0);
+	rec_header(&fmt_v2, h, FT_EOF, sp->next, NULL, 0);
 	if (pwrite_all(sp->wfd, h, sizeof(h), seg->size) < 0) {
 		seg_fail(err, sp, seg->first, "cannot write");
 		return -1;
@@ -868,7 +919,8 @@ spool_seek(struct spool *sp, uint64_t n, struct errbuf *err)
 	while (sp->rnext < n) {
 		if (sp->roff >= sp->segs[i].size ||
 		    pread_all(sp->rfd, h, sizeof(h), sp->roff) < 0 ||
-		    rec_parse(h, &r) < 0 || r.n != sp->rnext) {
+		    rec_parse(seg_fmt(sp->segs[i].version), h, &r) < 0 ||
+		    r.n != sp->rnext) {
 			errno = EIO;
 			seg_fail(err, sp, sp->segs[i].first,
 			    "message not found");
@@ -907,14 +959,16 @@ spool_read(struct spool *sp, struct spool_rec *r, struct errbuf *err)
 			return -1;
 	sp->disk_reads++;
 	if (pread_all(sp->rfd, h, sizeof(h), sp->roff) < 0 ||
-	    rec_parse(h, r) < 0 || r->n != sp->rnext)
+	    rec_parse(seg_fmt(sp->segs[sp->rseg].version), h, r) < 0 ||
+	    r->n != sp->rnext)
 		goto bad;
 	if (r->len > 0) {
 		sp->hot_n = 0;	/* buf now holds this one */
 		r->data = sp->buf;
 		if (pread_all(sp->rfd, r->data, r->len,
 		    sp->roff + SPOOL_REC_HDR) < 0 ||
-		    crc32c(0, r->data, r->len) != le32_get(h + 20))
+		    crc32c(0, r->data, r->len) !=
+		    rec_crc(seg_fmt(sp->segs[sp->rseg].version), h))
 			goto bad;
 	}
 	sp->roff += SPOOL_REC_HDR + r->len;
@@ -932,13 +986,13 @@ int
 spool_remove(const char *dir, uint64_t *msgs, uint64_t *bytes,
     struct errbuf *err)
 {
-	uint8_t h[SPOOL_REC_HDR];
+	uint8_t h[SPOOL_REC_HDR], sh[SPOOL_SEG_HDR];
 	struct spool_rec r;
 	struct stat st;
 	uint64_t *firsts = NULL, p;
 	char name[SEG_NAME_LEN + 1];
 	size_t i, n = 0;
-	int dirfd, fd;
+	int dirfd, fd, version;
 
 	*msgs = *bytes = 0;
 	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
@@ -956,10 +1010,11 @@ spool_remove(const char *dir, uint64_t *msgs, uint64_t *bytes,
 		seg_name(name, sizeof(name), firsts[i]);
 		if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) < 0)
 			continue;
-		if (fstat(fd, &st) == 0)
+		if (fstat(fd, &st) == 0 && pread_all(fd, sh, sizeof(sh), 0) ==
+		    0 && (version = seg_version(sh)) != 0)
 			for (p = SPOOL_SEG_HDR; p + SPOOL_REC_HDR <=
 			    (uint64_t)st.st_size && pread_all(fd, h, sizeof(h),
-			    p) == 0 && rec_parse(h, &r) == 0;
+			    p) == 0 && rec_parse(seg_fmt(version), h, &r) == 0;
 			    p += SPOOL_REC_HDR + r.len) {
 				(*msgs)++;
 				*bytes += r.len;

@@ -38,6 +38,7 @@
 struct spool_seg {
 	uint64_t	 first;		/* number of its first record */
 	uint64_t	 size;		/* bytes in the file */
+	int		 version;	/* of its format: 2, or 1 (read only) */
 };
 
 /* What spool_open found and repaired; all zero when nothing. */

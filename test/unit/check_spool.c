@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "crc32c.h"
 #include "spool.h"
 #include "tests.h"
@@ -179,10 +180,7 @@ other_boot(const char *seg)
 	ck_assert_int_eq(pread(fd, h, 64, 0), 64);
 	h[40] ^= 0xff;
 	crc = crc32c(0, h, 60);
-	h[60] = (uint8_t)crc;
-	h[61] = (uint8_t)(crc >> 8);
-	h[62] = (uint8_t)(crc >> 16);
-	h[63] = (uint8_t)(crc >> 24);
+	be32_put(h + 60, crc);
 	ck_assert_int_eq(pwrite(fd, h, 64, 0), 64);
 	close(fd);
 }
@@ -411,6 +409,81 @@ START_TEST(test_group_commit)
 }
 END_TEST
 
+/* A record of a version 1 (little-endian) segment. */
+static size_t
+v1_record(uint8_t *p, uint8_t type, uint64_t n, const uint8_t *data,
+    uint32_t len)
+{
+	memset(p, 0, 32);
+	le32_put(p, 0x31525354u);
+	p[4] = type;
+	le64_put(p + 8, n);
+	le32_put(p + 16, len);
+	le32_put(p + 20, len > 0 ? crc32c(0, data, len) : 0);
+	le32_put(p + 28, crc32c(0, p, 28));
+	if (len > 0)
+		memcpy(p + 32, data, len);
+	return 32 + (size_t)len;
+}
+
+/*
+ * A spool written by version 1 of the format (little-endian) is read
+ * as it is: what it holds is sent after an upgrade, and what the new
+ * server takes goes into a version 2 segment of its own.
+ */
+START_TEST(test_v1_segment)
+{
+	char *dir = test_tmpdir(), *sd = xasprintf("%s/s.spool", dir), *seg;
+	uint8_t file[64 + 32 + 100 + 32], data[100], boot[16];
+	struct spool_report rep;
+	struct spool sp;
+	size_t len = 64;
+	int fd;
+
+	ck_assert_int_eq(mkdir(sd, 0700), 0);
+	memset(file, 0, sizeof(file));
+	memcpy(file, "TSSPOOL1", 8);
+	le32_put(file + 8, 1);
+	le64_put(file + 16, 7);
+	memcpy(file + 24, stream_a, HELLO_STREAM_LEN);
+	spool_boot_id(boot);
+	memcpy(file + 40, boot, 16);
+	le32_put(file + 60, crc32c(0, file, 60));
+	memset(data, 'v', sizeof(data));
+	len += v1_record(file + len, FT_DATA, 7, data, sizeof(data));
+	len += v1_record(file + len, FT_EOF, 8, NULL, 0);
+	seg = xasprintf("%s/%020llu.seg", sd, 7ULL);
+	fd = open(seg, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, file, len), (ssize_t)len);
+	close(fd);
+
+	open_ok(&sp, sd, 1, &rep);
+	ck_assert_uint_eq(rep.lost_msg, 0);
+	ck_assert_uint_eq(sp.first, 7);
+	ck_assert_uint_eq(sp.next, 9);
+	ck_assert_int_eq(sp.segs[0].version, 1);
+	ck_assert_int_eq(sp.segs[sp.nsegs - 1].version, 2);
+	take(&sp, 50, 'n');
+	read_ok(&sp, 7, FT_DATA, 100, 'v');
+	read_ok(&sp, 8, FT_EOF, 0, 0);
+	read_ok(&sp, 9, FT_DATA, 50, 'n');
+	spool_close(&sp);
+	/* And once more, both versions in one spool. */
+	open_ok(&sp, sd, 1, &rep);
+	ck_assert_uint_eq(rep.lost_msg, 0);
+	ck_assert_uint_eq(sp.next, 10);
+	read_ok(&sp, 7, FT_DATA, 100, 'v');
+	read_ok(&sp, 8, FT_EOF, 0, 0);
+	read_ok(&sp, 9, FT_DATA, 50, 'n');
+	spool_close(&sp);
+	free(seg);
+	free(sd);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /*
  * A sender that keeps up sends the record it took last from memory;
  * an older one (after another take, a reopen) is read back and checked.
@@ -458,6 +531,7 @@ spool_suite(void)
 	tcase_add_test(tc, test_sync);
 	tcase_add_test(tc, test_group_commit);
 	tcase_add_test(tc, test_hot_record);
+	tcase_add_test(tc, test_v1_segment);
 	suite_add_tcase(s, tc);
 	return s;
 }
