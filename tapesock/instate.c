@@ -17,43 +17,48 @@ static const uint8_t magic[4] = { 'T', 'S', 'I', 'S' };
 void
 instate_encode(const struct instate *st, uint8_t *rec)
 {
-	uint32_t crc;
+	struct cursor c;
 
 	memset(rec, 0, INSTATE_REC);
-	memcpy(rec, magic, sizeof(magic));
-	rec[4] = 1;
-	rec[5] = (uint8_t)st->flags;
-	be64_put(rec + 8, st->seq);
-	memcpy(rec + 16, st->stream, HELLO_STREAM_LEN);
-	be64_put(rec + 32, st->last);
-	be64_put(rec + 40, st->writing);
-	be64_put(rec + 48, st->done);
-	be64_put(rec + 56, st->lost);
-	crc = crc32c(0, rec, 64);
-	be32_put(rec + 64, crc);
+	cur_init(&c, rec, INSTATE_REC);
+	cur_put(&c, magic, sizeof(magic));
+	cur_put_u8(&c, 1);
+	cur_put_u8(&c, (uint8_t)st->flags);
+	cur_take(&c, 2);			/* zero */
+	cur_put_be64(&c, st->seq);
+	cur_put(&c, st->stream, HELLO_STREAM_LEN);
+	cur_put_be64(&c, st->last);
+	cur_put_be64(&c, st->writing);
+	cur_put_be64(&c, st->done);
+	cur_put_be64(&c, st->lost);
+	cur_put_be32(&c, crc32c(0, rec, 64));
 }
 
 int
 instate_decode(const uint8_t *rec, size_t len, struct instate *st)
 {
-	uint32_t crc;
+	struct cursor c;
 	struct instate v;
+	const uint8_t *m, *pad, *stream;
+	uint8_t version;
 
-	if (len < INSTATE_REC || memcmp(rec, magic, sizeof(magic)) != 0 ||
-	    rec[4] != 1)
+	if (len < INSTATE_REC || crc32c(0, rec, 64) != be32_get(rec + 64))
 		return -1;
-	crc = be32_get(rec + 64);
-	if (crc != crc32c(0, rec, 64))
+	cur_init(&c, (uint8_t *)rec, INSTATE_REC);
+	m = cur_take(&c, sizeof(magic));
+	version = cur_u8(&c);
+	v.flags = cur_u8(&c);
+	pad = cur_take(&c, 2);
+	v.seq = cur_be64(&c);
+	stream = cur_take(&c, HELLO_STREAM_LEN);
+	v.last = cur_be64(&c);
+	v.writing = cur_be64(&c);
+	v.done = cur_be64(&c);
+	v.lost = cur_be64(&c);
+	if (c.err || memcmp(m, magic, sizeof(magic)) != 0 || version != 1 ||
+	    (v.flags & ~INSTATE_EXACT) != 0 || pad[0] != 0 || pad[1] != 0)
 		return -1;
-	if ((rec[5] & ~INSTATE_EXACT) != 0 || rec[6] != 0 || rec[7] != 0)
-		return -1;
-	v.flags = rec[5];
-	v.seq = be64_get(rec + 8);
-	memcpy(v.stream, rec + 16, HELLO_STREAM_LEN);
-	v.last = be64_get(rec + 32);
-	v.writing = be64_get(rec + 40);
-	v.done = be64_get(rec + 48);
-	v.lost = be64_get(rec + 56);
+	memcpy(v.stream, stream, HELLO_STREAM_LEN);
 	/* Only the next message can be under way, and never past a frame. */
 	if (v.last >= FRAME_MSGNUM_MAX ||
 	    (v.writing != 0 && v.writing != v.last + 1) ||
