@@ -14,6 +14,7 @@ Suite	*control_suite(void);
 Suite	*frame_suite(void);
 Suite	*spool_suite(void);
 Suite	*instate_suite(void);
+Suite	*roles_suite(void);
 
 /* A fresh temporary directory for one test; removed by test_rmtree. */
 char	*test_tmpdir(void);
