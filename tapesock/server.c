@@ -3,7 +3,6 @@
  * exit (the daemon life cycle of daemon.c), the poll() loop, the
  * control socket, traces and counters.
  */
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -218,43 +217,6 @@ server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
 	return 0;
 }
 
-/* 0: all sent or would block; -1: the connection failed. */
-int
-server_flush(struct server *s)
-{
-	ssize_t n;
-
-	while (s->sock >= 0 && s->out.off < s->out.len) {
-		n = send(s->sock, s->out.buf + s->out.off,
-		    s->out.len - s->out.off, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				return 0;
-			server_trace(s, MSG_TS_NWRIT_ERR, errno);
-			return -1;
-		}
-		s->out.off += (size_t)n;
-	}
-	if (s->out.off == s->out.len)
-		s->out.off = s->out.len = 0;
-	return 0;
-}
-
-void
-server_disconnect(struct server *s)
-{
-	if (s->sock >= 0)
-		close(s->sock);
-	s->sock = -1;
-	s->rlen = 0;
-	s->out.off = s->out.len = 0;
-	s->hello_done = 0;
-	s->connected = 0;
-	s->rx_at.tv_sec = s->rx_at.tv_nsec = 0;
-}
-
 void
 server_request_stop(struct server *s)
 {
@@ -296,78 +258,6 @@ server_stop_due(struct server *s)
 	s->exit_code = forced ? 0 : 1;
 	s->done = 1;
 	return 1;
-}
-
-/* 1 read something, 0 would block, -1 closed or failed (traced). */
-int
-server_read_sock(struct server *s)
-{
-	ssize_t n;
-
-	if (s->rlen == SRV_RBUF)
-		return 0;
-	n = recv(s->sock, s->rbuf + s->rlen, SRV_RBUF - s->rlen, 0);
-	if (n < 0) {
-		if (errno == EINTR || errno == EAGAIN)
-			return 0;
-		server_trace(s, MSG_TS_NREAD_ERR, errno);
-		return -1;
-	}
-	if (n == 0) {
-		if (s->rlen > 0 && s->rlen < FRAME_HDR_LEN)
-			server_trace(s, MSG_TS_HREAD_TRUNC, s->rlen);
-		server_trace(s, MSG_TS_NREAD_ERR, 0);
-		return -1;
-	}
-	s->rlen += (size_t)n;
-	return 1;
-}
-
-/*
- * Liveness of the connection (PROTOCOL.md section 8): after an interval
- * of silence ask with a HEARTBEAT; after the timeout the peer is gone
- * (stopped, blackholed, half-open).  -1: the caller drops the link.
- */
-int
-server_heartbeat(struct server *s)
-{
-	struct timespec now;
-
-	if (s->sock < 0 || !s->connected)
-		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (s->rx_at.tv_sec == 0)
-		s->rx_at = now;
-	if (ts_diff(&now, &s->rx_at) >= s->conf.hb_timeout) {
-		s->hb_timeouts++;
-		server_trace(s, MSG_SRV_PEER_SILENT, (int)s->conf.hb_timeout);
-		return -1;
-	}
-	if (ts_diff(&now, &s->rx_at) >= s->conf.hb_interval &&
-	    ts_diff(&now, &s->hb_at) >= s->conf.hb_interval) {
-		server_queue_frame(s, FT_HEARTBEAT, 0, ++s->hb_nonce, NULL, 0);
-		s->hb_at = now;
-	}
-	return 0;
-}
-
-/* Milliseconds until the heartbeat has something to do, or -1. */
-static int
-heartbeat_wait(struct server *s)
-{
-	struct timespec now;
-	double silent, next;
-
-	if (s->sock < 0 || !s->connected || s->rx_at.tv_sec == 0)
-		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	silent = ts_diff(&now, &s->rx_at);
-	next = s->conf.hb_timeout - silent;
-	if (silent < s->conf.hb_interval)
-		next = s->conf.hb_interval - silent;
-	else if (s->conf.hb_interval - ts_diff(&now, &s->hb_at) < next)
-		next = s->conf.hb_interval - ts_diff(&now, &s->hb_at);
-	return next <= 0 ? 0 : (int)(next * 1000) + 1;
 }
 
 /* The query answer's common part; the role adds its own lines. */
@@ -616,6 +506,8 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 	s->today_yday = -1;
 
 	rc = s->role->start(s, &err);
+	if (rc == 0)
+		rc = link_start(s, &err);
 	if (rc == 0 && (s->ctl_fd = control_listen(s->ctl_path, 0660,
 	    &err)) < 0)
 		rc = -1;
@@ -656,10 +548,8 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 				pfd[n++].events = s->ctl[i].closing ?
 				    POLLOUT : POLLIN;
 			}
+		link_pollfds(s, pfd, &n, &timeout);
 		s->role->pollfds(s, pfd, &n, &timeout);
-		if ((i = heartbeat_wait(s)) >= 0 &&
-		    (timeout < 0 || i < timeout))
-			timeout = i;
 		if (s->stopping && s->stop_wait == 0)
 			timeout = 0;
 		/* Traces another process's compaction of ts.log held back. */
@@ -669,7 +559,9 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
 		control_events(s, pfd, n);
+		link_events(s, pfd, n);
 		s->role->events(s, pfd, n);
+		link_output(s);
 		if (s->stopping)
 			s->role->stop(s);
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -685,7 +577,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 			control_close(&s->ctl[i]);
 		}
 	control_unlisten(s->ctl_fd, s->ctl_path);
-	server_disconnect(s);
+	link_close(s);
 	if (s->pipe_fd >= 0)
 		close(s->pipe_fd);
 	if (s->ino_fd >= 0)

@@ -2,9 +2,13 @@
  * server.h — the input and output server processes (tapesockd).
  *
  * One process per server, one poll() loop: server.c runs the daemon
- * life cycle, the control socket, timers and traces; svr_out.c is the
- * output server (pipe -> TCP), svr_in.c the input server (TCP -> pipe).
- * doc/PROTOCOL.md says what goes over the wire.
+ * life cycle, the control socket, timers and traces; link.c the
+ * connection between the two servers (listen or call, its bytes,
+ * heartbeats); svr_out.c is the output server's role (pipe -> frames),
+ * svr_in.c the input server's (frames -> pipe).  A role sees no socket:
+ * the link tells it "up", "frames in s->rbuf", "down", and it answers
+ * with server_queue_frame() into s->out.  doc/PROTOCOL.md says what
+ * goes over the wire.
  */
 #ifndef TAPESOCK_SERVER_H
 #define TAPESOCK_SERVER_H
@@ -76,12 +80,21 @@ struct server {
 	uint64_t	 last_query_msg;
 	struct timespec	 last_query, started, last_running;
 
-	/* Network. */
+	/* The link (link.c).  sock is its transport; a link that is up
+	 * with sock -1 is an in-memory one (test/unit/check_roles.c),
+	 * whose owner moves s->out and s->rbuf itself. */
 	int		 sock;		/* connected stream, or -1 */
-	uint8_t		*rbuf;
+	int		 connected;	/* the link is up: server_linked() */
+	uint8_t		*rbuf;		/* bytes received, not yet handled */
 	size_t		 rlen;
-	struct outq	 out;
+	struct outq	 out;		/* frames queued for the peer */
 	unsigned	 disconnects, calls;
+	int		 listen_fd;	/* LINK_LISTEN: the listener */
+	int		 pend_fd;	/* a second call, not yet proven */
+	uint8_t		*pend_buf;	/* its first bytes (PEND_MAX) */
+	size_t		 pend_len;
+	struct timespec	 pend_deadline;
+	struct timespec	 next_call;	/* LINK_CALL: when to call */
 	struct timespec	 rx_at;		/* last bytes received */
 	struct timespec	 hb_at;		/* last HEARTBEAT sent */
 	uint64_t	 hb_nonce;
@@ -92,8 +105,8 @@ struct server {
 	int		 ino_fd;	/* input: inotify on the pipe */
 
 	/* Role state. */
-	int		 connected;	/* the call completed */
-	int		 hello_done;
+	int		 hello_done;	/* the HELLO exchange completed */
+	int		 no_keeper;	/* in-process tests: start no keeper */
 	int		 stopping;	/* stop requested */
 	int		 shutdown;	/* output: stop the input server too */
 	uid_t		 home_uid;
@@ -119,15 +132,11 @@ void	server_set_state(struct server *, enum srv_state);
 const char *server_state_name(enum srv_state);
 int	server_queue_frame(struct server *, uint8_t type, uint64_t msgnum,
 	    uint64_t aux, const uint8_t *payload, uint32_t len);
-int	server_flush(struct server *);
-void	server_disconnect(struct server *);
 /* Begin a stop: deliver what is held within s->stop_wait seconds (a
  * later request may shorten the wait, never lengthen it). */
 void	server_request_stop(struct server *);
 /* Judge a stop under way: 1 when the server may leave (traced). */
 int	server_stop_due(struct server *);
-int	server_read_sock(struct server *);
-int	server_heartbeat(struct server *);
 double	ts_diff(const struct timespec *, const struct timespec *);
 void	ts_after(struct timespec *, double seconds);
 int	ts_due(const struct timespec *);
@@ -138,17 +147,60 @@ void	server_wake_after(int *timeout, const struct timespec *, double);
 int	server_main(const char *home, const char *name, unsigned opts,
 	    int ready_fd, const struct role *const *roles);
 
+/* link.c: the connection, for server_main and the roles. */
+/* Listen or prepare the first call, as the role's link says. */
+int	link_start(struct server *, struct errbuf *);
+/* Add the link's descriptors; lower *timeout to its deadlines. */
+void	link_pollfds(struct server *, struct pollfd *, int *n, int *timeout);
+/* Calls, reads, heartbeats: before the role's events. */
+void	link_events(struct server *, struct pollfd *, int n);
+/* Send what the role queued: after the role's events. */
+void	link_output(struct server *);
+/* The process ends: send what is queued if possible, close it all. */
+void	link_close(struct server *);
+/* The link is up (a call accepted or completed, or an in-memory link
+ * set up by a test): fresh buffers, then role->link_up. */
+void	server_link_up(struct server *);
+/* Drop the link: role->link_down, close; then listen or call again.
+ * What s->out holds (an ERROR just queued) goes out first.  A role
+ * refusing a peer calls this; so does the link on any failure. */
+void	server_link_drop(struct server *);
+/* Is the link up?  Role logic asks this, never about a socket. */
+int	server_linked(const struct server *);
+/* LINK_CALL: call at once unless a call is under way. */
+void	server_call_soon(struct server *);
+
+/* How a role's link is set up. */
+enum link_dir {
+	LINK_LISTEN,	/* accept calls on listen=, port= (input) */
+	LINK_CALL,	/* call host=, port= (output) */
+};
+
 /*
  * A role: what makes a link an output server (sender, svr_out.c) or an
- * input server (receiver, svr_in.c).  server.c owns the loop, the link
- * and the control socket and calls the role only through this table,
- * set once when the configuration is read.
+ * input server (receiver, svr_in.c).  server.c owns the loop and the
+ * control socket, link.c the connection; both call the role only
+ * through this table, set once when the configuration is read.
  */
 struct role {
 	const char	*name;		/* "output", "input" */
 	const char	*type;		/* "OUT", "IN": servertype */
 	char		 logtype;	/* ts.log type: 's' sends, 'r' receives */
 	int		 sender;	/* counts the frames it sends as msgout */
+	enum link_dir	 link;
+	int		 deaf_stopping;	/* a stop reads no more frames */
+	/* The link is up: the sender queues its HELLO. */
+	void		(*link_up)(struct server *);
+	/* Bytes wait in s->rbuf: handle the whole frames among them,
+	 * replying with server_queue_frame; a role that refuses the peer
+	 * queues ERROR and calls server_link_drop. */
+	void		(*frames)(struct server *);
+	/* The link went down (s->hello_done still says if the stream was
+	 * up): forget what belonged to that connection. */
+	void		(*link_down)(struct server *);
+	/* LINK_LISTEN: may a second call, whose first frame is f, replace
+	 * the link that streams now?  1 yes; 0 no (traced). */
+	int		(*replaces)(struct server *, const struct frame *);
 	/* What becomes of pending messages at a stop, for its trace. */
 	const char	*pending_fate;
 	int		(*start)(struct server *, struct errbuf *);

@@ -128,21 +128,20 @@ svr_common_frame(struct server *s, const struct frame *f)
 
 void
 svr_frames(struct server *s,
-    enum svr_verdict (*handle)(struct server *, const struct frame *),
-    void (*lost)(struct server *))
+    enum svr_verdict (*handle)(struct server *, const struct frame *))
 {
 	struct frame_error e;
 	struct frame f;
 	size_t used, off = 0;
 
-	while (s->sock >= 0) {
+	while (server_linked(s)) {
 		switch (frame_decode(s->rbuf + off, s->rlen - off, &f, &used,
 		    &e)) {
 		case FRAME_NEED_MORE:
 			goto done;
 		case FRAME_ERROR:
 			svr_trace_decode(s, &e);
-			lost(s);
+			server_link_drop(s);
 			return;
 		case FRAME_OK:
 			break;
@@ -163,16 +162,16 @@ svr_frames(struct server *s,
 	}
 done:
 	/* A handler that dropped the link has emptied the buffer. */
-	if (off > 0 && s->sock >= 0) {
+	if (off > 0 && server_linked(s)) {
 		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
 		s->rlen -= off;
 	}
 }
 
 void
-svr_send_error(struct server *s, const char *why)
+svr_refuse(struct server *s, const char *why)
 {
 	server_queue_frame(s, FT_ERROR, 0, 0, (const uint8_t *)why,
 	    (uint32_t)strlen(why));
-	server_flush(s);
+	server_link_drop(s);
 }

@@ -29,14 +29,13 @@ enum svr_verdict {
 	SVR_DROP,	/* the link was dropped: stop */
 };
 /*
- * Hand each frame waiting in the receive buffer to handle, in order.
- * A frame that does not decode is traced and lost() drops the link.
+ * Hand each frame waiting in the receive buffer to handle, in order,
+ * while the link is up.  A frame that does not decode is traced and the
+ * link dropped.  What a role's frames op calls.
  */
 void	svr_frames(struct server *,
-	    enum svr_verdict (*handle)(struct server *, const struct frame *),
-	    void (*lost)(struct server *));
-/* Tell the peer why before the caller drops the link. */
-void	svr_send_error(struct server *, const char *why);
-/* Window ring helpers. */
+	    enum svr_verdict (*handle)(struct server *, const struct frame *));
+/* Refuse the peer: an ERROR saying why, then the link is dropped. */
+void	svr_refuse(struct server *, const char *why);
 
 #endif

@@ -4,12 +4,8 @@
  * what the pipe has taken, remember the last block written.
  */
 #include <sys/inotify.h>
-#include <sys/socket.h>
-
-#include <netinet/in.h>
 
 #include <errno.h>
-#include <netdb.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,10 +19,6 @@
 #include "svr_common.h"
 #include "svr_in.h"
 
-#define PEND_WAIT	10.0	/* seconds a new call has to say HELLO */
-#define PEND_MAX	(FRAME_HDR_LEN + FRAME_HELLO_MAX)
-
-
 /* Acknowledge everything written (and recorded, and with sync=on on
  * disk); force: even if it was acknowledged already (a duplicate). */
 static void
@@ -34,7 +26,8 @@ in_ack(struct server *s, int force)
 {
 	struct receiver *r = s->role_data;
 
-	if (s->sock < 0 || !s->hello_done || (!force && s->acked == s->curmsg))
+	if (!server_linked(s) || !s->hello_done ||
+	    (!force && s->acked == s->curmsg))
 		return;
 	if (in_durable(s) < 0)
 		return;
@@ -76,71 +69,15 @@ in_load_state(struct server *s, struct errbuf *err)
 	return 0;
 }
 
-/* Bind the listen= address (* = every IPv4 address, as before). */
-static int
-in_listen(struct server *s, struct errbuf *err)
-{
-	struct receiver *r = s->role_data;
-	const char *addr = s->conf.listen;
-	struct addrinfo hints, *res = NULL, *ai;
-	char port[8];
-	int one = 1, rc, e = 0;
-	enum msgid failed = MSG_TS_BIND_ERR;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = addr == NULL || strcmp(addr, "*") == 0 ? AF_INET :
-	    AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	snprintf(port, sizeof(port), "%u", (unsigned)s->conf.port);
-	rc = getaddrinfo(hints.ai_family == AF_INET ? NULL : addr, port, &hints,
-	    &res);
-	if (rc != 0 || res == NULL) {
-		msg_format(err->msg, sizeof(err->msg), MSG_SRV_LISTEN_ADDR,
-		    addr, gai_strerror(rc));
-		server_trace(s, MSG_SRV_LISTEN_ADDR, addr, gai_strerror(rc));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		r->listen_fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-		if (r->listen_fd < 0) {
-			e = errno;
-			failed = MSG_TS_SOCKET_ERR;
-			continue;
-		}
-		setsockopt(r->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one,
-		    sizeof(one));
-		if (bind(r->listen_fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		e = errno;
-		failed = MSG_TS_BIND_ERR;
-		close(r->listen_fd);
-		r->listen_fd = -1;
-	}
-	freeaddrinfo(res);
-	if (r->listen_fd < 0) {
-		msg_format(err->msg, sizeof(err->msg), failed, e);
-		server_trace(s, failed, e);
-		return -1;
-	}
-	if (listen(r->listen_fd, 4) < 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_TS_LISTEN_ERR, errno);
-		server_trace(s, MSG_TS_LISTEN_ERR, errno);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 in_start(struct server *s, struct errbuf *err)
 {
 	struct receiver *r = s->role_data = xcalloc(1, sizeof(*r));
 
-	r->listen_fd = r->pend_sock = r->st.fd = -1;
+	r->st.fd = -1;
 	if (svr_check_pipe(s, err) < 0)
 		return -1;
-	if (in_load_state(s, err) < 0 || in_listen(s, err) < 0)
+	if (in_load_state(s, err) < 0)
 		return -1;
 	/* A tape mark is seen by the reader only if no writer comes back
 	 * before it reads: watch for the reader's close. */
@@ -151,83 +88,54 @@ in_start(struct server *s, struct errbuf *err)
 		s->ino_fd = -1;
 	}
 	server_set_state(s, SS_WAIT_INCOMING);
-	server_trace(s, MSG_TS_WAIT_CONNECT);
 	in_keeper_adopt(s);
 	return 0;
 }
 
-/* Drop what was received but not written: the sender resends it. */
+/* role->link_up: nothing is said before the sender's HELLO. */
 static void
-in_link_lost(struct server *s)
+in_link_up(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	memset(&r->ack_due, 0, sizeof(r->ack_due));
+	memset(&r->busy_ack_at, 0, sizeof(r->busy_ack_at));
+}
+
+/*
+ * role->link_down: drop what was received but not written, the sender
+ * resends it; a write under way completes (the old connection of a
+ * replaced link goes only once it has).
+ */
+static void
+in_link_down(struct server *s)
 {
 	struct receiver *r = s->role_data;
 	size_t keep = r->write_off > 0 ? 1 : 0;
 
-	if (s->hello_done)
-		s->disconnects++;
-	server_disconnect(s);
 	while (r->win_count > keep) {
 		rmsg_clear(win_at(r, r->win_count - 1));
 		r->win_count--;
 	}
-	server_set_state(s, SS_WAIT_INCOMING);
-}
-
-static void
-in_pend_close(struct server *s)
-{
-	struct receiver *r = s->role_data;
-
-	if (r->pend_sock >= 0)
-		close(r->pend_sock);
-	r->pend_sock = -1;
-	r->pend_len = 0;
-	s->connected = 1;
 }
 
 /*
- * A call that comes while a stream is up waits here: only a valid HELLO
- * of the same stream may replace the current connection (the sender
- * calling again after a cut this side has not noticed).  Anything else
- * is traced and closed, and the stream goes on undisturbed.
+ * role->replaces: a call that comes while a stream is up may replace it
+ * only with a valid HELLO of the same stream (the sender calling again
+ * after a cut this side has not noticed).  Anything else is traced, and
+ * the stream goes on undisturbed.
  */
-static void
-in_pend_read(struct server *s)
+static int
+in_replaces(struct server *s, const struct frame *f)
 {
-	struct receiver *r = s->role_data;
 	static const uint8_t zero[HELLO_STREAM_LEN];
 	struct frame_error e;
-	struct frame f;
 	struct hello h;
-	size_t used;
-	ssize_t n;
 
-	n = recv(r->pend_sock, r->pend_buf + r->pend_len,
-	    PEND_MAX - r->pend_len, 0);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		in_pend_close(s);
-		return;
-	}
-	r->pend_len += (size_t)n;
-	switch (frame_decode(r->pend_buf, r->pend_len, &f, &used, &e)) {
-	case FRAME_NEED_MORE:
-		if (r->pend_len == PEND_MAX)
-			in_pend_close(s);
-		return;
-	case FRAME_ERROR:
-		svr_trace_decode(s, &e);
-		in_pend_close(s);
-		return;
-	case FRAME_OK:
-		break;
-	}
-	if (f.type != FT_HELLO || hello_decode(f.payload, f.len, &h, &e) < 0 ||
-	    h.role != HELLO_ROLE_OUT) {
-		server_trace(s, MSG_TS_UNKNOWN_CMD, frame_type_name(f.type));
-		in_pend_close(s);
-		return;
+	if (f->type != FT_HELLO || hello_decode(f->payload, f->len, &h,
+	    &e) < 0 || h.role != HELLO_ROLE_OUT) {
+		server_trace(s, MSG_TS_UNKNOWN_CMD, frame_type_name(f->type));
+		return 0;
 	}
 	if (memcmp(s->stream, zero, sizeof(zero)) != 0 &&
 	    memcmp(s->stream, h.stream, sizeof(s->stream)) != 0) {
@@ -236,23 +144,9 @@ in_pend_read(struct server *s)
 		svr_stream_hex(s->stream, mine, sizeof(mine));
 		svr_stream_hex(h.stream, theirs, sizeof(theirs));
 		server_trace(s, MSG_SRV_STREAM_MISMATCH, mine, theirs);
-		in_pend_close(s);
-		return;
+		return 0;
 	}
-	in_link_lost(s);
-	s->sock = r->pend_sock;
-	memcpy(s->rbuf, r->pend_buf, r->pend_len);
-	s->rlen = r->pend_len;
-	r->pend_sock = -1;
-	r->pend_len = 0;
-	s->connected = 1;
-}
-
-static void
-in_refuse(struct server *s, const char *why)
-{
-	svr_send_error(s, why);
-	in_link_lost(s);
+	return 1;
 }
 
 static void
@@ -270,7 +164,7 @@ in_hello(struct server *s, const struct frame *f)
 	if (hello_decode(f->payload, f->len, &h, &e) < 0 ||
 	    h.role != HELLO_ROLE_OUT) {
 		svr_trace_decode(s, &e);
-		in_refuse(s, "bad HELLO");
+		svr_refuse(s, "bad HELLO");
 		return;
 	}
 	if (memcmp(s->stream, zero, sizeof(zero)) == 0) {
@@ -286,7 +180,7 @@ in_hello(struct server *s, const struct frame *f)
 		svr_stream_hex(s->stream, mine, sizeof(mine));
 		svr_stream_hex(h.stream, theirs, sizeof(theirs));
 		server_trace(s, MSG_SRV_STREAM_MISMATCH, mine, theirs);
-		in_refuse(s, "stream mismatch");
+		svr_refuse(s, "stream mismatch");
 		return;
 	}
 	svr_clock_check(s, &h);
@@ -295,7 +189,7 @@ in_hello(struct server *s, const struct frame *f)
 		return;
 	svr_hello(s, &ack, s->curmsg);
 	if (hello_encode(&ack, buf, sizeof(buf), &len) < 0) {
-		in_refuse(s, "internal error");
+		svr_refuse(s, "internal error");
 		return;
 	}
 	server_queue_frame(s, FT_HELLO_ACK, 0, 0, buf, (uint32_t)len);
@@ -326,14 +220,14 @@ in_gap(struct server *s, uint64_t expected, uint64_t n)
 	case LOST_REFUSE:
 		server_trace(s, MSG_SRV_LOST_REFUSED,
 		    (unsigned long long)expected, (unsigned long long)(n - 1));
-		in_refuse(s, "messages lost: refused (lost=refuse)");
+		svr_refuse(s, "messages lost: refused (lost=refuse)");
 		return -1;
 	default:
 		s->sletter = 'E';
 		server_notify(s, MSG_SA_IN_STOPPED_ERROR);
 		server_trace(s, MSG_SRV_LOST_STOP,
 		    (unsigned long long)expected, (unsigned long long)(n - 1));
-		in_refuse(s, "messages lost: receiver stopped (lost=stop)");
+		svr_refuse(s, "messages lost: receiver stopped (lost=stop)");
 		s->exit_code = 1;
 		s->done = 1;
 		return -1;
@@ -394,14 +288,14 @@ in_frame(struct server *s, const struct frame *fp)
 	if (!s->hello_done && fp->type != FT_HELLO) {
 		server_trace(s, MSG_TS_UNKNOWN_CMD,
 		    frame_type_name(fp->type));
-		in_refuse(s, "HELLO expected");
+		svr_refuse(s, "HELLO expected");
 		return SVR_DROP;
 	}
 	switch (svr_common_frame(s, fp)) {
 	case 1:
 		return SVR_NEXT;
 	case -1:
-		in_link_lost(s);
+		server_link_drop(s);
 		return SVR_DROP;
 	}
 	switch (fp->type) {
@@ -416,7 +310,7 @@ in_frame(struct server *s, const struct frame *fp)
 			snprintf(n, sizeof(n), "%llu",
 			    (unsigned long long)fp->msgnum);
 			server_trace(s, MSG_TS_BAD_MSG_NUM, n);
-			in_refuse(s, "SYNC would go backwards");
+			svr_refuse(s, "SYNC would go backwards");
 			return SVR_DROP;
 		}
 		server_trace(s, MSG_TS_RESYNC,
@@ -433,16 +327,17 @@ in_frame(struct server *s, const struct frame *fp)
 	default:
 		server_trace(s, MSG_TS_UNKNOWN_CMD,
 		    frame_type_name(fp->type));
-		in_refuse(s, "unexpected frame");
+		svr_refuse(s, "unexpected frame");
 		return SVR_DROP;
 	}
 	return SVR_NEXT;
 }
 
+/* role->frames: what the sender sent. */
 static void
 in_frames(struct server *s)
 {
-	svr_frames(s, in_frame, in_link_lost);
+	svr_frames(s, in_frame);
 }
 
 /*
@@ -455,7 +350,7 @@ in_ack_due(struct server *s)
 {
 	struct receiver *r = s->role_data;
 
-	if (s->sock < 0 || !s->hello_done || s->curmsg == s->acked) {
+	if (!server_linked(s) || !s->hello_done || s->curmsg == s->acked) {
 		r->ack_due.tv_sec = r->ack_due.tv_nsec = 0;
 		return;
 	}
@@ -473,21 +368,6 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 {
 	struct receiver *r = s->role_data;
 
-	if (!s->stopping) {
-		pfd[*n].fd = r->listen_fd;
-		pfd[(*n)++].events = POLLIN;
-	}
-	if (r->pend_sock >= 0) {
-		pfd[*n].fd = r->pend_sock;
-		pfd[(*n)++].events = POLLIN;
-		server_wake(timeout, &r->pend_deadline);
-	}
-	if (s->sock >= 0) {
-		pfd[*n].fd = s->sock;
-		pfd[(*n)++].events = (s->rlen < SRV_RBUF && !s->stopping ?
-		    POLLIN : 0) |
-		    (s->out.len > s->out.off ? POLLOUT : 0);
-	}
 	if (s->pipe_fd >= 0) {
 		/* Always: POLLERR says the reader left, written to or not. */
 		pfd[*n].fd = s->pipe_fd;
@@ -508,9 +388,9 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		else
 			server_wake(timeout, &r->next_pipe_try);
 	}
-	if (r->win_count > 0 && s->sock >= 0 && s->hello_done)
+	if (r->win_count > 0 && server_linked(s) && s->hello_done)
 		server_wake(timeout, &r->busy_ack_at);
-	if (r->ack_due.tv_sec != 0 && s->sock >= 0 && s->hello_done)
+	if (r->ack_due.tv_sec != 0 && server_linked(s) && s->hello_done)
 		server_wake(timeout, &r->ack_due);
 }
 
@@ -518,59 +398,16 @@ static void
 in_events(struct server *s, struct pollfd *pfd, int n)
 {
 	struct receiver *r = s->role_data;
-	int i, fd;
+	int i;
 
-	for (i = 0; i < n; i++) {
-		if (pfd[i].revents == 0)
-			continue;
-		if (pfd[i].fd == r->listen_fd && r->listen_fd >= 0) {
-			fd = accept4(r->listen_fd, NULL, NULL,
-			    SOCK_NONBLOCK | SOCK_CLOEXEC);
-			if (fd < 0) {
-				if (errno != EAGAIN && errno != EINTR)
-					server_trace(s, MSG_TS_ACCEPT_ERR,
-					    errno);
-				continue;
-			}
-			server_trace(s, MSG_TS_CONNECT_ACCEPT);
-			if (s->sock >= 0 && s->hello_done) {
-				/* Proven by its HELLO before it replaces the
-				 * stream: see in_pend_read. */
-				in_pend_close(s);
-				if (r->pend_buf == NULL)
-					r->pend_buf = xmalloc(PEND_MAX);
-				r->pend_sock = fd;
-				ts_after(&r->pend_deadline, PEND_WAIT);
-				continue;
-			}
-			if (s->sock >= 0)
-				in_link_lost(s);
-			s->sock = fd;
-			s->connected = 1;
-			s->rlen = 0;
-		} else if (pfd[i].fd == s->pipe_fd && s->pipe_fd >= 0 &&
-		    (pfd[i].revents & (POLLERR | POLLHUP))) {
+	for (i = 0; i < n; i++)
+		if (pfd[i].revents != 0 && pfd[i].fd == s->pipe_fd &&
+		    s->pipe_fd >= 0 && (pfd[i].revents & (POLLERR | POLLHUP)))
 			in_reader_left(s);
-		} else if (pfd[i].fd == r->pend_sock && r->pend_sock >= 0) {
-			in_pend_read(s);
-		} else if (pfd[i].fd == s->sock && s->sock >= 0 &&
-		    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
-			if (server_read_sock(s) < 0) {
-				in_link_lost(s);
-				continue;
-			}
-		}
-	}
-	if (r->pend_sock >= 0 && ts_due(&r->pend_deadline))
-		in_pend_close(s);
-	if (server_heartbeat(s) < 0)
-		in_link_lost(s);
-	if (s->sock >= 0)
-		in_frames(s);
 	/* Blocked on the pipe with messages held: an ACK of where it
 	 * stands every hbint tells the sender the data path is fine
 	 * (its ACK timeout is for data that went nowhere). */
-	if (r->win_count > 0 && s->sock >= 0 && s->hello_done) {
+	if (r->win_count > 0 && server_linked(s) && s->hello_done) {
 		/* Armed when messages start to wait (zero is "not armed",
 		 * never "due"), sent every hbint while they do. */
 		if (r->busy_ack_at.tv_sec == 0 && r->busy_ack_at.tv_nsec == 0)
@@ -587,16 +424,14 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 	    ts_due(&r->next_pipe_try)))
 		in_open_pipe(s);
 	/* Acknowledge only what the pipe has taken, once recorded. */
-	if (in_write_pipe(s) && s->sock >= 0 && s->rlen > 0)
+	if (in_write_pipe(s) && server_linked(s) && s->rlen > 0)
 		in_frames(s);	/* a frame may wait for the window */
 	in_ack_due(s);
-	if (s->sock >= 0 && server_flush(s) < 0)
-		in_link_lost(s);
 	/* Status: the reader's wait, while the stream is up. */
-	if (r->eof_wait && s->sock >= 0 && s->hello_done)
+	if (r->eof_wait && server_linked(s) && s->hello_done)
 		server_set_state(s, SS_WAIT_READER);
 	else if (s->state == SS_WAIT_READER)
-		server_set_state(s, s->sock >= 0 && s->hello_done ?
+		server_set_state(s, server_linked(s) && s->hello_done ?
 		    SS_READING_NETWORK : SS_WAIT_INCOMING);
 }
 
@@ -620,8 +455,7 @@ in_stop(struct server *s)
 		in_state_failed(s, &why);
 		return;
 	}
-	in_ack(s, 0);
-	server_flush(s);
+	in_ack(s, 0);	/* sent at the exit (link_close) */
 }
 
 static void
@@ -667,11 +501,6 @@ in_close(struct server *s)
 
 	if (r == NULL)
 		return;
-	if (r->listen_fd >= 0)
-		close(r->listen_fd);
-	if (r->pend_sock >= 0)
-		close(r->pend_sock);
-	free(r->pend_buf);
 	instate_close(&r->st);
 	for (k = 0; k < SRV_WINDOW; k++)
 		free(r->win[k].data);
@@ -684,6 +513,12 @@ const struct role role_receiver = {
 	.type = "IN",
 	.logtype = 'r',
 	.sender = 0,
+	.link = LINK_LISTEN,
+	.deaf_stopping = 1,
+	.link_up = in_link_up,
+	.frames = in_frames,
+	.link_down = in_link_down,
+	.replaces = in_replaces,
 	.pending_fate = "not acknowledged: the output server sends them again",
 	.start = in_start,
 	.pollfds = in_pollfds,

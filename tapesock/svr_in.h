@@ -30,13 +30,6 @@ struct rmsg {
 };
 
 struct receiver {
-	/* Calls: the listener, and a second call not yet proven. */
-	int		 listen_fd;
-	int		 pend_sock;
-	uint8_t		*pend_buf;
-	size_t		 pend_len;
-	struct timespec	 pend_deadline;
-
 	/* The window: received, in order, not yet written. */
 	struct rmsg	 win[SRV_WINDOW];
 	size_t		 win_head, win_count;

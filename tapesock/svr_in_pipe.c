@@ -37,7 +37,7 @@ in_state_failed(struct server *s, const struct errbuf *why)
 	s->sletter = 'E';
 	server_notify(s, MSG_SA_IN_STOPPED_ERROR);
 	server_trace(s, MSG_SRV_STATE_WRITE_ERR, s->state_path, why->msg);
-	server_disconnect(s);
+	server_link_drop(s);
 	s->exit_code = 1;
 	s->done = 1;
 }
@@ -160,6 +160,10 @@ in_keeper_start(struct server *s)
 
 	if (r->keeper != 0)
 		return;	/* adopted, or failed once for this file */
+	if (s->no_keeper) {
+		r->keeper = -1;	/* as if it failed, untraced */
+		return;
+	}
 	pid = keeper_start_writer(s->home, s->name, s->conf.pipe,
 	    s->pipe_fd, &why);
 	if (pid < 0) {

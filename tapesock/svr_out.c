@@ -7,15 +7,10 @@
  */
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +118,8 @@ out_keeper(struct server *s)
 	long pid;
 
 	ts_after(&o->keeper_check, 5);
+	if (s->no_keeper)
+		return;
 	if ((pid = keeper_pid(s->home, s->name)) > 0) {
 		o->keeper = pid;
 		return;
@@ -218,7 +215,6 @@ out_start(struct server *s, struct errbuf *err)
 		s->ino_fd = -1;
 	}
 	server_set_state(s, SS_WAIT_1ST_CALL);
-	clock_gettime(CLOCK_MONOTONIC, &o->next_call);
 	return 0;
 }
 
@@ -299,97 +295,6 @@ out_pop_marks(struct server *s)
 	}
 }
 
-static void out_call_failed(struct server *);
-
-/* Start a non-blocking call to the input server. */
-static void
-out_call(struct server *s)
-{
-	struct addrinfo hints, *res = NULL, *ai;
-	char port[8];
-	int fd = -1, r, one = 1;
-
-	snprintf(port, sizeof(port), "%u", s->conf.port);
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	s->calls++;
-	r = getaddrinfo(s->conf.host, port, &hints, &res);
-	if (r != 0) {
-		server_trace(s, MSG_TS_CALL_ERR, r == EAI_SYSTEM ? errno :
-		    EHOSTUNREACH);
-		goto retry;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0) {
-			server_trace(s, MSG_TS_SOCKET_ERR, errno);
-			continue;
-		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
-		    errno == EINPROGRESS)
-			break;
-		server_trace(s, MSG_TS_CALL_ERR, errno);
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd >= 0) {
-		s->sock = fd;
-		s->hello_done = 0;
-		s->rlen = 0;
-		return;
-	}
-retry:
-	out_call_failed(s);
-}
-
-/* A call did not get through: wait, or give up after callrep calls. */
-static void
-out_call_failed(struct server *s)
-{
-	struct sender *o = s->role_data;
-
-	ts_after(&o->next_call, s->conf.calldelay);
-	if (s->conf.callrep > 0 && s->calls >= s->conf.callrep) {
-		s->sletter = 'E';
-		server_trace(s, MSG_TS_TOO_MANY_ERRORS);
-		server_notify(s, MSG_SA_OUT_STOPPED_ERROR);
-		s->exit_code = 1;
-		s->done = 1;
-	} else if (s->calls == 3)
-		server_notify(s, MSG_SA_NET_DISCONNECTED);
-	server_set_state(s, s->disconnects == 0 && s->calls == 1 ?
-	    SS_WAIT_1ST_CALL : SS_WAIT_SUBSEQUENT);
-}
-
-/* The link broke: count it, tell once, call again later. */
-static void
-out_link_lost(struct server *s)
-{
-	struct sender *o = s->role_data;
-	int was_up = s->hello_done;
-
-	server_disconnect(s);
-	ts_after(&o->next_call, s->conf.calldelay);
-	server_set_state(s, SS_WAIT_SUBSEQUENT);
-	if (!was_up)
-		return;
-	s->disconnects++;
-	if (!s->net_error) {
-		s->net_error = 1;
-		server_notify(s, MSG_SA_NET_ERROR);
-	}
-	if (s->conf.ndisc > 0 && s->disconnects > s->conf.ndisc) {
-		s->sletter = 'E';
-		server_trace(s, MSG_TS_TOO_MANY_DISC);
-		server_notify(s, MSG_SA_OUT_STOPPED_ERROR);
-		s->exit_code = 1;
-		s->done = 1;
-	}
-}
-
 static void
 out_send_hello(struct server *s)
 {
@@ -400,13 +305,6 @@ out_send_hello(struct server *s)
 	svr_hello(s, &h, s->acked + 1);
 	if (hello_encode(&h, buf, sizeof(buf), &len) == 0)
 		server_queue_frame(s, FT_HELLO, 0, 0, buf, (uint32_t)len);
-}
-
-static void
-out_refuse(struct server *s, const char *why)
-{
-	svr_send_error(s, why);
-	out_link_lost(s);
 }
 
 /*
@@ -441,7 +339,7 @@ out_resume(struct server *s, uint64_t last)
 	if (last < s->acked || last > s->curmsg) {
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)last);
 		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
-		out_refuse(s, "cannot resume: message numbers disagree");
+		svr_refuse(s, "cannot resume: message numbers disagree");
 		return -1;
 	}
 	s->acked = last;
@@ -466,7 +364,7 @@ out_hello_ack(struct server *s, const struct frame *f)
 	if (hello_decode(f->payload, f->len, &h, &e) < 0 ||
 	    h.role != HELLO_ROLE_IN) {
 		server_trace(s, MSG_TS_BAD_HEADER, "HELLO_ACK");
-		out_refuse(s, "bad HELLO_ACK");
+		svr_refuse(s, "bad HELLO_ACK");
 		return;
 	}
 	if (out_resume(s, h.last_msgnum) < 0)
@@ -493,7 +391,7 @@ out_ack(struct server *s, const struct frame *f)
 	if (f->aux < s->acked || f->aux >= o->send_next) {
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)f->aux);
 		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
-		out_refuse(s, "ACK out of range");
+		svr_refuse(s, "ACK out of range");
 		return;
 	}
 	if (f->aux > s->acked) {
@@ -521,14 +419,14 @@ out_frame(struct server *s, const struct frame *fp)
 	    fp->type != FT_HEARTBEAT_ACK) {
 		server_trace(s, MSG_TS_UNKNOWN_CMD,
 		    frame_type_name(fp->type));
-		out_refuse(s, "HELLO_ACK expected");
+		svr_refuse(s, "HELLO_ACK expected");
 		return SVR_DROP;
 	}
 	switch (svr_common_frame(s, fp)) {
 	case 1:
 		return SVR_NEXT;
 	case -1:
-		out_link_lost(s);
+		server_link_drop(s);
 		return SVR_DROP;
 	}
 	switch (fp->type) {
@@ -541,16 +439,36 @@ out_frame(struct server *s, const struct frame *fp)
 	default:
 		server_trace(s, MSG_TS_UNKNOWN_CMD,
 		    frame_type_name(fp->type));
-		out_refuse(s, "unexpected frame");
+		svr_refuse(s, "unexpected frame");
 		return SVR_DROP;
 	}
 	return SVR_NEXT;
 }
 
+/* role->frames: what the receiver said. */
 static void
 out_frames(struct server *s)
 {
-	svr_frames(s, out_frame, out_link_lost);
+	svr_frames(s, out_frame);
+}
+
+/* role->link_up: the call got through; the sender speaks first. */
+static void
+out_link_up(struct server *s)
+{
+	out_send_hello(s);
+}
+
+/*
+ * role->link_down: what was sent and not acknowledged went nowhere we
+ * know of; the next link resends it from the receiver's position.
+ */
+static void
+out_link_down(struct server *s)
+{
+	struct sender *o = s->role_data;
+
+	o->send_next = s->acked + 1;
 }
 
 /* May the server take more from its pipe? */
@@ -634,9 +552,9 @@ out_want_send(const struct server *s)
 {
 	struct sender *o = s->role_data;
 
-	return s->sock >= 0 && s->hello_done && o->spool != NULL &&
+	return server_linked(s) && s->hello_done && o->spool != NULL &&
 	    o->send_next - s->acked <= SRV_WINDOW &&
-	    o->send_next < o->spool->next;
+	    o->send_next < spool_sendable(o->spool);
 }
 
 /* Send what the window allows, from the spool, in order. */
@@ -648,7 +566,7 @@ out_send(struct server *s)
 	struct errbuf why;
 	int rc;
 
-	if (s->sock < 0 || !s->hello_done)
+	if (!server_linked(s) || !s->hello_done)
 		return;
 	while (o->send_next - s->acked <= SRV_WINDOW &&
 	    s->out.len - s->out.off < 2 * SRV_BLOCK) {
@@ -680,17 +598,15 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[*n].fd = s->ino_fd;
 		pfd[(*n)++].events = POLLIN;
 	}
+	/* out_send stops at two blocks queued: once the link has sent
+	 * them, come back at once for more. */
+	if (out_want_send(s) && s->out.len - s->out.off < 2 * SRV_BLOCK)
+		*timeout = 0;
 	/* sync=on: a sync of the spool finished (group commit). */
 	if (o->spool != NULL && spool_sync_fd(o->spool) >= 0) {
 		pfd[*n].fd = spool_sync_fd(o->spool);
 		pfd[(*n)++].events = POLLIN;
 	}
-	if (s->sock >= 0) {
-		pfd[*n].fd = s->sock;
-		pfd[(*n)++].events = POLLIN | (s->out.len > s->out.off ||
-		    !s->connected || out_want_send(s) ? POLLOUT : 0);
-	} else if (!s->done && !s->stopping)
-		server_wake(timeout, &o->next_call);
 	server_wake(timeout, &o->keeper_check);
 	/* The warning and the ACK timeout of messages in flight. */
 	if (s->hello_done && o->send_next - 1 > s->acked) {
@@ -706,8 +622,7 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 {
 	struct sender *o = s->role_data;
 	struct errbuf why;
-	socklen_t len;
-	int i, r, soerr;
+	int i;
 
 	for (i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)
@@ -716,32 +631,6 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 			out_marks(s);
 		else if (pfd[i].fd == s->pipe_fd && s->pipe_fd >= 0)
 			out_read_pipe(s);
-		else if (pfd[i].fd == s->sock && s->sock >= 0) {
-			if (!s->connected &&
-			    (pfd[i].revents & (POLLOUT | POLLERR | POLLHUP))) {
-				/* The call completed, one way or another. */
-				len = sizeof(soerr);
-				getsockopt(s->sock, SOL_SOCKET, SO_ERROR,
-				    &soerr, &len);
-				if (soerr != 0) {
-					server_trace(s, MSG_TS_CONNECT_ERR,
-					    soerr);
-					server_disconnect(s);
-					out_call_failed(s);
-					continue;
-				}
-				s->connected = 1;
-				out_send_hello(s);
-			}
-			if (pfd[i].revents & POLLIN) {
-				r = server_read_sock(s);
-				if (r < 0) {
-					out_link_lost(s);
-					continue;
-				}
-				out_frames(s);
-			}
-		}
 	}
 	out_pop_marks(s);
 	/* What the pipe gave is synced while the loop goes on; what a
@@ -750,18 +639,11 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		out_spool_failed(s, &why);
 		return;
 	}
-	/* Heartbeats bound the wait for HELLO_ACK too. */
-	if (s->connected && server_heartbeat(s) < 0)
-		out_link_lost(s);
-	if (s->sock < 0 && !s->done && !s->stopping && ts_due(&o->next_call))
-		out_call(s);
 	if (s->done)
 		return;
 	out_send(s);
 	if (ts_due(&o->keeper_check))
 		out_keeper(s);
-	if (s->sock >= 0 && server_flush(s) < 0)
-		out_link_lost(s);
 	if (s->hello_done) {
 		struct timespec now;
 
@@ -782,7 +664,7 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		if (o->send_next - 1 > s->acked &&
 		    ts_diff(&now, &o->last_ack) >= s->conf.hb_timeout) {
 			server_trace(s, MSG_TS_ACK_TIMEOUT);
-			out_link_lost(s);
+			server_link_drop(s);
 		}
 	}
 }
@@ -795,10 +677,9 @@ out_stop(struct server *s)
 		server_queue_frame(s, FT_SHUTDOWN, 0, 0, NULL, 0);
 		s->shutdown = 0;
 	}
-	if (server_stop_due(s)) {
-		server_flush(s);
+	/* What is queued goes at the exit (link_close). */
+	if (server_stop_due(s))
 		out_save(s);
-	}
 }
 
 static void
@@ -829,8 +710,7 @@ out_resync(struct server *s)
 	if (s->hello_done)
 		return "ERR the pair agrees on the numbering: nothing to resync";
 	o->resync_req = 1;
-	if (s->sock < 0)
-		clock_gettime(CLOCK_MONOTONIC, &o->next_call);
+	server_call_soon(s);
 	return "OK resync at the next call";
 }
 
@@ -848,6 +728,12 @@ const struct role role_sender = {
 	.type = "OUT",
 	.logtype = 's',
 	.sender = 1,
+	.link = LINK_CALL,
+	.deaf_stopping = 0,
+	.link_up = out_link_up,
+	.frames = out_frames,
+	.link_down = out_link_down,
+	.replaces = NULL,
 	.pending_fate = "kept in the spool: sent after the next start",
 	.start = out_start,
 	.pollfds = out_pollfds,

@@ -32,8 +32,7 @@ struct sender {
 	long		 keeper;	/* pid, 0 none yet, -1 failed (said) */
 	struct timespec	 keeper_check;
 
-	/* Calls and acknowledgements. */
-	struct timespec	 next_call;
+	/* Acknowledgements (the calls are the link's: server.h). */
 	struct timespec	 last_ack;	/* or the first frame in flight */
 	int		 ack_warned;	/* Wait ack traced */
 };

@@ -15,6 +15,7 @@ Suite	*frame_suite(void);
 Suite	*spool_suite(void);
 Suite	*instate_suite(void);
 Suite	*daemon_suite(void);
+Suite	*roles_suite(void);
 
 /* A fresh temporary directory for one test; removed by test_rmtree. */
 char	*test_tmpdir(void);

@@ -1,0 +1,584 @@
+/*
+ * check_roles.c — the two roles face to face, in memory, with no socket
+ * (the harness, roles_pair.c, is the link).
+ *
+ * What it proves: a stream of blocks and tape marks arrives in order and
+ * once; numbering survives a link down and up (resume, duplicates); the
+ * window; gaps under each lost= policy; SYNC forward and backward; and
+ * each refusal of doc/PROTOCOL.md answers with its ERROR (or a bare
+ * close for a frame that does not decode), drops the link and leaves
+ * the receiver's state file and the sender's spool as they were.
+ */
+#include <string.h>
+
+#include "codec.h"
+#include "crc32c.h"
+#include "roles_pair.h"
+#include "srvconf.h"
+#include "tests.h"
+
+/* ---- delivery ------------------------------------------------------ */
+
+START_TEST(test_stream_in_order)
+{
+	struct pair *p = rp_new(LOST_STOP);
+
+	rp_link_both(p);
+	/* The receiver adopted the sender's stream, and recorded it. */
+	ck_assert_mem_eq(p->b.s.stream, p->a.s.stream, HELLO_STREAM_LEN);
+	ck_assert_mem_eq(rp_rcv(p)->st.st.stream, p->a.s.stream,
+	    HELLO_STREAM_LEN);
+	rp_feed(p, 'a', 1000);
+	rp_run(p);
+	rp_feed(p, 'b', 1000);
+	rp_feed(p, 'c', 1000);
+	rp_mark(p);
+	rp_run(p);
+	rp_feed(p, 'd', 1000);
+	rp_feed(p, 'e', 1000);
+	rp_mark(p);
+	rp_run(p);
+	/* 5 blocks and 2 marks: 7 messages, each once, in order. */
+	ck_assert_uint_eq(p->b.marks, 2);
+	ck_assert_uint_eq(p->b.mark_at[0], 3000);
+	ck_assert_uint_eq(p->b.mark_at[1], 5000);
+	ck_assert_uint_eq(p->b.got_len, 5000);
+	rp_expect_blocks(&p->b, 0, 'a', 5, 1000);
+	ck_assert_uint_eq(p->b.s.curmsg, 7);
+	ck_assert_uint_eq(rp_rcv(p)->st.st.last, 7);
+	ck_assert_uint_eq(p->a.s.curmsg, 7);
+	ck_assert_uint_eq(p->a.s.acked, 7);
+	ck_assert_uint_eq(rp_snd(p)->spool->first, 8);
+	ck_assert(!rp_traced(&p->b, "Seq error"));
+	rp_free(p);
+}
+END_TEST
+
+/* What was in flight when the link went is sent again, and only that. */
+START_TEST(test_resume_resends_unacked)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	uint64_t first = 0, last = 0, sent;
+
+	rp_link_both(p);
+	rp_feed(p, 'a', 500);
+	rp_feed(p, 'b', 500);
+	rp_feed(p, 'c', 500);
+	rp_run(p);
+	ck_assert_uint_eq(p->a.s.acked, 3);
+	rp_feed(p, 'd', 500);
+	rp_feed(p, 'e', 500);
+	ck_assert_uint_eq(rp_queued_count(&p->a, FT_DATA, &first, &last), 2);
+	ck_assert_uint_eq(first, 4);
+	ck_assert_uint_eq(last, 5);
+	rp_cut_both(p);		/* DATA 4 and 5 never arrive */
+	ck_assert_uint_eq(p->a.s.disconnects, 1);
+	ck_assert_uint_eq(p->a.s.curmsg - p->a.s.acked, 2);	/* spooled */
+	sent = p->a.s.msgout;
+	rp_link_both(p);
+	/* HELLO, then exactly DATA 4 and 5 again. */
+	ck_assert_uint_eq(p->a.s.msgout - sent, 3);
+	ck_assert_uint_eq(p->b.got_len, 2500);
+	rp_expect_blocks(&p->b, 0, 'a', 5, 500);
+	ck_assert_uint_eq(p->b.s.curmsg, 5);
+	ck_assert_uint_eq(p->a.s.acked, 5);
+	/* Numbering goes on after the resume. */
+	rp_feed(p, 'f', 500);
+	rp_run(p);
+	ck_assert_uint_eq(p->b.s.curmsg, 6);
+	ck_assert_uint_eq(p->a.s.acked, 6);
+	rp_free(p);
+}
+END_TEST
+
+/* Written but the ACK lost: the receiver drops what it has, once. */
+START_TEST(test_resume_duplicates_dropped)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	uint8_t copy[4096];
+	size_t copy_len;
+	uint64_t sent;
+
+	rp_link_both(p);
+	rp_feed(p, 'a', 500);
+	rp_feed(p, 'b', 500);
+	rp_feed(p, 'c', 500);
+	rp_run(p);
+	rp_feed(p, 'd', 500);
+	rp_feed(p, 'e', 500);
+	copy_len = p->a.s.out.len - p->a.s.out.off;
+	ck_assert_uint_le(copy_len, sizeof(copy));
+	memcpy(copy, p->a.s.out.buf + p->a.s.out.off, copy_len);
+	rp_carry(&p->a, &p->b);
+	rp_side_turn(&p->b);
+	rp_reader_drain(&p->b);
+	ck_assert_uint_eq(p->b.s.curmsg, 5);
+	p->b.s.out.off = p->b.s.out.len = 0;	/* its ACK 5 is lost */
+	/* The same two frames again: each a duplicate, answered ACK 5. */
+	rp_inject_raw(&p->b, (const uint8_t *)copy, copy_len);
+	ck_assert(server_linked(&p->b.s));
+	ck_assert(rp_traced(&p->b, "Seq error 4"));
+	ck_assert(rp_traced(&p->b, "Seq error 5"));
+	ck_assert_uint_eq(rp_queued_count(&p->b, FT_ACK, NULL, NULL), 2);
+	rp_side_turn(&p->b);
+	rp_reader_drain(&p->b);
+	ck_assert_uint_eq(p->b.got_len, 2500);
+	rp_cut_both(p);
+	/* The sender still holds 4 and 5; the receiver says it has them. */
+	ck_assert_uint_eq(p->a.s.acked, 3);
+	sent = p->a.s.msgout;
+	rp_link_both(p);
+	ck_assert_uint_eq(p->a.s.msgout - sent, 1);	/* the HELLO alone */
+	ck_assert_uint_eq(p->a.s.acked, 5);
+	ck_assert_uint_eq(rp_snd(p)->spool->first, 6);
+	ck_assert_uint_eq(p->b.got_len, 2500);
+	rp_expect_blocks(&p->b, 0, 'a', 5, 500);
+	rp_free(p);
+}
+END_TEST
+
+/* Never more than SRV_WINDOW frames sent and not acknowledged. */
+START_TEST(test_window)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	uint64_t first = 0, last = 0;
+	int i;
+
+	rp_link_both(p);
+	for (i = 0; i < 100; i++)
+		rp_feed(p, 'A' + i % 26, 100);
+	ck_assert_uint_eq(p->a.s.curmsg, 100);
+	ck_assert_uint_eq(rp_queued_count(&p->a, FT_DATA, &first, &last),
+	    SRV_WINDOW);
+	ck_assert_uint_eq(first, 1);
+	ck_assert_uint_eq(last, SRV_WINDOW);
+	ck_assert_uint_eq(rp_snd(p)->send_next, SRV_WINDOW + 1);
+	rp_run(p);		/* check_window holds at every turn */
+	ck_assert_uint_eq(p->a.s.acked, 100);
+	ck_assert_uint_eq(p->b.s.curmsg, 100);
+	ck_assert_uint_eq(p->b.got_len, 100 * 100);
+	for (i = 0; i < 100; i++)
+		ck_assert_int_eq(p->b.got[i * 100 + 99], 'A' + i % 26);
+	rp_free(p);
+}
+END_TEST
+
+/* ---- gaps, SYNC ---------------------------------------------------- */
+
+/* Two blocks delivered, then the peer jumps to 5: lost 3 and 4. */
+static struct pair *
+gap_pair(int policy, char **state, size_t *state_len)
+{
+	struct pair *p = rp_new(policy);
+	uint8_t x[10];
+
+	memset(x, 'x', sizeof(x));
+	rp_link_both(p);
+	rp_feed(p, 'a', 100);
+	rp_feed(p, 'b', 100);
+	rp_run(p);
+	ck_assert_uint_eq(p->b.s.curmsg, 2);
+	*state = rp_state_image(&p->b, state_len);
+	rp_inject(&p->b, FT_DATA, 5, 0, x, sizeof(x));
+	ck_assert(rp_traced(&p->b, "Lost msg=5"));
+	return p;
+}
+
+START_TEST(test_gap_stop)
+{
+	char text[128], *was, *now;
+	size_t was_len, now_len;
+	struct pair *p = gap_pair(LOST_STOP, &was, &was_len);
+
+	ck_assert_str_eq(rp_queued_error(&p->b, text, sizeof(text)),
+	    "messages lost: receiver stopped (lost=stop)");
+	ck_assert(!server_linked(&p->b.s));
+	ck_assert(p->b.s.done);
+	ck_assert_int_eq(p->b.s.exit_code, 1);
+	now = rp_state_image(&p->b, &now_len);
+	rp_same_image(was, was_len, now, now_len, "state file");
+	ck_assert_uint_eq(p->b.s.curmsg, 2);
+	rp_reader_drain(&p->b);
+	ck_assert_uint_eq(p->b.got_len, 200);
+	free(was);
+	free(now);
+	rp_free(p);
+}
+END_TEST
+
+START_TEST(test_gap_refuse)
+{
+	char text[128], *was, *now;
+	size_t was_len, now_len;
+	struct pair *p = gap_pair(LOST_REFUSE, &was, &was_len);
+
+	ck_assert_str_eq(rp_queued_error(&p->b, text, sizeof(text)),
+	    "messages lost: refused (lost=refuse)");
+	ck_assert(!server_linked(&p->b.s));
+	ck_assert(!p->b.s.done);
+	now = rp_state_image(&p->b, &now_len);
+	rp_same_image(was, was_len, now, now_len, "state file");
+	free(was);
+	free(now);
+	/* The sender hears why; the next link goes on from 3. */
+	rp_run(p);
+	ck_assert(!server_linked(&p->a.s));
+	ck_assert(rp_traced(&p->a, "lost=refuse"));
+	rp_link_both(p);
+	rp_feed(p, 'c', 100);
+	rp_run(p);
+	ck_assert_uint_eq(p->b.s.curmsg, 3);
+	ck_assert_uint_eq(p->b.got_len, 300);
+	rp_expect_blocks(&p->b, 0, 'a', 3, 100);
+	rp_free(p);
+}
+END_TEST
+
+START_TEST(test_gap_accept)
+{
+	char *was;
+	size_t was_len;
+	struct pair *p = gap_pair(LOST_ACCEPT, &was, &was_len);
+	int i;
+
+	free(was);
+	ck_assert(server_linked(&p->b.s));
+	for (i = 0; i < 100 && p->b.s.curmsg != 5; i++) {
+		rp_side_turn(&p->b);
+		rp_reader_drain(&p->b);
+	}
+	ck_assert_uint_eq(p->b.s.curmsg, 5);
+	ck_assert_uint_eq(rp_rcv(p)->lost, 2);
+	ck_assert_uint_eq(rp_rcv(p)->st.st.last, 5);
+	ck_assert_uint_eq(rp_rcv(p)->st.st.lost, 2);
+	ck_assert_uint_eq(p->b.got_len, 210);
+	ck_assert_int_eq(p->b.got[209], 'x');
+	rp_free(p);
+}
+END_TEST
+
+/*
+ * The receiver's state went back (a new one): resume is refused, the
+ * spool kept; the operator's resync moves the receiver on with SYNC.
+ */
+START_TEST(test_sync_forward)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	char *was, *now;
+	size_t was_len, now_len;
+	const char *r;
+
+	rp_link_both(p);
+	rp_feed(p, 'a', 100);
+	rp_feed(p, 'b', 100);
+	rp_feed(p, 'c', 100);
+	rp_run(p);
+	rp_cut_both(p);
+	rp_feed(p, 'd', 100);
+	rp_feed(p, 'e', 100);
+	rp_side_free(&p->b);
+	rp_side_setup(&p->b, p->dir, "c", 0, LOST_STOP);
+	was = rp_spool_image(&p->a, &was_len);
+	server_link_up(&p->b.s);
+	server_link_up(&p->a.s);
+	rp_run(p);
+	ck_assert(!p->a.s.hello_done);
+	ck_assert(rp_traced(&p->a, "Bad msg num '0'"));
+	ck_assert(rp_traced(&p->b, "cannot resume"));
+	now = rp_spool_image(&p->a, &now_len);
+	rp_same_image(was, was_len, now, now_len, "spool");
+	free(was);
+	free(now);
+	r = p->a.s.role->resync(&p->a.s);
+	ck_assert_str_eq(r, "OK resync at the next call");
+	rp_link_both(p);
+	ck_assert(rp_traced(&p->a, "Send resync"));
+	ck_assert(rp_traced(&p->b, "Re-sync 4"));
+	rp_run(p);
+	ck_assert_uint_eq(p->b.s.curmsg, 5);
+	ck_assert_uint_eq(p->a.s.acked, 5);
+	ck_assert_uint_eq(p->b.got_len, 200);
+	rp_expect_blocks(&p->b, 0, 'd', 2, 100);
+	rp_free(p);
+}
+END_TEST
+
+/* ---- refusals ------------------------------------------------------ */
+
+/*
+ * Receiver refusals: the first frame, or one after a valid HELLO, is
+ * wrong.  Each answers error (NULL: a frame that does not decode, the
+ * link closes without one), drops the link, changes no state.
+ */
+enum { IN_DATA_FIRST, IN_SHUTDOWN_FIRST, IN_ROLE, IN_VERSION_TLV,
+	IN_VERSION_HDR, IN_STREAM, IN_ACK, IN_HELLO_ACK, IN_CHECK_REQ,
+	IN_SYNC_BACK, IN_MAGIC, IN_CRC, IN_FLAGS, IN_PEER_ERROR, IN__COUNT };
+
+static const struct {
+	const char	*what;
+	int		 after_hello;
+	const char	*error;		/* its ERROR text, NULL: none */
+	const char	*trace;		/* a trace it leaves, or NULL */
+} in_cases[IN__COUNT] = {
+	[IN_DATA_FIRST] = { "DATA before HELLO", 0, "HELLO expected", NULL },
+	[IN_SHUTDOWN_FIRST] = { "SHUTDOWN before HELLO", 0, "HELLO expected",
+	    NULL },
+	[IN_ROLE] = { "HELLO of role IN", 0, "bad HELLO", NULL },
+	[IN_VERSION_TLV] = { "HELLO of version 0", 0, "bad HELLO", NULL },
+	[IN_VERSION_HDR] = { "frame version 2", 0, NULL, "Bad header" },
+	[IN_STREAM] = { "another stream", 0, "stream mismatch", NULL },
+	[IN_ACK] = { "ACK to a receiver", 1, "unexpected frame", NULL },
+	[IN_HELLO_ACK] = { "HELLO_ACK to a receiver", 1, "unexpected frame",
+	    NULL },
+	[IN_CHECK_REQ] = { "CHECK_REQ (not served)", 1, "unexpected frame",
+	    NULL },
+	[IN_SYNC_BACK] = { "SYNC backwards", 1, "SYNC would go backwards",
+	    "Bad msg num '2'" },
+	[IN_MAGIC] = { "not our magic", 0, NULL, "Unexpected msg" },
+	[IN_CRC] = { "bad CRC", 1, NULL, "Bad header" },
+	[IN_FLAGS] = { "flags set", 1, NULL, "Bad header" },
+	[IN_PEER_ERROR] = { "the peer's ERROR", 1, NULL, "Peer error 'going'" },
+};
+
+START_TEST(test_refusal_receiver)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	uint8_t buf[FRAME_HDR_LEN + FRAME_HELLO_MAX], hello[FRAME_HELLO_MAX];
+	static const uint8_t other[HELLO_STREAM_LEN] = { 7, 7, 7 };
+	char text[128], *was, *now;
+	size_t was_len, now_len, len;
+	uint64_t got;
+
+	/* A stream of two messages, then a new link. */
+	rp_link_both(p);
+	rp_feed(p, 'a', 100);
+	rp_feed(p, 'b', 100);
+	rp_run(p);
+	rp_cut_both(p);
+	got = p->b.got_len;
+	was = rp_state_image(&p->b, &was_len);
+	server_link_up(&p->b.s);
+	if (in_cases[_i].after_hello) {
+		len = rp_hello_of(hello, HELLO_ROLE_OUT, p->a.s.stream, 3);
+		rp_inject(&p->b, FT_HELLO, 0, 0, hello, (uint32_t)len);
+		ck_assert(p->b.s.hello_done);
+		p->b.s.out.off = p->b.s.out.len = 0;	/* its HELLO_ACK */
+	}
+	switch (_i) {
+	case IN_DATA_FIRST:
+		rp_inject(&p->b, FT_DATA, 3, 0, (const uint8_t *)"x", 1);
+		break;
+	case IN_SHUTDOWN_FIRST:
+		rp_inject(&p->b, FT_SHUTDOWN, 0, 0, NULL, 0);
+		break;
+	case IN_ROLE:
+		len = rp_hello_of(hello, HELLO_ROLE_IN, p->a.s.stream, 3);
+		rp_inject(&p->b, FT_HELLO, 0, 0, hello, (uint32_t)len);
+		break;
+	case IN_VERSION_TLV:
+		len = rp_hello_of(hello, HELLO_ROLE_OUT, p->a.s.stream, 3);
+		ck_assert_int_eq(hello[0], HELLO_T_VERSION);
+		hello[3] = 0;
+		rp_inject(&p->b, FT_HELLO, 0, 0, hello, (uint32_t)len);
+		break;
+	case IN_VERSION_HDR:
+		len = rp_hello_of(hello, HELLO_ROLE_OUT, p->a.s.stream, 3);
+		len = frame_encode(buf, sizeof(buf), FT_HELLO, 0, 0, 0, hello,
+		    (uint32_t)len);
+		buf[4] = 2;
+		rp_inject_raw(&p->b, buf, len);
+		break;
+	case IN_STREAM:
+		len = rp_hello_of(hello, HELLO_ROLE_OUT, other, 3);
+		rp_inject(&p->b, FT_HELLO, 0, 0, hello, (uint32_t)len);
+		break;
+	case IN_ACK:
+		rp_inject(&p->b, FT_ACK, 0, 2, NULL, 0);
+		break;
+	case IN_HELLO_ACK:
+		len = rp_hello_of(hello, HELLO_ROLE_IN, p->a.s.stream, 2);
+		rp_inject(&p->b, FT_HELLO_ACK, 0, 0, hello, (uint32_t)len);
+		break;
+	case IN_CHECK_REQ:
+		rp_inject(&p->b, FT_CHECK_REQ, 0, 0, (const uint8_t *)"query", 5);
+		break;
+	case IN_SYNC_BACK:
+		rp_inject(&p->b, FT_SYNC, 2, 0, NULL, 0);
+		break;
+	case IN_MAGIC:
+		rp_inject_raw(&p->b, (const uint8_t *)"GET / HTTP/1.0\r\n", 16);
+		break;
+	case IN_CRC:
+		len = frame_encode(buf, sizeof(buf), FT_DATA, 0, 3, 0,
+		    (const uint8_t *)"abc", 3);
+		buf[len - 1] ^= 1;
+		rp_inject_raw(&p->b, buf, len);
+		break;
+	case IN_FLAGS:
+		/* A flag set, under a CRC that is right: the flag is refused. */
+		len = frame_encode(buf, sizeof(buf), FT_DATA, 0, 3, 0,
+		    (const uint8_t *)"abc", 3);
+		buf[7] = 1;
+		memset(buf + 28, 0, 4);
+		be32_put(buf + 28, crc32c(crc32c(0, buf, FRAME_HDR_LEN),
+		    buf + FRAME_HDR_LEN, 3));
+		rp_inject_raw(&p->b, buf, len);
+		break;
+	case IN_PEER_ERROR:
+		rp_inject(&p->b, FT_ERROR, 0, 0, (const uint8_t *)"going", 5);
+		ck_assert(rp_traced(&p->b, "going"));
+		break;
+	}
+	ck_assert_msg(!server_linked(&p->b.s), "%s: the link stayed",
+	    in_cases[_i].what);
+	ck_assert_str_eq(rp_queued_error(&p->b, text, sizeof(text)),
+	    in_cases[_i].error != NULL ? in_cases[_i].error : "");
+	if (in_cases[_i].trace != NULL)
+		ck_assert_msg(rp_traced(&p->b, in_cases[_i].trace), "%s: no '%s'",
+		    in_cases[_i].what, in_cases[_i].trace);
+	now = rp_state_image(&p->b, &now_len);
+	rp_same_image(was, was_len, now, now_len, "state file");
+	ck_assert_uint_eq(p->b.s.curmsg, 2);
+	ck_assert_uint_eq(rp_rcv(p)->win_count, 0);
+	ck_assert(!p->b.s.done);
+	rp_reader_drain(&p->b);
+	ck_assert_uint_eq(p->b.got_len, got);
+	free(was);
+	free(now);
+	rp_free(p);
+}
+END_TEST
+
+/* Sender refusals; the sender holds 3 and 4 unacknowledged. */
+enum { OUT_ACK_FIRST, OUT_ROLE, OUT_AHEAD, OUT_BEHIND, OUT_ACK_BACK,
+	OUT_ACK_AHEAD, OUT_DATA, OUT_HELLO, OUT_CRC, OUT_PEER_ERROR,
+	OUT__COUNT };
+
+static const struct {
+	const char	*what;
+	int		 after_hello;
+	const char	*error;
+	const char	*trace;
+} out_cases[OUT__COUNT] = {
+	[OUT_ACK_FIRST] = { "ACK before HELLO_ACK", 0, "HELLO_ACK expected",
+	    NULL },
+	[OUT_ROLE] = { "HELLO_ACK of role OUT", 0, "bad HELLO_ACK", NULL },
+	[OUT_AHEAD] = { "receiver ahead", 0,
+	    "cannot resume: message numbers disagree", "Bad msg num '9'" },
+	[OUT_BEHIND] = { "receiver behind", 0,
+	    "cannot resume: message numbers disagree", "Bad msg num '1'" },
+	[OUT_ACK_BACK] = { "ACK backwards", 1, "ACK out of range",
+	    "Bad msg num '1'" },
+	[OUT_ACK_AHEAD] = { "ACK of what was never sent", 1,
+	    "ACK out of range", "Bad msg num '7'" },
+	[OUT_DATA] = { "DATA to a sender", 1, "unexpected frame", NULL },
+	[OUT_HELLO] = { "HELLO to a sender", 1, "unexpected frame", NULL },
+	[OUT_CRC] = { "bad CRC", 1, NULL, "Bad header" },
+	[OUT_PEER_ERROR] = { "the peer's ERROR", 1, NULL,
+	    "Peer error 'going'" },
+};
+
+START_TEST(test_refusal_sender)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	uint8_t buf[FRAME_HDR_LEN + 64], hello[FRAME_HELLO_MAX];
+	char text[128], *was, *now;
+	size_t was_len, now_len, len;
+
+	rp_link_both(p);
+	rp_feed(p, 'a', 100);
+	rp_feed(p, 'b', 100);
+	rp_run(p);
+	rp_cut_both(p);
+	rp_feed(p, 'c', 100);
+	rp_feed(p, 'd', 100);
+	ck_assert_uint_eq(p->a.s.acked, 2);
+	ck_assert_uint_eq(p->a.s.curmsg, 4);
+	server_link_up(&p->a.s);
+	ck_assert_uint_eq(rp_queued_count(&p->a, FT_HELLO, NULL, NULL), 1);
+	p->a.s.out.off = p->a.s.out.len = 0;
+	if (out_cases[_i].after_hello) {
+		len = rp_hello_of(hello, HELLO_ROLE_IN, p->a.s.stream, 2);
+		rp_inject(&p->a, FT_HELLO_ACK, 0, 0, hello, (uint32_t)len);
+		ck_assert(p->a.s.hello_done);
+		rp_side_turn(&p->a);	/* sends 3 and 4 */
+		ck_assert_uint_eq(rp_queued_count(&p->a, FT_DATA, NULL, NULL), 2);
+		p->a.s.out.off = p->a.s.out.len = 0;
+	}
+	was = rp_spool_image(&p->a, &was_len);
+	switch (_i) {
+	case OUT_ACK_FIRST:
+		rp_inject(&p->a, FT_ACK, 0, 2, NULL, 0);
+		break;
+	case OUT_ROLE:
+		len = rp_hello_of(hello, HELLO_ROLE_OUT, p->a.s.stream, 2);
+		rp_inject(&p->a, FT_HELLO_ACK, 0, 0, hello, (uint32_t)len);
+		break;
+	case OUT_AHEAD:
+		len = rp_hello_of(hello, HELLO_ROLE_IN, p->a.s.stream, 9);
+		rp_inject(&p->a, FT_HELLO_ACK, 0, 0, hello, (uint32_t)len);
+		break;
+	case OUT_BEHIND:
+		len = rp_hello_of(hello, HELLO_ROLE_IN, p->a.s.stream, 1);
+		rp_inject(&p->a, FT_HELLO_ACK, 0, 0, hello, (uint32_t)len);
+		break;
+	case OUT_ACK_BACK:
+		rp_inject(&p->a, FT_ACK, 0, 1, NULL, 0);
+		break;
+	case OUT_ACK_AHEAD:
+		rp_inject(&p->a, FT_ACK, 0, 7, NULL, 0);
+		break;
+	case OUT_DATA:
+		rp_inject(&p->a, FT_DATA, 1, 0, (const uint8_t *)"x", 1);
+		break;
+	case OUT_HELLO:
+		len = rp_hello_of(hello, HELLO_ROLE_OUT, p->a.s.stream, 1);
+		rp_inject(&p->a, FT_HELLO, 0, 0, hello, (uint32_t)len);
+		break;
+	case OUT_CRC:
+		len = frame_encode(buf, sizeof(buf), FT_ACK, 0, 0, 3, NULL, 0);
+		buf[30] ^= 0x10;
+		rp_inject_raw(&p->a, buf, len);
+		break;
+	case OUT_PEER_ERROR:
+		rp_inject(&p->a, FT_ERROR, 0, 0, (const uint8_t *)"going", 5);
+		ck_assert(rp_traced(&p->a, "going"));
+		break;
+	}
+	ck_assert_msg(!server_linked(&p->a.s), "%s: the link stayed",
+	    out_cases[_i].what);
+	ck_assert_str_eq(rp_queued_error(&p->a, text, sizeof(text)),
+	    out_cases[_i].error != NULL ? out_cases[_i].error : "");
+	if (out_cases[_i].trace != NULL)
+		ck_assert_msg(rp_traced(&p->a, out_cases[_i].trace),
+		    "%s: no '%s'", out_cases[_i].what, out_cases[_i].trace);
+	now = rp_spool_image(&p->a, &now_len);
+	rp_same_image(was, was_len, now, now_len, "spool");
+	ck_assert_uint_eq(p->a.s.curmsg, 4);
+	ck_assert(!p->a.s.done);
+	free(was);
+	free(now);
+	rp_free(p);
+}
+END_TEST
+
+Suite *
+roles_suite(void)
+{
+	Suite *s = suite_create("roles");
+	TCase *tc = tcase_create("in memory");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_stream_in_order);
+	tcase_add_test(tc, test_resume_resends_unacked);
+	tcase_add_test(tc, test_resume_duplicates_dropped);
+	tcase_add_test(tc, test_window);
+	tcase_add_test(tc, test_gap_stop);
+	tcase_add_test(tc, test_gap_refuse);
+	tcase_add_test(tc, test_gap_accept);
+	tcase_add_test(tc, test_sync_forward);
+	tcase_add_loop_test(tc, test_refusal_receiver, 0, IN__COUNT);
+	tcase_add_loop_test(tc, test_refusal_sender, 0, OUT__COUNT);
+	suite_add_tcase(s, tc);
+	return s;
+}
