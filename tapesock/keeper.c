@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bsd/unistd.h>
@@ -184,9 +185,96 @@ fd_accmode(const char *pid, const char *fd)
  * process but ourselves.  A process still blocked in its open() has no
  * descriptor yet and is not seen.
  */
+static void fifo_users_before(dev_t, ino_t, const char *,
+    const struct keeper_epoch *, int *, int *);
+
 static void
 fifo_users(dev_t dev, ino_t ino, const char *only, int *readers,
     int *writers)
+{
+	fifo_users_before(dev, ino, only, NULL, readers, writers);
+}
+
+/* The start of process pid in clock ticks since boot, or 0. */
+static unsigned long long
+proc_start_tick(const char *pid)
+{
+	char path[300], buf[1024], *p;
+	unsigned long long tick;
+	ssize_t n;
+	int f, field;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if ((f = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The name (2) may hold spaces and parentheses; starttime is 22. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (field = 2; field < 22 && p != NULL; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p + 1, "%llu", &tick) != 1)
+		return 0;
+	return tick;
+}
+
+void
+keeper_epoch_now(struct keeper_epoch *e)
+{
+	char buf[32];
+	struct timespec now;
+	ssize_t n;
+	long hz = sysconf(_SC_CLK_TCK);
+	int f;
+
+	e->last_pid = -1;
+	if ((f = open("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC))
+	    >= 0) {
+		n = read(f, buf, sizeof(buf) - 1);
+		close(f);
+		if (n > 0) {
+			buf[n] = '\0';
+			e->last_pid = strtol(buf, NULL, 10);
+		}
+	}
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	e->tick = hz <= 0 ? 0 : (unsigned long long)now.tv_sec *
+	    (unsigned long long)hz + (unsigned long long)now.tv_nsec /
+	    (1000000000ULL / (unsigned long long)hz);
+}
+
+/*
+ * Process pid was forked after e was taken: a pid above the last one
+ * given then, and a start no earlier than its clock tick (so that a pid
+ * above it from before a wrap of the numbers is not taken for new).
+ */
+static int
+proc_newer(const char *pid, const struct keeper_epoch *e)
+{
+	return e->last_pid >= 0 && strtol(pid, NULL, 10) > e->last_pid &&
+	    proc_start_tick(pid) >= e->tick;
+}
+
+int
+keeper_writers_before(const char *pipe, const struct keeper_epoch *e)
+{
+	struct stat st;
+	int r, w;
+
+	if (stat(pipe, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return 1;	/* cannot tell: as if held */
+	fifo_users_before(st.st_dev, st.st_ino, NULL, e, &r, &w);
+	return w;
+}
+
+/* fifo_users, leaving out the processes forked after e (if not NULL). */
+static void
+fifo_users_before(dev_t dev, ino_t ino, const char *only,
+    const struct keeper_epoch *e, int *readers, int *writers)
 {
 	DIR *proc, *fds;
 	struct dirent *pe, *fe;
@@ -222,7 +310,8 @@ fifo_users(dev_t dev, ino_t ino, const char *only, int *readers,
 				mode = fd_accmode(pid, fe->d_name);
 				if (mode == O_RDONLY)
 					(*readers)++;
-				else if (mode == O_WRONLY || mode == O_RDWR)
+				else if ((mode == O_WRONLY || mode == O_RDWR) &&
+				    (e == NULL || !proc_newer(pid, e)))
 					(*writers)++;
 			}
 			closedir(fds);

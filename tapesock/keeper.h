@@ -48,6 +48,20 @@ int	keeper_holds(long pid, const char *pipe);
  * seen only by root.
  */
 int	keeper_reader_open(const char *pipe);
+/*
+ * The moment a look at the pipe's writers starts from: the last pid
+ * given and the clock tick.  keeper_writers_before counts the
+ * descriptors open for writing on pipe in processes other than ours,
+ * leaving out the processes forked after e (their opens are later than
+ * e); 1 when it cannot tell.  Processes of other users are seen only by
+ * root.
+ */
+struct keeper_epoch {
+	long			last_pid;	/* -1: unknown, none left out */
+	unsigned long long	tick;
+};
+void	keeper_epoch_now(struct keeper_epoch *e);
+int	keeper_writers_before(const char *pipe, const struct keeper_epoch *e);
 /* The keeper process itself (tapesockd -k): reports on ready_fd; with
  * write_fd >= 0 it keeps that write end (input role). */
 int	keeper_main(const char *home, const char *name, const char *pipe,

@@ -207,10 +207,11 @@ out_start(struct server *s, struct errbuf *err)
 		out_close(s);
 		return -1;
 	}
-	/* The writers' closes mark the ends of tape files (see out_marks). */
+	/* The writers' opens and closes mark the ends of tape files (see
+	 * out_marks); not their writes, which would wake us at each one. */
 	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s->ino_fd >= 0 && inotify_add_watch(s->ino_fd,
-	    s->conf.pipe, IN_CLOSE_WRITE | IN_MODIFY) < 0) {
+	    s->conf.pipe, IN_OPEN | IN_CLOSE_WRITE) < 0) {
 		close(s->ino_fd);
 		s->ino_fd = -1;
 	}
@@ -218,10 +219,19 @@ out_start(struct server *s, struct errbuf *err)
 	return 0;
 }
 
-/* Scan pending inotify events: *closed if a writer closed the pipe,
- * *modified if anyone wrote after that close. */
+/*
+ * What inotify said since the last look.  Reading the queue until it is
+ * empty is a point in time: whatever it gave was queued before, whatever
+ * comes later was queued after.
+ */
+struct out_events {
+	int	closes;		/* writers' closes (IN_CLOSE_WRITE) */
+	int	opened;		/* an open after the last of those closes */
+	int	lost;		/* the queue overflowed: anything may be */
+};
+
 static void
-out_scan_events(struct server *s, int *closed, int *modified)
+out_read_events(struct server *s, struct out_events *e)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event *ev;
@@ -230,38 +240,155 @@ out_scan_events(struct server *s, int *closed, int *modified)
 	while ((n = read(s->ino_fd, buf, sizeof(buf))) > 0)
 		for (off = 0; off < n; off += (ssize_t)sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)(buf + off);
+			if (ev->mask & IN_Q_OVERFLOW)
+				e->lost = 1;
 			if (ev->mask & IN_CLOSE_WRITE) {
-				*closed = 1;
-				*modified = 0;
-			} else if ((ev->mask & IN_MODIFY) && *closed)
-				*modified = 1;
+				e->closes++;
+				e->opened = 0;
+			} else if (ev->mask & IN_OPEN)
+				e->opened = 1;
 		}
 }
 
+/* Closes of writers that end no tape file: their files go on as one. */
+static void
+out_merged(struct server *s, int closes)
+{
+	struct sender *o = s->role_data;
+
+	if (closes <= 0)
+		return;
+	o->merged += (uint64_t)closes;
+	server_trace(s, MSG_SRV_MARK_MERGED, closes,
+	    (unsigned long long)o->pipe_bytes);
+}
+
 /*
- * A FIFO keeps no trace of where one writer stopped and the next began.
- * When the kernel reports a writer's close and nobody has written since,
- * every byte in the pipe is that writer's: the end of its tape file is
- * at what we read plus what waits.  If someone writes in between, the
- * two files cannot be told apart (the documented limit).
+ * A FIFO keeps no trace of where one writer stopped and the next began,
+ * and the kernel queues IN_MODIFY only once a write has put its bytes
+ * in the pipe: "nobody wrote since the close" cannot be seen.  What can
+ * be: IN_OPEN is queued inside open(), before the opener has a
+ * descriptor to write with; IN_CLOSE_WRITE at the last close of a
+ * writer's file, after its last write.  So, after a writer's close C
+ * (the last one the queue gave):
+ *
+ *   1. Note the last pid given, then W: what waits in the pipe
+ *      (FIONREAD), at time T.
+ *   2. Read the queue empty: an open after C is a writer that may have
+ *      written before T, and cannot be told from one that did not: no
+ *      mark.  A later close: it is the new C, from 1.
+ *   3. No process forked before 1 has the pipe open for writing
+ *      (/proc): one that opened before C and is still open would
+ *      straddle T.  Processes forked after 1 opened after C was read:
+ *      their opens are in 2 (no mark) or after it, after T.
+ *   4. Read the queue empty again: a writer that closed during 3 was
+ *      open at T: no mark, and its close is the new C.  Opens now are
+ *      after T: their writers' bytes are all after the mark.
+ *
+ * A writer with bytes in W had a descriptor before T: either it closed
+ * before T (a close after C, 2: its bytes are on the same side as the
+ * last close's), or it is open after T, and its open was after C (2) or
+ * before C (3, or its close in 4).  Only when none is left is the end
+ * of the tape file exactly what we read plus W.  Otherwise the files go
+ * on as one (out_merged): two tape files merge, a mark is never inside
+ * a writer's data.  Blind spots: writers that opened before C in
+ * processes /proc does not show us (other users, unless we are root);
+ * a descriptor handed at that moment to a new process by one that then
+ * drops it.  The look at /proc is once per tape file.
  */
+static void
+out_marks_from(struct server *s, struct out_events e)
+{
+	struct sender *o = s->role_data;
+	struct out_events after;
+	struct keeper_epoch epoch;
+	int waiting = 0, tries;
+	uint64_t at;
+
+	if (e.closes == 0 && !e.lost)
+		return;		/* opens alone: see the next close */
+	for (tries = 0; e.closes > 0 || e.lost; tries++) {
+		if (e.lost || e.opened || s->pipe_fd < 0 || tries == 4 ||
+		    o->nmarks == ARRAY_LEN(o->marks))
+			break;
+		keeper_epoch_now(&epoch);
+		if (ioctl(s->pipe_fd, FIONREAD, &waiting) < 0)
+			break;
+		memset(&after, 0, sizeof(after));
+		out_read_events(s, &after);
+		if (after.closes == 0 && !after.lost) {
+			if (after.opened ||
+			    keeper_writers_before(s->conf.pipe, &epoch) > 0)
+				break;
+			out_read_events(s, &after);
+		}
+		if (after.closes > 0 || after.lost) {
+			/* The file of the close we had goes on. */
+			out_merged(s, e.closes);
+			e = after;
+			continue;
+		}
+		/* Closes before the last one end files we cannot tell. */
+		out_merged(s, e.closes - 1);
+		at = o->pipe_bytes + (uint64_t)waiting;
+		if (o->nmarks > 0 ? at > o->marks[o->nmarks - 1] :
+		    at > o->pipe_bytes || !o->eof_at_pos)
+			o->marks[o->nmarks++] = at;
+		return;
+	}
+	out_merged(s, e.closes > 0 ? e.closes : 1);
+}
+
 static void
 out_marks(struct server *s)
 {
-	struct sender *o = s->role_data;
-	int closed = 0, modified = 0, waiting = 0;
+	struct out_events e = { 0 };
 
 	if (s->ino_fd < 0)
 		return;
-	out_scan_events(s, &closed, &modified);
-	if (!closed || modified || s->pipe_fd < 0)
+	out_read_events(s, &e);
+	out_marks_from(s, e);
+}
+
+/*
+ * The pipe gave end of file, and its mark is spooled (pushed: here):
+ * no writer was left and nothing waited, so every writer's close
+ * queued until then ends a file before this mark, every later writer
+ * opens after it.  Which events are which, the queue does not say: if
+ * the pipe still has no writer and nothing waits after we read it, the
+ * events were all before, and the pipe is opened again (a new open
+ * reports no hang-up until a writer comes: no loop on POLLHUP).  Our
+ * own open is no writer's; a close that comes with it is a writer of
+ * that moment, whose file we cannot mark.  If a writer came, its close
+ * may be among them: they are looked at as any others (out_marks_from).
+ */
+static void
+out_pipe_ended(struct server *s, int pushed)
+{
+	struct sender *o = s->role_data;
+	struct out_events e = { 0 };
+	struct pollfd pfd;
+
+	if (s->ino_fd >= 0)
+		out_read_events(s, &e);
+	pfd.fd = s->pipe_fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 0) < 0 ||
+	    (pfd.revents & (POLLHUP | POLLIN)) != POLLHUP) {
+		out_marks_from(s, e);
 		return;
-	if (ioctl(s->pipe_fd, FIONREAD, &waiting) < 0)
-		return;
-	out_scan_events(s, &closed, &modified);
-	if (modified || o->nmarks == ARRAY_LEN(o->marks))
-		return;
-	o->marks[o->nmarks++] = o->pipe_bytes + (uint64_t)waiting;
+	}
+	/* More than one close: files that ended before this mark, as one. */
+	if (pushed)
+		out_merged(s, e.lost ? 1 : e.closes - 1);
+	close(s->pipe_fd);
+	out_open_pipe(s);
+	o->eof_at_pos = 0;
+	if (s->ino_fd >= 0) {
+		memset(&e, 0, sizeof(e));
+		out_read_events(s, &e);
+		out_merged(s, e.lost ? 1 : e.closes);
+	}
 }
 
 /* Spool a tape mark at the current position, once per position. */
@@ -493,7 +620,7 @@ out_read_pipe(struct server *s)
 	struct errbuf why;
 	size_t want;
 	ssize_t n;
-	int i;
+	int i, pushed;
 
 	why.msg[0] = '\0';
 	for (i = 0; i < 16; i++) {
@@ -518,16 +645,18 @@ out_read_pipe(struct server *s)
 			return 1;
 		}
 		if (n == 0) {
-			/* No writer and nothing left: the end of a tape file
-			 * (if the close was not already seen).  A new open
-			 * reports no hang-up until a writer comes again. */
-			out_marks(s);
+			/*
+			 * No writer and nothing left: the end of a tape file
+			 * (if the close was not already seen), exact: every
+			 * writer's close waiting in the queue is before it,
+			 * every later writer opens after.  A new open reports
+			 * no hang-up until a writer comes again.
+			 */
 			out_pop_marks(s);
-			if (!o->eof_at_pos && !s->done && out_push_eof(s) < 0)
+			pushed = !o->eof_at_pos && !s->done;
+			if (pushed && out_push_eof(s) < 0)
 				return 1;
-			close(s->pipe_fd);
-			out_open_pipe(s);
-			o->eof_at_pos = 0;
+			out_pipe_ended(s, pushed);
 			return 1;
 		}
 		out_count(s);
@@ -696,6 +825,8 @@ out_query(struct server *s, struct control_conn *c)
 	    (unsigned long long)s->acked + 1, (unsigned long long)s->curmsg,
 	    o->spool_full ? " (full)" : "");
 	control_reply(c, "Sync: %s", o->spool->sync ? "ON" : "OFF");
+	control_reply(c, "Tape files merged: %llu",
+	    (unsigned long long)o->merged);
 	if (o->keeper > 0)
 		control_reply(c, "Keeper: %ld", o->keeper);
 	else

@@ -27,6 +27,7 @@ struct sender {
 	int		 eof_at_pos;	/* a mark sent, no data since */
 	uint64_t	 marks[8];	/* tape marks seen, not yet sent */
 	size_t		 nmarks;
+	uint64_t	 merged;	/* writers' closes left unmarked */
 
 	/* The keeper of the pipe. */
 	long		 keeper;	/* pid, 0 none yet, -1 failed (said) */
