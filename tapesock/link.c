@@ -372,7 +372,7 @@ link_pend_read(struct server *s)
 static void
 link_accept(struct server *s)
 {
-	int fd;
+	int fd, one = 1;
 
 	fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
@@ -380,6 +380,8 @@ link_accept(struct server *s)
 			server_trace(s, MSG_TS_ACCEPT_ERR, errno);
 		return;
 	}
+	/* ACKs are small and must not wait for Nagle. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	server_trace(s, MSG_TS_CONNECT_ACCEPT);
 	if (server_linked(s) && s->hello_done) {
 		/* Proven by its first frame before it replaces the
