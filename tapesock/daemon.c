@@ -84,11 +84,39 @@ daemon_end(struct daemon_life *d)
 	d->pidpath = NULL;
 }
 
+/* The self-pipe a caught signal writes to, so that a poll() wakes
+ * even for a signal that came just before it began. */
+static int daemon_wake[2] = { -1, -1 };
+
 static void
 daemon_on_signal(int sig)
 {
+	int saved = errno;
+
 	if (sig > 0 && sig < NSIG && daemon_flags[sig] != NULL)
 		*daemon_flags[sig] = 1;
+	if (daemon_wake[1] >= 0)
+		(void)!write(daemon_wake[1], "", 1);
+	errno = saved;
+}
+
+int
+daemon_wake_fd(void)
+{
+	if (daemon_wake[0] < 0 && pipe2(daemon_wake, O_NONBLOCK | O_CLOEXEC)
+	    < 0)
+		daemon_wake[0] = daemon_wake[1] = -1;
+	return daemon_wake[0];
+}
+
+void
+daemon_wake_drain(void)
+{
+	char buf[64];
+
+	if (daemon_wake[0] >= 0)
+		while (read(daemon_wake[0], buf, sizeof(buf)) > 0)
+			;
 }
 
 static void

@@ -57,6 +57,10 @@ void	daemon_end(struct daemon_life *);
 void	daemon_signals(volatile sig_atomic_t *term,
 	    const struct daemon_signal *more, size_t n);
 /* The process title (setproctitle; tapesockd's main called its init). */
+/* A descriptor to poll that becomes readable when a caught signal
+ * arrives (-1 if it cannot be made), and emptying it. */
+int	daemon_wake_fd(void);
+void	daemon_wake_drain(void);
 void	daemon_title(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 

@@ -36,6 +36,13 @@ server_linked(const struct server *s)
 	return s->connected;
 }
 
+/* A stop under way in a role that reads nothing more meanwhile. */
+static int
+link_deaf(const struct server *s)
+{
+	return s->stopping && s->role->deaf_stopping;
+}
+
 /*
  * Send what is queued: 0 all sent or it would block, -1 the connection
  * failed (traced unless quiet).  Without a socket (an in-memory link)
@@ -409,7 +416,9 @@ link_heartbeat(struct server *s)
 {
 	struct timespec now;
 
-	if (!s->connected)
+	/* A role that stops reading while it stops cannot judge silence:
+	 * dropping the link would drop what it still holds for the pipe. */
+	if (!s->connected || link_deaf(s))
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (s->rx_at.tv_sec == 0)
@@ -434,7 +443,7 @@ link_heartbeat_wait(struct server *s)
 	struct timespec now;
 	double silent, next;
 
-	if (!s->connected || s->rx_at.tv_sec == 0)
+	if (!s->connected || link_deaf(s) || s->rx_at.tv_sec == 0)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	silent = ts_diff(&now, &s->rx_at);
@@ -466,8 +475,7 @@ link_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		if (!s->connected)
 			ev = POLLOUT;	/* the call completes */
 		else {
-			if (s->rlen < SRV_RBUF &&
-			    !(s->stopping && s->role->deaf_stopping))
+			if (s->rlen < SRV_RBUF && !link_deaf(s))
 				ev |= POLLIN;
 			if (s->out.len > s->out.off)
 				ev |= POLLOUT;

@@ -461,7 +461,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
     const struct role *const *roles)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
-	struct pollfd pfd[8 + SRV_CTL_MAX];
+	struct pollfd pfd[16 + SRV_CTL_MAX];
 	struct daemon_life life;
 	struct timespec now;
 	struct errbuf err;
@@ -501,6 +501,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 	s->state_path = xasprintf("%s/%s.state", home, s->name);
 	s->ctl_path = xasprintf("%s/%s.sock", home, s->name);
 	daemon_signals(&got_term, NULL, 0);
+	(void)daemon_wake_fd();
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	s->last_query = s->last_running = s->started;
 	s->today_yday = -1;
@@ -542,6 +543,10 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 			server_wake(&timeout, &s->stop_deadline);
 		pfd[n].fd = s->ctl_fd;
 		pfd[n++].events = POLLIN;
+		if (daemon_wake_fd() >= 0) {
+			pfd[n].fd = daemon_wake_fd();
+			pfd[n++].events = POLLIN;
+		}
 		for (i = 0; i < SRV_CTL_MAX; i++)
 			if (s->ctl[i].fd >= 0) {
 				pfd[n].fd = s->ctl[i].fd;
@@ -558,6 +563,10 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 			timeout = SRV_LOG_RETRY_MS;
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
+		/* A stop by signal is judged in this turn, not the next. */
+		daemon_wake_drain();
+		if (got_term)
+			server_request_stop(s);
 		control_events(s, pfd, n);
 		link_events(s, pfd, n);
 		s->role->events(s, pfd, n);

@@ -9,6 +9,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,31 @@ START_TEST(test_signals)
 }
 END_TEST
 
+/* A caught signal makes the wake descriptor readable: a poll() that
+ * began just after the signal's flag was looked at still returns. */
+START_TEST(test_wake_fd)
+{
+	static volatile sig_atomic_t flag;
+	struct pollfd pfd;
+	int fd;
+
+	flag = 0;
+	daemon_signals(&flag, NULL, 0);
+	fd = daemon_wake_fd();
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(daemon_wake_fd(), fd);
+	daemon_wake_drain();
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	raise(SIGTERM);
+	ck_assert_int_eq(flag, 1);
+	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+	daemon_wake_drain();
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+}
+END_TEST
+
 START_TEST(test_detach_stdio)
 {
 	struct stat null, st;
@@ -270,6 +296,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_report_read);
 	tcase_add_test(tc, test_signals);
 	tcase_add_test(tc, test_detach_stdio);
+	tcase_add_test(tc, test_wake_fd);
 	suite_add_tcase(s, tc);
 	return s;
 }
