@@ -25,7 +25,8 @@
 #include "keeper.h"
 #include "runstate.h"
 
-#define KEEPER_START_WAIT	5000	/* ms a server waits for its keeper */
+#define KEEPER_START_WAIT	5000	/* ms a keeper has to report */
+#define KEEPER_GONE_LOOK	50	/* ms between looks: failed one gone? */
 #define KEEPER_CHECK_EVERY	500	/* ms between two looks */
 #define KEEPER_HOLD_CHECK	5	/* s between two looks at the pipe */
 
@@ -52,17 +53,19 @@ keeper_pid(const char *home, const char *name)
  * Start tapesockd -k in a process of its own (nobody's child, its own
  * session), with write_fd (if >= 0) as its descriptor 4 and the write
  * end of a pipe as its descriptor 3, the ready descriptor it reports
- * on: the read end of that pipe, or -1 and err.  The report is not
- * waited for here.
+ * on: the read end of that pipe, with the keeper's pid in *pid (so that
+ * a keeper which does not report can be killed), or -1 and err.  The
+ * report is not waited for here: the middle process only forks, says
+ * the keeper's pid and exits.
  */
 static int
 keeper_spawn(const char *home, const char *name, const char *pipe,
-    int write_fd, struct errbuf *err)
+    int write_fd, long *pid, struct errbuf *err)
 {
 	char exe[4096];
 	ssize_t n;
-	pid_t child;
-	int p[2], status;
+	pid_t child, keeper = -1;
+	int p[2], q[2], status;
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0) {
@@ -74,10 +77,18 @@ keeper_spawn(const char *home, const char *name, const char *pipe,
 		errbuf_set(err, "pipe: %s", strerror(errno));
 		return -1;
 	}
+	if (pipe2(q, O_CLOEXEC) < 0) {
+		errbuf_set(err, "pipe: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	if ((child = fork()) < 0) {
 		errbuf_set(err, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
+		close(q[0]);
+		close(q[1]);
 		return -1;
 	}
 	if (child == 0) {
@@ -85,8 +96,11 @@ keeper_spawn(const char *home, const char *name, const char *pipe,
 		int null = open("/dev/null", O_RDWR), rep, wfd = -1;
 
 		setsid();
-		if (fork() != 0)
+		if ((keeper = fork()) != 0) {
+			if (write(q[1], &keeper, sizeof(keeper)) < 0)
+				_exit(1);
 			_exit(0);
+		}
 		/* Out of the way of 0 to 4 first: dup2 may then place them. */
 		rep = fcntl(p[1], F_DUPFD, 10);
 		if (write_fd >= 0 && (wfd = fcntl(write_fd, F_DUPFD, 10)) < 0)
@@ -111,49 +125,185 @@ keeper_spawn(const char *home, const char *name, const char *pipe,
 		_exit(127);
 	}
 	close(p[1]);
+	close(q[1]);
 	/* The middle child only forks: this wait is not on the keeper. */
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
+	/* Written before it exited: there already, or never. */
+	if (read(q[0], &keeper, sizeof(keeper)) != (ssize_t)sizeof(keeper))
+		keeper = -1;
+	close(q[0]);
+	if (keeper <= 0) {
+		errbuf_set(err, "fork: the keeper was not started");
+		close(p[0]);
+		return -1;
+	}
+	*pid = (long)keeper;
 	return p[0];
 }
 
+void
+keeper_boot_init(struct keeper_boot *kb)
+{
+	memset(kb, 0, sizeof(*kb));
+	kb->fd = -1;
+}
+
+int
+keeper_booting(const struct keeper_boot *kb)
+{
+	return kb->fd >= 0;
+}
+
+int
+keeper_boot_pollfd(const struct keeper_boot *kb)
+{
+	return kb->failed ? -1 : kb->fd;
+}
+
+static void
+keeper_boot_after(struct keeper_boot *kb, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, &kb->deadline);
+	kb->deadline.tv_sec += ms / 1000;
+	kb->deadline.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (kb->deadline.tv_nsec >= 1000000000L) {
+		kb->deadline.tv_sec++;
+		kb->deadline.tv_nsec -= 1000000000L;
+	}
+}
+
+static int
+keeper_boot_due(const struct keeper_boot *kb)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > kb->deadline.tv_sec ||
+	    (now.tv_sec == kb->deadline.tv_sec &&
+	    now.tv_nsec >= kb->deadline.tv_nsec);
+}
+
 /*
- * Start a keeper and wait for its report: its pid, or -1 and err.
- * The wait is the server's (it is inside its loop) and lasts as long as
- * the keeper takes to exec and take its pid file; the input role needs
- * the keeper in place before it may send it the tape mark.
+ * The keeper's end of the report is closed: it reported (and closed
+ * it), or it is gone.  While it is open the keeper lives, so that its
+ * pid is still its own.
  */
+static int
+keeper_boot_hung_up(const struct keeper_boot *kb)
+{
+	struct pollfd pfd = { .fd = kb->fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
+}
+
+/* The report, if it is there: the pid, -1 and err for ERR, or 0. */
 static long
+keeper_boot_report(struct keeper_boot *kb, struct errbuf *err)
+{
+	long pid = daemon_report_read(kb->fd, 0, err);
+
+	/* One line in one write: there whole, or not yet.  Hung up after
+	 * the look, it may have come just before: look once more. */
+	if (pid == 0 && keeper_boot_hung_up(kb))
+		pid = daemon_report_read(kb->fd, 0, err);
+	return pid;
+}
+
+static void
+keeper_boot_end(struct keeper_boot *kb)
+{
+	close(kb->fd);
+	kb->fd = -1;
+	kb->failed = 0;
+}
+
+static int
 keeper_run(const char *home, const char *name, const char *pipe,
-    int write_fd, struct errbuf *err)
+    int write_fd, struct keeper_boot *kb, struct errbuf *err)
+{
+	keeper_boot_init(kb);
+	if ((kb->fd = keeper_spawn(home, name, pipe, write_fd, &kb->pid,
+	    err)) < 0)
+		return -1;
+	kb->writer = write_fd >= 0;
+	keeper_boot_after(kb, KEEPER_START_WAIT);
+	return 0;
+}
+
+int
+keeper_start(const char *home, const char *name, const char *pipe,
+    struct keeper_boot *kb, struct errbuf *err)
+{
+	return keeper_run(home, name, pipe, -1, kb, err);
+}
+
+int
+keeper_start_writer(const char *home, const char *name, const char *pipe,
+    int fd, struct keeper_boot *kb, struct errbuf *err)
+{
+	return keeper_run(home, name, pipe, fd, kb, err);
+}
+
+long
+keeper_boot_poll(struct keeper_boot *kb, const char *pipe,
+    struct errbuf *err)
 {
 	long pid;
-	int fd;
 
-	if ((fd = keeper_spawn(home, name, pipe, write_fd, err)) < 0)
-		return -1;
-	pid = daemon_report_read(fd, KEEPER_START_WAIT, err);
-	close(fd);
-	if (pid > 0)
-		return pid;
-	if (pid == 0)
-		errbuf_set(err, "the keeper did not report in %d s",
-		    KEEPER_START_WAIT / 1000);
+	if (kb->fd < 0)
+		return 0;
+	if (!kb->failed) {
+		pid = keeper_boot_report(kb, &kb->why);
+		if (pid > 0) {
+			keeper_boot_end(kb);
+			return pid;
+		}
+		if (pid == 0 && keeper_boot_hung_up(kb))
+			errbuf_set(&kb->why, "the keeper ended without a "
+			    "report");
+		else if (pid == 0 && keeper_boot_due(kb)) {
+			/* Alive (its end is open): the pid is its own. */
+			kill((pid_t)kb->pid, SIGKILL);
+			errbuf_set(&kb->why, "the keeper did not report in "
+			    "%d s", KEEPER_START_WAIT / 1000);
+		} else if (pid == 0)
+			return 0;
+		kb->failed = 1;
+	}
+	/*
+	 * Failed: over once the process is gone (its end of the report
+	 * closes at its exit) and holds the write end no more (closed in
+	 * the same exit, a moment later), so that the server's tape mark
+	 * is not kept from the reader by a keeper that was never told.
+	 * Not longer than KEEPER_START_WAIT more: a killed process goes.
+	 */
+	if ((!keeper_boot_hung_up(kb) || (kb->writer &&
+	    keeper_holds(kb->pid, pipe))) &&
+	    kb->looks++ < KEEPER_START_WAIT / KEEPER_GONE_LOOK) {
+		keeper_boot_after(kb, KEEPER_GONE_LOOK);
+		return 0;
+	}
+	errbuf_set(err, "%s", kb->why.msg);
+	keeper_boot_end(kb);
 	return -1;
 }
 
 long
-keeper_start(const char *home, const char *name, const char *pipe,
-    struct errbuf *err)
+keeper_boot_abandon(struct keeper_boot *kb, int kill_it)
 {
-	return keeper_run(home, name, pipe, -1, err);
-}
+	struct errbuf why;
+	long pid = 0;
 
-long
-keeper_start_writer(const char *home, const char *name, const char *pipe,
-    int fd, struct errbuf *err)
-{
-	return keeper_run(home, name, pipe, fd, err);
+	if (kb->fd < 0)
+		return 0;
+	if (!kb->failed && (pid = keeper_boot_report(kb, &why)) <= 0) {
+		pid = 0;
+		if (kill_it && !keeper_boot_hung_up(kb))
+			kill((pid_t)kb->pid, SIGKILL);
+	}
+	keeper_boot_end(kb);
+	return pid;
 }
 
 /* The access mode of descriptor fd of process pid, or -1. */
@@ -445,6 +595,21 @@ keeper_hold(const char *pipe, int wfd, const struct stat *st)
 		close(ino);
 }
 
+/*
+ * A test hook (DEVELOPING.md): TAPESOCK_TEST_KEEPER_DELAY_MS slows the
+ * keeper's start, before it takes its pid file, so that a test sees
+ * what its server does meanwhile.  Read only here.
+ */
+static void
+keeper_test_delay(void)
+{
+	const char *v = getenv("TAPESOCK_TEST_KEEPER_DELAY_MS");
+	uint64_t ms;
+
+	if (v != NULL && parse_u64(v, 60000, &ms) == 0 && ms > 0)
+		poll(NULL, 0, (int)ms);
+}
+
 int
 keeper_main(const char *home, const char *name, const char *pipe,
     int write_fd, int ready_fd)
@@ -460,6 +625,7 @@ keeper_main(const char *home, const char *name, const char *pipe,
 	int fd, waiting, rc, why;
 
 	daemon_init(&life, ready_fd);
+	keeper_test_delay();
 	rc = daemon_pidfile_open(&life, path, name, &other, &err);
 	why = errno;
 	free(path);

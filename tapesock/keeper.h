@@ -32,14 +32,62 @@
 
 #include "util.h"
 
+#include <time.h>
+
+/*
+ * A keeper on its way: started, its report not read yet.  The server
+ * never waits for it in its loop: it polls fd (POLLIN, while
+ * keeper_boot_pollfd says so), wakes at deadline, and then asks
+ * keeper_boot_poll.  A keeper that does not report within
+ * KEEPER_START_WAIT is killed; a failed one counts as failed only once
+ * it is gone, so that a write end it was given is closed by then.
+ */
+struct keeper_boot {
+	int		 fd;		/* its report's read end; -1: none */
+	long		 pid;		/* the keeper process, until it reports */
+	int		 writer;	/* holds a write end of the pipe */
+	int		 failed;	/* failed; waiting for it to be gone */
+	int		 looks;		/* since, at the pipe */
+	struct timespec	 deadline;	/* report by then; when failed, the
+					 * next look */
+	struct errbuf	 why;		/* failed: the reason */
+};
+
 /* The pid of the keeper of server name, or 0 when there is none. */
 long	keeper_pid(const char *home, const char *name);
-/* Start a keeper of pipe for server name: its pid, or -1 and err. */
-long	keeper_start(const char *home, const char *name, const char *pipe,
-	    struct errbuf *err);
+/* Nothing under way. */
+void	keeper_boot_init(struct keeper_boot *);
+/* A start is under way: its report is still to be collected. */
+int	keeper_booting(const struct keeper_boot *);
+/* The descriptor to poll for POLLIN, or -1 (none, or failed: the
+ * deadline alone says when to look again). */
+int	keeper_boot_pollfd(const struct keeper_boot *);
+/*
+ * Start a keeper of pipe for server name, without waiting for it: 0
+ * with *kb under way, or -1 and err (nothing under way).
+ */
+int	keeper_start(const char *home, const char *name, const char *pipe,
+	    struct keeper_boot *kb, struct errbuf *err);
 /* Start a keeper of the write end fd of pipe (input server). */
-long	keeper_start_writer(const char *home, const char *name,
-	    const char *pipe, int fd, struct errbuf *err);
+int	keeper_start_writer(const char *home, const char *name,
+	    const char *pipe, int fd, struct keeper_boot *kb,
+	    struct errbuf *err);
+/*
+ * Collect the report of *kb without waiting: the keeper's pid (the
+ * start is over), 0 while it is under way, -1 and err when it failed
+ * (over too: the process is gone, pipe held by it no more).
+ */
+long	keeper_boot_poll(struct keeper_boot *kb, const char *pipe,
+	    struct errbuf *err);
+/*
+ * Let go of a start under way (the fd is closed).  A report already
+ * there gives the keeper's pid: it is up, and the caller deals with it
+ * as with any keeper of its own.  Else 0, and with kill_it the keeper
+ * is killed (it is not wanted, and would come up holding the pipe);
+ * without, it is left to come up on its own, as a keeper started just
+ * before the server ended would.
+ */
+long	keeper_boot_abandon(struct keeper_boot *kb, int kill_it);
 /* 1 if process pid has pipe open for writing (a holding keeper). */
 int	keeper_holds(long pid, const char *pipe);
 /*

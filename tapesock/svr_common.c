@@ -175,3 +175,32 @@ svr_refuse(struct server *s, const char *why)
 	    (uint32_t)strlen(why));
 	server_link_drop(s);
 }
+
+void
+svr_keeper_pollfds(const struct keeper_boot *kb, struct pollfd *pfd,
+    int *n, int *timeout)
+{
+	if (!keeper_booting(kb))
+		return;
+	if (keeper_boot_pollfd(kb) >= 0) {
+		pfd[*n].fd = keeper_boot_pollfd(kb);
+		pfd[(*n)++].events = POLLIN;
+	}
+	server_wake(timeout, &kb->deadline);
+}
+
+long
+svr_keeper_events(struct keeper_boot *kb, const char *pipe,
+    const struct pollfd *pfd, int n, struct errbuf *err)
+{
+	int i, ready = 0;
+
+	if (!keeper_booting(kb))
+		return 0;
+	for (i = 0; i < n && !ready; i++)
+		ready = pfd[i].fd == keeper_boot_pollfd(kb) &&
+		    pfd[i].fd >= 0 && pfd[i].revents != 0;
+	if (!ready && !ts_due(&kb->deadline))
+		return 0;
+	return keeper_boot_poll(kb, pipe, err);
+}

@@ -4,6 +4,7 @@
 #ifndef TAPESOCK_SVR_COMMON_H
 #define TAPESOCK_SVR_COMMON_H
 
+#include "keeper.h"
 #include "server.h"
 
 /* Trace a decode failure with the seed's words. */
@@ -37,5 +38,15 @@ void	svr_frames(struct server *,
 	    enum svr_verdict (*handle)(struct server *, const struct frame *));
 /* Refuse the peer: an ERROR saying why, then the link is dropped. */
 void	svr_refuse(struct server *, const char *why);
+/*
+ * A keeper's start under way in the loop (keeper.h): its report's
+ * descriptor in the poll set and its deadline given to server_wake;
+ * then, when poll() says the report came or the deadline is due, what
+ * keeper_boot_poll says (the pid, -1 and err failed), else 0.
+ */
+void	svr_keeper_pollfds(const struct keeper_boot *, struct pollfd *,
+	    int *n, int *timeout);
+long	svr_keeper_events(struct keeper_boot *, const char *pipe,
+	    const struct pollfd *, int n, struct errbuf *err);
 
 #endif

@@ -75,6 +75,7 @@ in_start(struct server *s, struct errbuf *err)
 	struct receiver *r = s->role_data = xcalloc(1, sizeof(*r));
 
 	r->st.fd = -1;
+	keeper_boot_init(&r->kboot);
 	if (svr_check_pipe(s, err) < 0)
 		return -1;
 	if (in_load_state(s, err) < 0)
@@ -363,6 +364,16 @@ in_ack_due(struct server *s)
 		ts_after(&r->ack_due, SRV_SYNC_EVERY);
 }
 
+/* A tape mark is next, and waits for the keeper's report. */
+static int
+in_mark_held(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	return r->win_count > 0 && win_at(r, 0)->type == FT_EOF &&
+	    !r->skip_file && in_keeper_starting(s);
+}
+
 static void
 in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 {
@@ -371,9 +382,10 @@ in_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 	if (s->pipe_fd >= 0) {
 		/* Always: POLLERR says the reader left, written to or not. */
 		pfd[*n].fd = s->pipe_fd;
-		pfd[(*n)++].events = r->win_count > 0 && !r->eof_wait ?
-		    POLLOUT : 0;
+		pfd[(*n)++].events = r->win_count > 0 && !r->eof_wait &&
+		    !in_mark_held(s) ? POLLOUT : 0;
 	}
+	svr_keeper_pollfds(&r->kboot, pfd, n, timeout);
 	if (r->eof_wait) {
 		/* The reader's close comes as an inotify event; the keeper
 		 * is looked at every KEEPER_LOOK. */
@@ -418,6 +430,7 @@ in_events(struct server *s, struct pollfd *pfd, int n)
 		}
 	} else
 		memset(&r->busy_ack_at, 0, sizeof(r->busy_ack_at));
+	in_keeper_events(s, pfd, n);
 	if (r->eof_wait)
 		in_reader_wait(s);
 	if (in_need_pipe(s) && (r->next_pipe_try.tv_sec == 0 ||
@@ -442,6 +455,16 @@ in_stop(struct server *s)
 	struct errbuf why;
 	uint64_t writing = 0;
 
+	/*
+	 * A keeper on its way is waited for within the stop's time, as the
+	 * loop used to: the stop then leaves what a keeper in place leaves.
+	 * Past that time it is left to come up and hold the write end, like
+	 * a keeper started just before a kill of this server; killing it
+	 * would make our close of the write end an end of file.
+	 */
+	if (in_keeper_starting(s) && s->stop_wait != 0 &&
+	    !ts_due(&s->stop_deadline))
+		return;
 	if (!server_stop_due(s) || r->st.fd < 0)
 		return;
 	/* A stop knows exactly what it wrote: the next start resumes a
@@ -476,7 +499,9 @@ in_query(struct server *s, struct control_conn *c)
 		    ts_diff(&now, &r->eof_deadline),
 		    (unsigned long long)s->curmsg);
 	}
-	if (r->keeper > 0)
+	if (in_keeper_starting(s))
+		control_reply(c, "Keeper: starting");
+	else if (r->keeper > 0)
 		control_reply(c, "Keeper: %ld", r->keeper);
 }
 
@@ -501,6 +526,8 @@ in_close(struct server *s)
 
 	if (r == NULL)
 		return;
+	/* Not killed: see in_stop. */
+	(void)keeper_boot_abandon(&r->kboot, 0);
 	instate_close(&r->st);
 	for (k = 0; k < SRV_WINDOW; k++)
 		free(r->win[k].data);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "instate.h"
+#include "keeper.h"
 #include "server.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@ struct receiver {
 					 * (a mark: delivered by it) */
 	long		 keeper;	/* of this tape file; -1 failed */
 	struct timespec	 keeper_check;
+	struct keeper_boot kboot;	/* its start, until it reports */
 
 	/* Acknowledgements and the crash-safe state (instate.h). */
 	struct instate_file st;
@@ -106,6 +108,8 @@ void	in_reader_wait_begin(struct server *s);
 int	in_keeper_alive(struct server *s);
 void	in_keeper_adopt(struct server *s);
 void	in_keeper_start(struct server *s);
+int	in_keeper_starting(struct server *s);
+void	in_keeper_events(struct server *s, const struct pollfd *pfd, int n);
 void	in_keeper_release(struct server *s);
 int	in_reader_closed(struct server *s);
 void	in_open_pipe(struct server *s);

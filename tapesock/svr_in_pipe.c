@@ -150,23 +150,57 @@ in_keeper_adopt(struct server *s)
 	    (r->st.st.writing != 0 ? r->st.st.writing : s->curmsg));
 }
 
-/* Have a keeper hold the write end just opened, for this tape file. */
+/*
+ * Have a keeper hold the write end just opened, for this tape file.
+ * Its report is collected in the loop (in_keeper_events); meanwhile
+ * the file's blocks are written (the keeper has the write end from the
+ * fork on), and only its tape mark waits (in_keeper_starting).
+ */
 void
 in_keeper_start(struct server *s)
 {
 	struct receiver *r = s->role_data;
 	struct errbuf why;
-	long pid;
 
-	if (r->keeper != 0)
-		return;	/* adopted, or failed once for this file */
+	if (r->keeper != 0 || keeper_booting(&r->kboot))
+		return;	/* adopted, under way, or failed once for this file */
 	if (s->no_keeper) {
 		r->keeper = -1;	/* as if it failed, untraced */
 		return;
 	}
-	pid = keeper_start_writer(s->home, s->name, s->conf.pipe,
-	    s->pipe_fd, &why);
+	if (keeper_start_writer(s->home, s->name, s->conf.pipe, s->pipe_fd,
+	    &r->kboot, &why) < 0) {
+		server_trace(s, MSG_SRV_READER_KEEPER_FAILED, why.msg);
+		r->keeper = -1;
+	}
+}
+
+/*
+ * A keeper is on its way: the tape mark waits for its report.  Until it
+ * has its pid file and its handler it cannot be told the mark, yet it
+ * holds a copy of the write end: closing ours would not end the file.
+ */
+int
+in_keeper_starting(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	return keeper_booting(&r->kboot);
+}
+
+/* The keeper's report, when poll() says it came or its time is up. */
+void
+in_keeper_events(struct server *s, const struct pollfd *pfd, int n)
+{
+	struct receiver *r = s->role_data;
+	struct errbuf why;
+	long pid;
+
+	if ((pid = svr_keeper_events(&r->kboot, s->conf.pipe, pfd, n,
+	    &why)) == 0)
+		return;
 	if (pid < 0) {
+		/* Gone: the file goes on, and ends, without a keeper. */
 		server_trace(s, MSG_SRV_READER_KEEPER_FAILED, why.msg);
 		r->keeper = -1;
 		return;
@@ -174,12 +208,18 @@ in_keeper_start(struct server *s)
 	r->keeper = pid;
 }
 
-/* The keeper of this tape file is not needed any more. */
+/*
+ * The keeper of this tape file is not needed any more.  One still
+ * starting is killed, unless it has reported: then it is told like any.
+ */
 void
 in_keeper_release(struct server *s)
 {
 	struct receiver *r = s->role_data;
+	long pid;
 
+	if ((pid = keeper_boot_abandon(&r->kboot, 1)) > 0)
+		r->keeper = pid;
 	if (in_keeper_alive(s))
 		kill((pid_t)r->keeper, SIGTERM);
 	r->keeper = 0;
@@ -342,8 +382,8 @@ in_write_pipe(struct server *s)
 			 * like a tape drive, the rest of it is passed over. */
 			if (m->type == FT_EOF)
 				r->skip_file = 0;
-		} else if (m->type == FT_EOF ? in_need_pipe(s) :
-		    s->pipe_fd < 0) {
+		} else if (m->type == FT_EOF ? in_need_pipe(s) ||
+		    in_keeper_starting(s) : s->pipe_fd < 0) {
 			break;
 		} else if (r->st.st.writing != m->n &&
 		    in_record(s, m->n, r->write_off) < 0) {

@@ -109,7 +109,21 @@ out_open_spool(struct server *s, uint64_t next, struct errbuf *err)
 	return 0;
 }
 
-/* Have a keeper hold the pipe; start one if there is none. */
+/* A keeper's start that failed: said once, until one holds the pipe. */
+static void
+out_keeper_failed(struct server *s, const struct errbuf *why)
+{
+	struct sender *o = s->role_data;
+
+	if (o->keeper >= 0)
+		server_trace(s, MSG_SPL_KEEPER_FAILED, why->msg);
+	o->keeper = -1;
+}
+
+/*
+ * Have a keeper hold the pipe; start one if there is none.  Its report
+ * is collected in the loop (out_keeper_events): nothing waits for it.
+ */
 static void
 out_keeper(struct server *s)
 {
@@ -118,17 +132,30 @@ out_keeper(struct server *s)
 	long pid;
 
 	ts_after(&o->keeper_check, 5);
-	if (s->no_keeper)
+	if (s->no_keeper || keeper_booting(&o->kboot))
 		return;
 	if ((pid = keeper_pid(s->home, s->name)) > 0) {
 		o->keeper = pid;
 		return;
 	}
-	pid = keeper_start(s->home, s->name, s->conf.pipe, &why);
+	if (keeper_start(s->home, s->name, s->conf.pipe, &o->kboot,
+	    &why) < 0)
+		out_keeper_failed(s, &why);
+}
+
+/* The keeper's report, when poll() says it came or its time is up. */
+static void
+out_keeper_events(struct server *s, const struct pollfd *pfd, int n)
+{
+	struct sender *o = s->role_data;
+	struct errbuf why;
+	long pid;
+
+	if ((pid = svr_keeper_events(&o->kboot, s->conf.pipe, pfd, n,
+	    &why)) == 0)
+		return;
 	if (pid < 0) {
-		if (o->keeper >= 0)
-			server_trace(s, MSG_SPL_KEEPER_FAILED, why.msg);
-		o->keeper = -1;	/* said once */
+		out_keeper_failed(s, &why);
 		return;
 	}
 	o->keeper = pid;
@@ -142,6 +169,8 @@ out_close(struct server *s)
 
 	if (o == NULL)
 		return;
+	/* Left to come up: it holds the pipe while we are down. */
+	(void)keeper_boot_abandon(&o->kboot, 0);
 	if (o->spool != NULL) {
 		spool_close(o->spool);
 		free(o->spool);
@@ -157,6 +186,8 @@ out_start(struct server *s, struct errbuf *err)
 	char *state, val[64], *backup;
 	struct errbuf why;
 	uint64_t next = 1, bytes;
+
+	keeper_boot_init(&o->kboot);
 
 	if (s->conf.host == NULL) {
 		msg_format(err->msg, sizeof(err->msg),
@@ -737,6 +768,7 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[(*n)++].events = POLLIN;
 	}
 	server_wake(timeout, &o->keeper_check);
+	svr_keeper_pollfds(&o->kboot, pfd, n, timeout);
 	/* The warning and the ACK timeout of messages in flight. */
 	if (s->hello_done && o->send_next - 1 > s->acked) {
 		if (!o->ack_warned)
@@ -771,6 +803,7 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 	if (s->done)
 		return;
 	out_send(s);
+	out_keeper_events(s, pfd, n);
 	if (ts_due(&o->keeper_check))
 		out_keeper(s);
 	if (s->hello_done) {
@@ -801,11 +834,21 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 static void
 out_stop(struct server *s)
 {
+	struct sender *o = s->role_data;
+
 	if (s->curmsg == s->acked && s->shutdown && s->hello_done) {
 		/* Everything is delivered: now the input server may go. */
 		server_queue_frame(s, FT_SHUTDOWN, 0, 0, NULL, 0);
 		s->shutdown = 0;
 	}
+	/*
+	 * A keeper on its way is waited for within the stop's time, so that
+	 * the pipe is held when we are gone, as it was when the loop waited
+	 * for it.  Past that time it is left to come up on its own.
+	 */
+	if (keeper_booting(&o->kboot) && s->stop_wait != 0 &&
+	    !ts_due(&s->stop_deadline))
+		return;
 	/* What is queued goes at the exit (link_close). */
 	if (server_stop_due(s))
 		out_save(s);
@@ -827,7 +870,9 @@ out_query(struct server *s, struct control_conn *c)
 	control_reply(c, "Sync: %s", o->spool->sync ? "ON" : "OFF");
 	control_reply(c, "Tape files merged: %llu",
 	    (unsigned long long)o->merged);
-	if (o->keeper > 0)
+	if (keeper_booting(&o->kboot))
+		control_reply(c, "Keeper: starting");
+	else if (o->keeper > 0)
 		control_reply(c, "Keeper: %ld", o->keeper);
 	else
 		control_reply(c, "Keeper: none");

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "keeper.h"
 #include "spool.h"
 
 struct sender {
@@ -32,6 +33,7 @@ struct sender {
 	/* The keeper of the pipe. */
 	long		 keeper;	/* pid, 0 none yet, -1 failed (said) */
 	struct timespec	 keeper_check;
+	struct keeper_boot kboot;	/* its start, until it reports */
 
 	/* Acknowledgements (the calls are the link's: server.h). */
 	struct timespec	 last_ack;	/* or the first frame in flight */

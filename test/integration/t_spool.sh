@@ -25,10 +25,14 @@ two_homes
 expect_rc 0 tb start
 expect_rc 0 ta start
 keeper_pid() { tr -dc 0-9 <"$HA/default.keeper" 2>/dev/null; }
+# The keeper reports to a loop that does not wait for it: it comes
+# after start has returned.
+keeper_up() { kp=$(keeper_pid) && [ -n "$kp" ] && kill -0 "$kp" 2>/dev/null; }
+wait_for 10 "a keeper after start" keeper_up
 kp=$(keeper_pid)
-[ -n "$kp" ] && kill -0 "$kp" 2>/dev/null || fail "no keeper after start"
 plog_has() { grep -Fq -- "$2" "$1/ts.log,log"; }
-plog_has "$HA" "Keeper $kp holds the pipe" || fail "no 'Keeper n holds the pipe' trace"
+wait_for 10 "the trace 'Keeper $kp holds the pipe'" \
+    plog_has "$HA" "Keeper $kp holds the pipe"
 
 # The reader: every tape file that comes out of b's pipe, appended to
 # one file; a stop of the input server is an end of file, so it opens

@@ -1,7 +1,9 @@
 /*
  * check_daemon.c — the daemon life cycle: the pid file taken, held
  * against a second taker and removed; the start-up report written once
- * and read back; the signal flags; stdio detached.
+ * and read back; the signal flags; stdio detached.  A keeper's start
+ * as the server's loop sees it (keeper_boot_*): collected without a
+ * wait, killed past its deadline, failed only once gone.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -19,6 +21,7 @@
 #include <bsd/libutil.h>
 
 #include "daemon.h"
+#include "keeper.h"
 #include "runstate.h"
 #include "tests.h"
 #include "util.h"
@@ -283,6 +286,134 @@ START_TEST(test_detach_stdio)
 }
 END_TEST
 
+/* A start under way on pipe p, as keeper_start leaves it. */
+static void
+boot_on(struct keeper_boot *kb, int fd, long pid, int ms)
+{
+	keeper_boot_init(kb);
+	kb->fd = fd;
+	kb->pid = pid;
+	clock_gettime(CLOCK_MONOTONIC, &kb->deadline);
+	kb->deadline.tv_sec += ms / 1000;
+	kb->deadline.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (kb->deadline.tv_nsec >= 1000000000L) {
+		kb->deadline.tv_sec++;
+		kb->deadline.tv_nsec -= 1000000000L;
+	}
+}
+
+/* A child that only holds the report's write end until it is killed. */
+static pid_t
+silent_keeper(int p[2])
+{
+	pid_t child;
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_ge(child = fork(), 0);
+	if (child == 0) {
+		close(p[0]);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	return child;
+}
+
+START_TEST(test_keeper_boot_report)
+{
+	struct keeper_boot kb;
+	struct errbuf err;
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	boot_on(&kb, p[0], 1, 5000);
+	ck_assert(keeper_booting(&kb));
+	ck_assert_int_eq(keeper_boot_pollfd(&kb), p[0]);
+	/* Nothing yet: no wait, still under way. */
+	ck_assert_int_eq(keeper_boot_poll(&kb, "/nonexistent", &err), 0);
+	ck_assert(keeper_booting(&kb));
+	ck_assert_int_eq(write(p[1], "OK 4242\n", 8), 8);
+	close(p[1]);
+	ck_assert_int_eq(keeper_boot_poll(&kb, "/nonexistent", &err), 4242);
+	ck_assert(!keeper_booting(&kb));
+	ck_assert_int_eq(fcntl(p[0], F_GETFD), -1);	/* closed */
+
+	/* ERR: failed, and over once its end is closed. */
+	ck_assert_int_eq(pipe(p), 0);
+	boot_on(&kb, p[0], 1, 5000);
+	ck_assert_int_eq(write(p[1], "ERR no pid file\n", 16), 16);
+	close(p[1]);
+	ck_assert_int_eq(keeper_boot_poll(&kb, "/nonexistent", &err), -1);
+	ck_assert_str_eq(err.msg, "no pid file");
+	ck_assert(!keeper_booting(&kb));
+
+	/* Ended without a word. */
+	ck_assert_int_eq(pipe(p), 0);
+	boot_on(&kb, p[0], 1, 5000);
+	close(p[1]);
+	ck_assert_int_eq(keeper_boot_poll(&kb, "/nonexistent", &err), -1);
+	ck_assert_str_eq(err.msg, "the keeper ended without a report");
+}
+END_TEST
+
+START_TEST(test_keeper_boot_timeout)
+{
+	struct keeper_boot kb;
+	struct errbuf err;
+	long rc;
+	pid_t child;
+	int p[2], status;
+
+	child = silent_keeper(p);
+	boot_on(&kb, p[0], (long)child, 0);	/* its time is up */
+	/* Killed; failed only once it is gone. */
+	rc = keeper_boot_poll(&kb, "/nonexistent", &err);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	if (rc == 0) {
+		ck_assert(keeper_booting(&kb));
+		ck_assert_int_eq(keeper_boot_pollfd(&kb), -1);
+		rc = keeper_boot_poll(&kb, "/nonexistent", &err);
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_str_eq(err.msg, "the keeper did not report in 5 s");
+	ck_assert(!keeper_booting(&kb));
+}
+END_TEST
+
+START_TEST(test_keeper_boot_abandon)
+{
+	struct keeper_boot kb;
+	pid_t child;
+	int p[2], status;
+
+	/* Not wanted, not reported: killed. */
+	child = silent_keeper(p);
+	boot_on(&kb, p[0], (long)child, 5000);
+	ck_assert_int_eq(keeper_boot_abandon(&kb, 1), 0);
+	ck_assert(!keeper_booting(&kb));
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	/* Left to come up on its own: not killed. */
+	child = silent_keeper(p);
+	boot_on(&kb, p[0], (long)child, 5000);
+	ck_assert_int_eq(keeper_boot_abandon(&kb, 0), 0);
+	ck_assert_int_eq(waitpid(child, &status, WNOHANG), 0);
+	kill(child, SIGKILL);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+
+	/* Reported already: its pid, for the caller to tell. */
+	ck_assert_int_eq(pipe(p), 0);
+	boot_on(&kb, p[0], 1, 5000);
+	ck_assert_int_eq(write(p[1], "OK 77\n", 6), 6);
+	close(p[1]);
+	ck_assert_int_eq(keeper_boot_abandon(&kb, 1), 77);
+	/* Nothing under way: nothing to do. */
+	ck_assert_int_eq(keeper_boot_abandon(&kb, 1), 0);
+}
+END_TEST
+
 Suite *
 daemon_suite(void)
 {
@@ -297,6 +428,9 @@ daemon_suite(void)
 	tcase_add_test(tc, test_signals);
 	tcase_add_test(tc, test_detach_stdio);
 	tcase_add_test(tc, test_wake_fd);
+	tcase_add_test(tc, test_keeper_boot_report);
+	tcase_add_test(tc, test_keeper_boot_timeout);
+	tcase_add_test(tc, test_keeper_boot_abandon);
 	suite_add_tcase(s, tc);
 	return s;
 }
