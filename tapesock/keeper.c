@@ -164,24 +164,13 @@ keeper_boot_pollfd(const struct keeper_boot *kb)
 static void
 keeper_boot_after(struct keeper_boot *kb, int ms)
 {
-	clock_gettime(CLOCK_MONOTONIC, &kb->deadline);
-	kb->deadline.tv_sec += ms / 1000;
-	kb->deadline.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (kb->deadline.tv_nsec >= 1000000000L) {
-		kb->deadline.tv_sec++;
-		kb->deadline.tv_nsec -= 1000000000L;
-	}
+	ts_after(&kb->deadline, ms / 1000.0);
 }
 
 static int
 keeper_boot_due(const struct keeper_boot *kb)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > kb->deadline.tv_sec ||
-	    (now.tv_sec == kb->deadline.tv_sec &&
-	    now.tv_nsec >= kb->deadline.tv_nsec);
+	return ts_due(&kb->deadline);
 }
 
 /*

@@ -26,25 +26,6 @@
 
 static volatile sig_atomic_t got_term;	/* SIGTERM, SIGINT: stop */
 
-double
-ts_diff(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(a->tv_sec - b->tv_sec) +
-	    (double)(a->tv_nsec - b->tv_nsec) / 1e9;
-}
-
-void
-ts_after(struct timespec *t, double seconds)
-{
-	clock_gettime(CLOCK_MONOTONIC, t);
-	t->tv_sec += (time_t)seconds;
-	t->tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
-}
-
 /*
  * Lower *timeout (milliseconds for poll(), -1: none yet) so that the
  * loop wakes at deadline t; a zero t is no deadline.  Every timer of
@@ -81,17 +62,6 @@ server_wake_after(int *timeout, const struct timespec *t, double seconds)
 		at.tv_nsec -= 1000000000L;
 	}
 	server_wake(timeout, &at);
-}
-
-int
-ts_due(const struct timespec *t)
-{
-	struct timespec now;
-
-	if (t->tv_sec == 0 && t->tv_nsec == 0)
-		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return ts_diff(&now, t) >= 0;
 }
 
 void

@@ -137,9 +137,6 @@ int	server_queue_frame(struct server *, uint8_t type, uint64_t msgnum,
 void	server_request_stop(struct server *);
 /* Judge a stop under way: 1 when the server may leave (traced). */
 int	server_stop_due(struct server *);
-double	ts_diff(const struct timespec *, const struct timespec *);
-void	ts_after(struct timespec *, double seconds);
-int	ts_due(const struct timespec *);
 void	server_wake(int *timeout, const struct timespec *);
 void	server_wake_after(int *timeout, const struct timespec *, double);
 /* Run server name of home with the role of its servertype, taken from

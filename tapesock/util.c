@@ -321,3 +321,34 @@ kv_get(const char *text, size_t len, const char *key, char *out, size_t sz)
 	}
 	return -1;
 }
+
+/* Time on CLOCK_MONOTONIC: differences, deadlines. */
+double
+ts_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(a->tv_sec - b->tv_sec) +
+	    (double)(a->tv_nsec - b->tv_nsec) / 1e9;
+}
+
+void
+ts_after(struct timespec *t, double seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += (time_t)seconds;
+	t->tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+int
+ts_due(const struct timespec *t)
+{
+	struct timespec now;
+
+	if (t->tv_sec == 0 && t->tv_nsec == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return ts_diff(&now, t) >= 0;
+}

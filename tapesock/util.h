@@ -57,6 +57,13 @@ int	 lock_file_append(const char *path);
 
 /* Write all of buf, retrying on EINTR and short writes. */
 int	 write_all(int fd, const void *, size_t);
+
+/* CLOCK_MONOTONIC: a - b in seconds; *t = now + seconds; t has come
+ * (a zero t never comes). */
+struct timespec;
+double	 ts_diff(const struct timespec *, const struct timespec *);
+void	 ts_after(struct timespec *, double seconds);
+int	 ts_due(const struct timespec *);
 /* The value of the line "key value" among len bytes of text, into out:
  * 0, or -1 when there is none or it does not fit. */
 int	 kv_get(const char *text, size_t len, const char *key, char *out,

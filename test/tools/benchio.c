@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "crc32c.h"
+#include "util.h"
 
 #define RBUF	(1024 * 1024)
 
@@ -103,21 +104,12 @@ stamp(uint8_t *blk, size_t size, uint64_t n)
 	memcpy(blk, &n, size < sizeof(n) ? size : sizeof(n));
 }
 
+/* Write it all (the library's write_all) or die. */
 static void
-write_all(int fd, const uint8_t *p, size_t len)
+put(int fd, const uint8_t *p, size_t len)
 {
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			die("write");
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+	if (write_all(fd, p, len) < 0)
+		die("write");
 }
 
 static void
@@ -134,7 +126,7 @@ writer(const char *src, size_t size, uint64_t count, struct shared *sh)
 	for (i = 0; i < count; i++) {
 		stamp(blk, size, i);
 		crc = crc32c(crc, blk, size);
-		write_all(fd, blk, size);
+		put(fd, blk, size);
 	}
 	sh->crc = crc;
 	sh->bytes = (uint64_t)size * count;
@@ -245,7 +237,7 @@ cmd_lat(const char *src, const char *dst, size_t size, uint64_t count,
 	for (i = 0; i < count; i++) {
 		stamp(blk, size, i);
 		t0 = now();
-		write_all(wfd, blk, size);
+		put(wfd, blk, size);
 		for (got = 0; got < size; got += (size_t)r) {
 			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 				die("poll");

@@ -293,13 +293,7 @@ boot_on(struct keeper_boot *kb, int fd, long pid, int ms)
 	keeper_boot_init(kb);
 	kb->fd = fd;
 	kb->pid = pid;
-	clock_gettime(CLOCK_MONOTONIC, &kb->deadline);
-	kb->deadline.tv_sec += ms / 1000;
-	kb->deadline.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (kb->deadline.tv_nsec >= 1000000000L) {
-		kb->deadline.tv_sec++;
-		kb->deadline.tv_nsec -= 1000000000L;
-	}
+	ts_after(&kb->deadline, ms / 1000.0);
 }
 
 /* A child that only holds the report's write end until it is killed. */
