@@ -22,12 +22,25 @@ head -c 1000 "$TMP/file1" >"$TMP/want1"
 connected() { [ "$(qfield "$HA" Connected)" = yes ]; }
 wait_for 20 "the pair to connect" connected
 numbered() { [ "$(qfield "$HA" curmsg)" = "$1" ]; }
+# Nobody has the receiving pipe open: the input server and its keeper
+# have seen the reader leave and closed their ends (README: the next
+# reader must open the pipe after that; on a loaded machine it takes
+# them longer than a shell takes to start the next command).
+pipe_closed() {
+	local f
+	for f in /proc/[0-9]*/fd/*; do
+		[ "$(readlink "$f" 2>/dev/null)" = "$FIFO_IN" ] && return 1
+	done
+	return 0
+}
 cur=$(qfield "$HA" curmsg)
 for ((t = 1; t <= TRIES; t++)); do
 	rm -f "$TMP/head" "$TMP/got" "$TMP/left"
 	(
 		head -c 1000 <"$FIFO_IN" >"$TMP/head" || exit 1
 		: >"$TMP/left"
+		wait_for 10 "the pipe's writers to see the reader leave" \
+		    pipe_closed
 		exec cat "$FIFO_IN" >"$TMP/got"
 	) &
 	rd=$!
