@@ -29,7 +29,7 @@ in_ack(struct server *s, int force)
 	if (!server_linked(s) || !s->hello_done ||
 	    (!force && s->acked == s->curmsg))
 		return;
-	if (in_durable(s) < 0)
+	if (in_record_done(s) < 0 || in_durable(s) < 0)
 		return;
 	server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
 	s->acked = s->curmsg;
@@ -346,11 +346,16 @@ in_frame(struct server *s, const struct frame *fp)
 	return SVR_NEXT;
 }
 
-/* role->frames: what the sender sent. */
+/*
+ * role->frames: what the sender sent.  The completion of the last
+ * message written straight from the receive buffer is recorded once
+ * the frames at hand are through (in_write_direct).
+ */
 static void
 in_frames(struct server *s)
 {
 	svr_frames(s, in_frame);
+	in_record_done(s);
 }
 
 /*

@@ -416,6 +416,15 @@ in_write_pipe(struct server *s)
  * straight from bytes (the frame in the receive buffer), with the
  * state records of in_write_window.  Only what the pipe did not take
  * (it was full, or took a part) is copied into the slot.
+ *
+ * Its "last n" is left to the caller's in_record_done, once the frames
+ * at hand are through: if the next frame is written straight too, its
+ * "writing n + 1" record says "last n" as well, one record a message
+ * instead of two.  Nothing is written between n's write() and the
+ * record that says it complete (any message after n is written only
+ * after its own "writing" record), so a kill still repeats at most the
+ * message whose write was under way, and the restart names it.  The
+ * ACK of n waits for that record (in_ack).
  */
 void
 in_write_direct(struct server *s, struct rmsg *m, const uint8_t *bytes)
@@ -431,5 +440,4 @@ in_write_direct(struct server *s, struct rmsg *m, const uint8_t *bytes)
 		    m->len - r->write_off);
 		m->ext = NULL;
 	}
-	in_record_done(s);
 }
