@@ -620,7 +620,7 @@ out_read_pipe(struct server *s)
 	struct errbuf why;
 	size_t want;
 	ssize_t n;
-	int i, pushed;
+	int i, pushed, drained = 0;
 
 	why.msg[0] = '\0';
 	for (i = 0; i < 16; i++) {
@@ -666,13 +666,20 @@ out_read_pipe(struct server *s)
 		server_count_bytes(s, (size_t)n);
 		if (s->opts & OPT_V)
 			server_trace(s, MSG_TS_PREAD, (size_t)n, "");
+		/* Less than asked: the pipe was drained, and another take
+		 * would only say EAGAIN.  poll() says when more comes, or
+		 * the writer's end (POLLHUP, then a take of 0). */
+		if ((size_t)n < want) {
+			drained = 1;
+			break;
+		}
 	}
 	out_pop_marks(s);
 	if (!spool_has_room(o->spool) && !o->spool_full) {
 		o->spool_full = 1;
 		server_trace(s, MSG_SPL_FULL, s->conf.spoolmax_text);
 	}
-	return 0;
+	return drained;
 }
 
 /* Is there something the window allows to send now? */
