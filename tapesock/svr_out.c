@@ -716,7 +716,10 @@ out_send(struct server *s)
 			out_spool_failed(s, &why);
 			return;
 		}
-		server_queue_frame(s, r.type, r.n, 0, r.data, r.len);
+		/* Large payloads go from the spool's buffer, uncopied. */
+		if (server_send_frame(s, r.type, r.n, 0, r.data, r.len) < 0 &&
+		    !server_linked(s))
+			return;	/* send_next is the next link's (link_down) */
 		o->send_next = r.n + 1;
 	}
 }
