@@ -608,6 +608,8 @@ out_may_read(struct server *s)
 	    !o->spool_full && spool_has_room(o->spool);
 }
 
+static void	out_send(struct server *);
+
 /*
  * Take blocks (and ends of tape files) from the pipe into the spool,
  * a batch at a time so that one sync covers many.  1 when the pipe
@@ -666,6 +668,11 @@ out_read_pipe(struct server *s)
 		server_count_bytes(s, (size_t)n);
 		if (s->opts & OPT_V)
 			server_trace(s, MSG_TS_PREAD, (size_t)n, "");
+		/* With sync off each block may go at once, from the spool's
+		 * buffer, before the next take overwrites it: otherwise
+		 * all but the last of the batch are read back to be sent. */
+		if (!o->spool->sync)
+			out_send(s);
 		/* Less than asked: the pipe was drained, and another take
 		 * would only say EAGAIN.  poll() says when more comes, or
 		 * the writer's end (POLLHUP, then a take of 0). */
