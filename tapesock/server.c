@@ -232,14 +232,15 @@ server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
 
 int
 server_send_frame(struct server *s, uint8_t type, uint64_t msgnum,
-    uint64_t aux, const uint8_t *payload, uint32_t len)
+    uint64_t aux, const uint8_t *payload, uint32_t len, uint32_t crc)
 {
 	uint8_t h[FRAME_HDR_LEN], *p;
 	size_t sent, left;
 
-	if (len < SRV_SEND_DIRECT || s->out.off < s->out.len)
+	if (len < SRV_SEND_DIRECT)
 		return server_queue_frame(s, type, msgnum, aux, payload, len);
-	if (frame_header(h, type, 0, msgnum, aux, payload, len) < 0)
+	/* No pass over the payload: its CRC is known. */
+	if (frame_header_crc(h, type, 0, msgnum, aux, len, crc) < 0)
 		return -1;
 	if (link_send_direct(s, h, payload, len, &sent) < 0)
 		return -1;

@@ -134,15 +134,17 @@ const char *server_state_name(enum srv_state);
 int	server_queue_frame(struct server *, uint8_t type, uint64_t msgnum,
 	    uint64_t aux, const uint8_t *payload, uint32_t len);
 /*
- * The same, for a payload that may be large: with nothing queued, one
- * of SRV_SEND_DIRECT bytes or more goes at once, header and payload in
- * one sendmsg from where they are (link_send_direct), and only what the
- * socket did not take is copied into the queue.  Smaller ones are
- * queued, to go several to a send.  -1: the frame cannot be encoded,
- * or the link failed and was dropped (traced).
+ * The same, for a payload that may be large and whose own CRC,
+ * crc32c(0, payload, len), is known (a spool record's).  One of
+ * SRV_SEND_DIRECT bytes or more gets its frame CRC from crc, not from
+ * another pass over it, and with nothing queued goes at once, header
+ * and payload in one sendmsg from where they are (link_send_direct):
+ * only what the socket did not take is copied into the queue.  Smaller
+ * ones are queued, to go several to a send.  -1: the frame cannot be
+ * encoded, or the link failed and was dropped (traced).
  */
 int	server_send_frame(struct server *, uint8_t type, uint64_t msgnum,
-	    uint64_t aux, const uint8_t *payload, uint32_t len);
+	    uint64_t aux, const uint8_t *payload, uint32_t len, uint32_t crc);
 /* Begin a stop: deliver what is held within s->stop_wait seconds (a
  * later request may shorten the wait, never lengthen it). */
 void	server_request_stop(struct server *);

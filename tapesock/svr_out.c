@@ -724,8 +724,8 @@ out_send(struct server *s)
 			return;
 		}
 		/* Large payloads go from the spool's buffer, uncopied. */
-		if (server_send_frame(s, r.type, r.n, 0, r.data, r.len) < 0 &&
-		    !server_linked(s))
+		if (server_send_frame(s, r.type, r.n, 0, r.data, r.len,
+		    r.crc) < 0 && !server_linked(s))
 			return;	/* send_next is the next link's (link_down) */
 		o->send_next = r.n + 1;
 	}
