@@ -47,7 +47,8 @@ enum srv_state {
 	SS_STOPPED,
 };
 
-/* Frames queued for the socket: header and payload go with writev. */
+/* Frames queued for the socket (of a large one, what its sendmsg in
+ * server_send_frame did not take). */
 struct outq {
 	uint8_t		*buf;		/* owned, growable */
 	size_t		 len, off, cap;
