@@ -235,10 +235,63 @@ crc32c_hw(uint32_t crc, const void *buf, size_t len)
 
 #endif /* CRC32C_HAVE_HW */
 
+/*
+ * Polynomials modulo P in the reflected order of the CRC (x^0 is the
+ * top bit): crc32c_combine shifts crc1 by len2 zero bytes, a product
+ * with x^(8 len2) mod P made of the x^(2^k) of crc32c_x2n (the method
+ * of zlib's crc32_combine since 1.2.12).
+ */
+static uint32_t		 crc32c_x2n[32];	/* x^(2^k) mod P */
+
+static uint32_t
+crc32c_multmodp(uint32_t a, uint32_t b)
+{
+	uint32_t m = 1U << 31, p = 0;
+
+	for (;;) {
+		if ((a & m) != 0) {
+			p ^= b;
+			if ((a & (m - 1)) == 0)
+				break;
+		}
+		m >>= 1;
+		b = (b & 1) != 0 ? (b >> 1) ^ CRC32C_POLY : b >> 1;
+	}
+	return p;
+}
+
+static void
+crc32c_init_x2n(void)
+{
+	uint32_t p = 1U << 30;	/* x^1 */
+	int n;
+
+	crc32c_x2n[0] = p;
+	for (n = 1; n < 32; n++)
+		crc32c_x2n[n] = p = crc32c_multmodp(p, p);
+}
+
+uint32_t
+crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2)
+{
+	uint32_t p = 1U << 31;	/* x^0 */
+	unsigned k = 3;		/* len2 bytes: x^(2^3 len2) */
+
+	pthread_once(&crc32c_once, crc32c_init);
+	while (len2 != 0) {
+		if ((len2 & 1) != 0)
+			p = crc32c_multmodp(crc32c_x2n[k & 31], p);
+		len2 >>= 1;
+		k++;
+	}
+	return crc32c_multmodp(p, crc1) ^ crc2;
+}
+
 static void
 crc32c_init(void)
 {
 	crc32c_init_tables();
+	crc32c_init_x2n();
 #ifdef CRC32C_HAVE_HW
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("sse4.2")) {

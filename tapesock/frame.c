@@ -254,14 +254,14 @@ frame_decode(const uint8_t *p, size_t len, struct frame *f, size_t *used,
 	return FRAME_OK;
 }
 
-int
-frame_header(uint8_t hdr[FRAME_HDR_LEN], uint8_t type, uint16_t flags,
-    uint64_t msgnum, uint64_t aux, const uint8_t *payload, uint32_t len)
+/* The header's fields, all but its CRC: 0, or -1 if they break a rule. */
+static int
+frame_fields(uint8_t hdr[FRAME_HDR_LEN], uint8_t type, uint16_t flags,
+    uint64_t msgnum, uint64_t aux, uint32_t len)
 {
 	memset(hdr, 0, FRAME_HDR_LEN);
 	if (frame_check_shape(type, len, hdr, NULL) != 0 ||
-	    frame_check_fields(type, flags, msgnum, aux, hdr, NULL) != 0 ||
-	    (payload == NULL && len > 0))
+	    frame_check_fields(type, flags, msgnum, aux, hdr, NULL) != 0)
 		return -1;
 	memcpy(hdr, FRAME_MAGIC, 4);
 	hdr[4] = FRAME_VERSION;
@@ -270,7 +270,34 @@ frame_header(uint8_t hdr[FRAME_HDR_LEN], uint8_t type, uint16_t flags,
 	be32_put(hdr + 8, len);
 	be64_put(hdr + 12, msgnum);
 	be64_put(hdr + 20, aux);
+	return 0;
+}
+
+int
+frame_header(uint8_t hdr[FRAME_HDR_LEN], uint8_t type, uint16_t flags,
+    uint64_t msgnum, uint64_t aux, const uint8_t *payload, uint32_t len)
+{
+	if (frame_fields(hdr, type, flags, msgnum, aux, len) != 0)
+		return -1;
+	if (payload == NULL && len > 0) {
+		memset(hdr, 0, FRAME_HDR_LEN);
+		return -1;
+	}
 	be32_put(hdr + FRAME_CRC_OFF, frame_crc(hdr, payload, len));
+	return 0;
+}
+
+int
+frame_header_crc(uint8_t hdr[FRAME_HDR_LEN], uint8_t type, uint16_t flags,
+    uint64_t msgnum, uint64_t aux, uint32_t len, uint32_t payload_crc)
+{
+	uint32_t crc;
+
+	if (frame_fields(hdr, type, flags, msgnum, aux, len) != 0)
+		return -1;
+	crc = crc32c(0, hdr, FRAME_CRC_OFF);
+	crc = crc32c(crc, frame_zero_crc, sizeof(frame_zero_crc));
+	be32_put(hdr + FRAME_CRC_OFF, crc32c_combine(crc, payload_crc, len));
 	return 0;
 }
 

@@ -115,6 +115,12 @@ enum frame_result	frame_decode(const uint8_t *p, size_t len,
 int	frame_header(uint8_t hdr[FRAME_HDR_LEN], uint8_t type, uint16_t flags,
 	    uint64_t msgnum, uint64_t aux, const uint8_t *payload,
 	    uint32_t len);
+/* The same for a payload whose own CRC, crc32c(0, payload, len), is
+ * known (a spool record's): the frame's is derived from it
+ * (crc32c_combine), the payload is not read. */
+int	frame_header_crc(uint8_t hdr[FRAME_HDR_LEN], uint8_t type,
+	    uint16_t flags, uint64_t msgnum, uint64_t aux, uint32_t len,
+	    uint32_t payload_crc);
 /* Header and payload into out[0..cap): the frame length, or 0. */
 size_t	frame_encode(uint8_t *out, size_t cap, uint8_t type, uint16_t flags,
 	    uint64_t msgnum, uint64_t aux, const uint8_t *payload,

@@ -153,13 +153,10 @@ server_count_bytes(struct server *s, size_t n)
 	s->bytes_frac %= 1024;
 }
 
-int
-server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
-    uint64_t aux, const uint8_t *payload, uint32_t len)
+/* Room at the end of the queue for need more bytes (compacted first). */
+static uint8_t *
+server_queue_room(struct server *s, size_t need)
 {
-	size_t need = s->out.len - s->out.off + FRAME_HDR_LEN + len;
-	uint8_t *p;
-
 	/* Compact, then grow: the queue holds at most a window. */
 	if (s->out.off > 0) {
 		memmove(s->out.buf, s->out.buf + s->out.off,
@@ -167,23 +164,67 @@ server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
 		s->out.len -= s->out.off;
 		s->out.off = 0;
 	}
+	need += s->out.len;
 	if (need > s->out.cap) {
 		s->out.cap = need < 2 * s->out.cap ? 2 * s->out.cap : need;
 		s->out.buf = xreallocarray(s->out.buf, s->out.cap, 1);
 	}
-	p = s->out.buf + s->out.len;
+	return s->out.buf + s->out.len;
+}
+
+/* A frame is on its way (queued, or sent): count and trace it. */
+static void
+server_frame_out(struct server *s, const uint8_t *hdr, uint32_t len)
+{
+	s->msgout += s->role->sender;
+	if (s->opts & OPT_V) {
+		char hex[FRAME_HEX_MAX];
+
+		frame_hex(hex, sizeof(hex), hdr, FRAME_HDR_LEN);
+		server_trace(s, MSG_TS_NWRIT, (size_t)len, hex);
+	}
+}
+
+int
+server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
+    uint64_t aux, const uint8_t *payload, uint32_t len)
+{
+	uint8_t *p = server_queue_room(s, FRAME_HDR_LEN + (size_t)len);
+
 	if (frame_header(p, type, 0, msgnum, aux, payload, len) < 0)
 		return -1;
 	if (len > 0)
 		memcpy(p + FRAME_HDR_LEN, payload, len);
 	s->out.len += FRAME_HDR_LEN + len;
-	s->msgout += s->role->sender;
-	if (s->opts & OPT_V) {
-		char hex[FRAME_HEX_MAX];
+	server_frame_out(s, p, len);
+	return 0;
+}
 
-		frame_hex(hex, sizeof(hex), p, FRAME_HDR_LEN);
-		server_trace(s, MSG_TS_NWRIT, (size_t)len, hex);
+int
+server_send_frame(struct server *s, uint8_t type, uint64_t msgnum,
+    uint64_t aux, const uint8_t *payload, uint32_t len, uint32_t crc)
+{
+	uint8_t h[FRAME_HDR_LEN], *p;
+	size_t sent, left;
+
+	if (len < SRV_SEND_DIRECT)
+		return server_queue_frame(s, type, msgnum, aux, payload, len);
+	/* No pass over the payload: its CRC is known. */
+	if (frame_header_crc(h, type, 0, msgnum, aux, len, crc) < 0)
+		return -1;
+	if (link_send_direct(s, h, payload, len, &sent) < 0)
+		return -1;
+	left = FRAME_HDR_LEN + (size_t)len - sent;
+	if (left > 0) {
+		p = server_queue_room(s, left);
+		if (sent < FRAME_HDR_LEN) {
+			memcpy(p, h + sent, FRAME_HDR_LEN - sent);
+			memcpy(p + FRAME_HDR_LEN - sent, payload, len);
+		} else
+			memcpy(p, payload + (sent - FRAME_HDR_LEN), left);
+		s->out.len += left;
 	}
+	server_frame_out(s, h, len);
 	return 0;
 }
 

@@ -32,6 +32,7 @@
 #define SRV_STOP_WAIT	30		/* seconds a stop waits for ACKs */
 #define SRV_SYNC_EVERY	0.1		/* sync=on: seconds between fsyncs at most */
 #define SRV_LOG_RETRY_MS 20		/* traces held back: poll this often */
+#define SRV_SEND_DIRECT	(32 * 1024)	/* a payload this large goes uncopied */
 
 /* The "Status" words of query. */
 enum srv_state {
@@ -46,7 +47,8 @@ enum srv_state {
 	SS_STOPPED,
 };
 
-/* Frames queued for the socket: header and payload go with writev. */
+/* Frames queued for the socket (of a large one, what its sendmsg in
+ * server_send_frame did not take). */
 struct outq {
 	uint8_t		*buf;		/* owned, growable */
 	size_t		 len, off, cap;
@@ -132,6 +134,18 @@ void	server_set_state(struct server *, enum srv_state);
 const char *server_state_name(enum srv_state);
 int	server_queue_frame(struct server *, uint8_t type, uint64_t msgnum,
 	    uint64_t aux, const uint8_t *payload, uint32_t len);
+/*
+ * The same, for a payload that may be large and whose own CRC,
+ * crc32c(0, payload, len), is known (a spool record's).  One of
+ * SRV_SEND_DIRECT bytes or more gets its frame CRC from crc, not from
+ * another pass over it, and with nothing queued goes at once, header
+ * and payload in one sendmsg from where they are (link_send_direct):
+ * only what the socket did not take is copied into the queue.  Smaller
+ * ones are queued, to go several to a send.  -1: the frame cannot be
+ * encoded, or the link failed and was dropped (traced).
+ */
+int	server_send_frame(struct server *, uint8_t type, uint64_t msgnum,
+	    uint64_t aux, const uint8_t *payload, uint32_t len, uint32_t crc);
 /* Begin a stop: deliver what is held within s->stop_wait seconds (a
  * later request may shorten the wait, never lengthen it). */
 void	server_request_stop(struct server *);
@@ -153,6 +167,12 @@ void	link_pollfds(struct server *, struct pollfd *, int *n, int *timeout);
 void	link_events(struct server *, struct pollfd *, int n);
 /* Send what the role queued: after the role's events. */
 void	link_output(struct server *);
+/* With nothing queued, send the frame of header hdr and payload at once
+ * (server_send_frame): *sent the bytes the socket took, 0 without a
+ * socket or with output queued.  -1: the connection failed (traced,
+ * and the link dropped). */
+int	link_send_direct(struct server *, const uint8_t *hdr,
+	    const uint8_t *payload, uint32_t len, size_t *sent);
 /* The process ends: send what is queued if possible, close it all. */
 void	link_close(struct server *);
 /* The link is up (a call accepted or completed, or an in-memory link

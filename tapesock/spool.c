@@ -786,6 +786,7 @@ spool_take(struct spool *sp, int pipe_fd, size_t want, struct errbuf *err)
 	sp->hot_off = seg->size;
 	sp->hot_len = (uint32_t)n;
 	sp->hot_type = FT_DATA;
+	sp->hot_crc = rec_crc(&fmt_v2, h);
 	seg->size += SPOOL_REC_HDR + (uint64_t)n;
 	sp->bytes += SPOOL_REC_HDR + (uint64_t)n;
 	sp->next++;
@@ -810,6 +811,7 @@ spool_mark(struct spool *sp, struct errbuf *err)
 	sp->hot_off = seg->size;
 	sp->hot_len = 0;
 	sp->hot_type = FT_EOF;
+	sp->hot_crc = 0;
 	seg->size += SPOOL_REC_HDR;
 	sp->bytes += SPOOL_REC_HDR;
 	sp->next++;
@@ -947,6 +949,7 @@ spool_read(struct spool *sp, struct spool_rec *r, struct errbuf *err)
 		r->type = sp->hot_type;
 		r->len = sp->hot_len;
 		r->data = r->len > 0 ? sp->buf : NULL;
+		r->crc = sp->hot_crc;
 		sp->roff += SPOOL_REC_HDR + r->len;
 		sp->rnext++;
 		return 0;
@@ -962,13 +965,14 @@ spool_read(struct spool *sp, struct spool_rec *r, struct errbuf *err)
 	    rec_parse(seg_fmt(sp->segs[sp->rseg].version), h, r) < 0 ||
 	    r->n != sp->rnext)
 		goto bad;
+	r->crc = r->len > 0 ? rec_crc(seg_fmt(sp->segs[sp->rseg].version), h) :
+	    0;
 	if (r->len > 0) {
 		sp->hot_n = 0;	/* buf now holds this one */
 		r->data = sp->buf;
 		if (pread_all(sp->rfd, r->data, r->len,
 		    sp->roff + SPOOL_REC_HDR) < 0 ||
-		    crc32c(0, r->data, r->len) !=
-		    rec_crc(seg_fmt(sp->segs[sp->rseg].version), h))
+		    crc32c(0, r->data, r->len) != r->crc)
 			goto bad;
 	}
 	sp->roff += SPOOL_REC_HDR + r->len;

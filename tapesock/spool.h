@@ -72,6 +72,7 @@ struct spool {
 	uint64_t	 hot_off;	/* where it starts in the last segment */
 	uint32_t	 hot_len;
 	uint8_t		 hot_type;
+	uint32_t	 hot_crc;	/* of its payload */
 	uint64_t	 disk_reads;	/* records read back from the files */
 
 	uint64_t	 first;		/* oldest message held */
@@ -92,6 +93,7 @@ struct spool_rec {
 	uint8_t		 type;		/* FT_DATA or FT_EOF */
 	uint32_t	 len;
 	uint8_t		*data;		/* the spool's: valid until its next call */
+	uint32_t	 crc;		/* crc32c(0, data, len) */
 };
 
 /*

@@ -29,7 +29,7 @@ in_ack(struct server *s, int force)
 	if (!server_linked(s) || !s->hello_done ||
 	    (!force && s->acked == s->curmsg))
 		return;
-	if (in_durable(s) < 0)
+	if (in_record_done(s) < 0 || in_durable(s) < 0)
 		return;
 	server_queue_frame(s, FT_ACK, 0, s->curmsg, NULL, 0);
 	s->acked = s->curmsg;
@@ -235,7 +235,12 @@ in_gap(struct server *s, uint64_t expected, uint64_t n)
 	}
 }
 
-/* DATA or EOF numbered n: queue it if it is the next one. */
+/*
+ * DATA or EOF numbered n: queue it if it is the next one.  A DATA that
+ * is the next to write, with the pipe open and nothing ahead of it, is
+ * written at once from the receive buffer (in_write_direct): only what
+ * the pipe does not take is copied.
+ */
 static enum svr_verdict
 in_data(struct server *s, const struct frame *f)
 {
@@ -243,6 +248,7 @@ in_data(struct server *s, const struct frame *f)
 
 	uint64_t expected = s->curmsg + r->win_count + 1;
 	struct rmsg *m;
+	int direct;
 
 	if (f->msgnum < expected) {
 		server_trace(s, MSG_TS_SEQ_ERROR,
@@ -257,11 +263,13 @@ in_data(struct server *s, const struct frame *f)
 		if (in_gap(s, expected, f->msgnum) < 0)
 			return SVR_DROP;
 	}
-	m = win_push(r, f->len);
+	direct = r->win_count == 0 && f->type == FT_DATA && f->len > 0 &&
+	    s->pipe_fd >= 0 && !r->eof_wait && !r->skip_file && !s->done;
+	m = win_push(r, direct ? 0 : f->len);
 	m->n = f->msgnum;
 	m->type = f->type;
 	m->len = f->len;
-	if (f->len > 0)
+	if (f->len > 0 && !direct)
 		memcpy(m->data, f->payload, f->len);
 	if (r->resume_n != 0) {
 		/* The write cut short at the last end: what the state says
@@ -273,6 +281,11 @@ in_data(struct server *s, const struct frame *f)
 	}
 	if (s->opts & OPT_V)
 		server_trace(s, MSG_TS_NREAD, (size_t)f->len, "");
+	if (direct) {
+		in_write_direct(s, m, f->payload);
+		if (!server_linked(s))
+			return SVR_DROP;	/* the state file failed */
+	}
 	return SVR_NEXT;
 }
 
@@ -334,11 +347,16 @@ in_frame(struct server *s, const struct frame *fp)
 	return SVR_NEXT;
 }
 
-/* role->frames: what the sender sent. */
+/*
+ * role->frames: what the sender sent.  The completion of the last
+ * message written straight from the receive buffer is recorded once
+ * the frames at hand are through (in_write_direct).
+ */
 static void
 in_frames(struct server *s)
 {
 	svr_frames(s, in_frame);
+	in_record_done(s);
 }
 
 /*

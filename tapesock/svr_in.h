@@ -21,13 +21,19 @@
 #include "server.h"
 #include "util.h"
 
-/* One DATA or EOF message, received and not yet written. */
+/*
+ * One DATA or EOF message, received and not yet written.  Its bytes are
+ * data, or for the length of one call (in_write_direct) ext: the frame
+ * in the receive buffer, written from there, copied into data only if
+ * the pipe does not take it all.
+ */
 struct rmsg {
 	uint64_t	 n;
 	uint8_t		 type;
 	uint32_t	 len;
 	uint8_t		*data;		/* owned, cap bytes, kept */
 	size_t		 cap;
+	const uint8_t	*ext;		/* not ours, or NULL */
 };
 
 struct receiver {
@@ -72,6 +78,25 @@ rmsg_clear(struct rmsg *m)
 	m->n = 0;
 	m->type = 0;
 	m->len = 0;
+	m->ext = NULL;
+}
+
+/* The bytes of a message, wherever they are. */
+static inline const uint8_t *
+rmsg_bytes(const struct rmsg *m)
+{
+	return m->ext != NULL ? m->ext : m->data;
+}
+
+/* Room for len bytes in the slot's own buffer. */
+static inline void
+rmsg_room(struct rmsg *m, size_t len)
+{
+	if (len > m->cap) {
+		free(m->data);
+		m->data = xmalloc(len);
+		m->cap = len;
+	}
 }
 
 static inline void
@@ -82,17 +107,13 @@ win_pop(struct receiver *r)
 	r->win_count--;
 }
 
-/* The next slot, with room for len bytes. */
+/* The next slot, with room for len bytes (0: none asked yet). */
 static inline struct rmsg *
 win_push(struct receiver *r, size_t len)
 {
 	struct rmsg *m = win_at(r, r->win_count);
 
-	if (len > m->cap) {
-		free(m->data);
-		m->data = xmalloc(len);
-		m->cap = len;
-	}
+	rmsg_room(m, len);
 	r->win_count++;
 	return m;
 }
@@ -118,5 +139,8 @@ void	in_mark(struct server *s);
 void	in_reader_wait(struct server *s);
 int	in_need_pipe(struct server *s);
 int	in_write_pipe(struct server *s);
+int	in_record_done(struct server *s);
+void	in_write_direct(struct server *s, struct rmsg *m,
+	    const uint8_t *bytes);
 
 #endif

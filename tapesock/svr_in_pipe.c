@@ -363,12 +363,13 @@ in_need_pipe(struct server *s)
  * Around each write the state file says where the stream stands:
  * "writing n" with the bytes of n written so far before the first byte
  * goes and after every partial write, "last n" once n is complete (in
- * the record that marks n + 1, or alone when nothing follows).  A kill
- * between a write() and its record is the only way a piece of n can
- * reach the reader twice, and the restart names n (in_load_state).
+ * the record that marks n + 1, or alone when nothing follows: the
+ * caller's in_record_done, before it returns to poll).  A kill between
+ * a write() and its record is the only way a piece of n can reach the
+ * reader twice, and the restart names n (in_load_state).
  */
-int
-in_write_pipe(struct server *s)
+static int
+in_write_window(struct server *s)
 {
 	struct receiver *r = s->role_data;
 	struct rmsg *m;
@@ -391,7 +392,7 @@ in_write_pipe(struct server *s)
 		} else if (m->type == FT_EOF) {
 			in_mark(s);
 		} else {
-			n = write(s->pipe_fd, m->data + r->write_off,
+			n = write(s->pipe_fd, rmsg_bytes(m) + r->write_off,
 			    m->len - r->write_off);
 			if (n < 0) {
 				if (errno == EAGAIN || errno == EINTR)
@@ -423,8 +424,60 @@ in_write_pipe(struct server *s)
 		win_pop(r);
 		progress = 1;
 	}
-	/* The last completion, if no later mark has recorded it. */
-	if (progress && r->st.st.last != s->curmsg)
-		in_record(s, 0, 0);
 	return progress;
+}
+
+/*
+ * "last n" alone, for the last message completed, if no later record
+ * has said it: after a batch of writes, before an ACK of n, and before
+ * the loop sleeps, so that a kill can repeat no completed message.
+ */
+int
+in_record_done(struct server *s)
+{
+	struct receiver *r = s->role_data;
+
+	if (r->st.fd < 0 || r->st.st.last == s->curmsg)
+		return 0;
+	return in_record(s, 0, 0);
+}
+
+int
+in_write_pipe(struct server *s)
+{
+	int progress = in_write_window(s);
+
+	in_record_done(s);
+	return progress;
+}
+
+/*
+ * m, just pushed into an empty window, is the next to write: written
+ * straight from bytes (the frame in the receive buffer), with the
+ * state records of in_write_window.  Only what the pipe did not take
+ * (it was full, or took a part) is copied into the slot.
+ *
+ * Its "last n" is left to the caller's in_record_done, once the frames
+ * at hand are through: if the next frame is written straight too, its
+ * "writing n + 1" record says "last n" as well, one record a message
+ * instead of two.  Nothing is written between n's write() and the
+ * record that says it complete (any message after n is written only
+ * after its own "writing" record), so a kill still repeats at most the
+ * message whose write was under way, and the restart names it.  The
+ * ACK of n waits for that record (in_ack).
+ */
+void
+in_write_direct(struct server *s, struct rmsg *m, const uint8_t *bytes)
+{
+	struct receiver *r = s->role_data;
+
+	m->ext = bytes;
+	(void)in_write_window(s);
+	/* Still set: m is the head of the window, not (wholly) written. */
+	if (m->ext != NULL) {
+		rmsg_room(m, m->len);
+		memcpy(m->data + r->write_off, bytes + r->write_off,
+		    m->len - r->write_off);
+		m->ext = NULL;
+	}
 }

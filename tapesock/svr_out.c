@@ -639,6 +639,8 @@ out_may_read(struct server *s)
 	    !o->spool_full && spool_has_room(o->spool);
 }
 
+static void	out_send(struct server *);
+
 /*
  * Take blocks (and ends of tape files) from the pipe into the spool,
  * a batch at a time so that one sync covers many.  1 when the pipe
@@ -651,7 +653,7 @@ out_read_pipe(struct server *s)
 	struct errbuf why;
 	size_t want;
 	ssize_t n;
-	int i, pushed;
+	int i, pushed, drained = 0;
 
 	why.msg[0] = '\0';
 	for (i = 0; i < 16; i++) {
@@ -697,13 +699,25 @@ out_read_pipe(struct server *s)
 		server_count_bytes(s, (size_t)n);
 		if (s->opts & OPT_V)
 			server_trace(s, MSG_TS_PREAD, (size_t)n, "");
+		/* With sync off each block may go at once, from the spool's
+		 * buffer, before the next take overwrites it: otherwise
+		 * all but the last of the batch are read back to be sent. */
+		if (!o->spool->sync)
+			out_send(s);
+		/* Less than asked: the pipe was drained, and another take
+		 * would only say EAGAIN.  poll() says when more comes, or
+		 * the writer's end (POLLHUP, then a take of 0). */
+		if ((size_t)n < want) {
+			drained = 1;
+			break;
+		}
 	}
 	out_pop_marks(s);
 	if (!spool_has_room(o->spool) && !o->spool_full) {
 		o->spool_full = 1;
 		server_trace(s, MSG_SPL_FULL, s->conf.spoolmax_text);
 	}
-	return 0;
+	return drained;
 }
 
 /* Is there something the window allows to send now? */
@@ -740,7 +754,10 @@ out_send(struct server *s)
 			out_spool_failed(s, &why);
 			return;
 		}
-		server_queue_frame(s, r.type, r.n, 0, r.data, r.len);
+		/* Large payloads go from the spool's buffer, uncopied. */
+		if (server_send_frame(s, r.type, r.n, 0, r.data, r.len,
+		    r.crc) < 0 && !server_linked(s))
+			return;	/* send_next is the next link's (link_down) */
 		o->send_next = r.n + 1;
 	}
 }

@@ -128,6 +128,41 @@ min_payload(uint8_t t)
 
 /* CRC32C --------------------------------------------------------------- */
 
+/* The CRC of a then b from theirs, and a frame header from its
+ * payload's CRC, are what a pass over the bytes gives. */
+START_TEST(test_crc32c_combine)
+{
+	static const size_t lens[] = { 0, 1, 3, 7, 8, 255, 4096, 65535,
+	    131072, 131073, FRAME_MAX_PAYLOAD };
+	uint8_t *buf = malloc(FRAME_MAX_PAYLOAD + 100);
+	uint8_t h1[FRAME_HDR_LEN], h2[FRAME_HDR_LEN];
+	uint32_t a, b;
+	size_t i, k;
+
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0; i < FRAME_MAX_PAYLOAD + 100; i++)
+		buf[i] = (uint8_t)(i * 131 + (i >> 9));
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		a = crc32c(0, buf, 100);
+		b = crc32c(0, buf + 100, lens[k]);
+		ck_assert_uint_eq(crc32c_combine(a, b, lens[k]),
+		    crc32c(0, buf, 100 + lens[k]));
+		if (lens[k] == 0)
+			continue;	/* a DATA frame has a payload */
+		ck_assert_int_eq(frame_header(h1, FT_DATA, 0, 42, 0, buf + 100,
+		    (uint32_t)lens[k]), 0);
+		ck_assert_int_eq(frame_header_crc(h2, FT_DATA, 0, 42, 0,
+		    (uint32_t)lens[k], b), 0);
+		ck_assert_mem_eq(h1, h2, FRAME_HDR_LEN);
+	}
+	/* The same refusals as frame_header. */
+	ck_assert_int_eq(frame_header_crc(h2, FT_DATA, 0, 42, 0,
+	    FRAME_MAX_PAYLOAD + 1, 0), -1);
+	ck_assert_int_eq(frame_header_crc(h2, FT_DATA, 0, 0, 0, 10, 0), -1);
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_crc32c_vectors)
 {
 	/* RFC 3720 appendix B.4 and the usual check value. */
@@ -977,6 +1012,7 @@ frame_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_crc32c_vectors);
 	tcase_add_test(tc, test_crc32c_hw_sw);
+	tcase_add_test(tc, test_crc32c_combine);
 	tcase_add_loop_test(tc, test_round_trip, FT_HELLO, FT__COUNT);
 	tcase_add_test(tc, test_type_names);
 	tcase_add_test(tc, test_need_more_every_prefix);
