@@ -26,13 +26,11 @@
  * appends to a segment of its own.  A record's header is written after
  * its payload: a header that checks out means a complete record.
  */
-#include <sys/eventfd.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +39,7 @@
 #include "codec.h"
 #include "crc32c.h"
 #include "spool.h"
+#include "spool_sync.h"
 
 #define SEG_MAGIC	"TSSPOOL1"
 
@@ -186,152 +185,6 @@ seg_fail(struct errbuf *err, const struct spool *sp, uint64_t first,
 	    (unsigned long long)first, what, strerror(errno));
 }
 
-/*
- * Group commit (sync on).  One thread does the fdatasync()s of the open
- * segment, so that the server goes on taking blocks from its pipe while
- * the disk works: each sync covers every record appended since the one
- * before, however many.  The thread touches nothing but the request
- * below; the server learns of a finished sync through an eventfd.
- */
-struct spool_syncer {
-	pthread_t	 thread;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	int		 efd;		/* readable: a sync finished */
-	int		 fd;		/* the segment to sync */
-	uint64_t	 upto;		/* records below it, once synced */
-	uint64_t	 done;		/* result: records below it are */
-	int		 busy;		/* a request is under way */
-	int		 err;		/* errno of a failed sync, or 0 */
-	int		 quit;
-};
-
-static void *
-syncer_main(void *arg)
-{
-	struct spool_syncer *y = arg;
-	uint64_t one = 1;
-	int fd, rc;
-
-	pthread_mutex_lock(&y->mu);
-	for (;;) {
-		while (!y->quit && (!y->busy || y->fd < 0))
-			pthread_cond_wait(&y->cv, &y->mu);
-		if (y->quit)
-			break;
-		fd = y->fd;
-		y->fd = -1;
-		pthread_mutex_unlock(&y->mu);
-		rc = fdatasync(fd) < 0 ? errno : 0;
-		pthread_mutex_lock(&y->mu);
-		if (rc != 0)
-			y->err = rc;
-		else
-			y->done = y->upto;
-		y->busy = 0;
-		pthread_cond_broadcast(&y->cv);
-		(void)!write(y->efd, &one, sizeof(one));
-	}
-	pthread_mutex_unlock(&y->mu);
-	return NULL;
-}
-
-static int
-syncer_open(struct spool *sp, struct errbuf *err)
-{
-	struct spool_syncer *y = xcalloc(1, sizeof(*y));
-
-	y->fd = -1;
-	y->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (y->efd < 0) {
-		errbuf_set(err, "spool %s: eventfd: %s", sp->dir,
-		    strerror(errno));
-		free(y);
-		return -1;
-	}
-	pthread_mutex_init(&y->mu, NULL);
-	pthread_cond_init(&y->cv, NULL);
-	if ((errno = pthread_create(&y->thread, NULL, syncer_main, y)) != 0) {
-		errbuf_set(err, "spool %s: cannot start its sync thread: %s",
-		    sp->dir, strerror(errno));
-		close(y->efd);
-		free(y);
-		return -1;
-	}
-	sp->syncer = y;
-	return 0;
-}
-
-/* Wait until no sync is under way (a segment is about to close). */
-static void
-syncer_idle(struct spool *sp)
-{
-	struct spool_syncer *y = sp->syncer;
-
-	if (y == NULL)
-		return;
-	pthread_mutex_lock(&y->mu);
-	while (y->busy)
-		pthread_cond_wait(&y->cv, &y->mu);
-	pthread_mutex_unlock(&y->mu);
-}
-
-static void
-syncer_close(struct spool *sp)
-{
-	struct spool_syncer *y = sp->syncer;
-
-	if (y == NULL)
-		return;
-	pthread_mutex_lock(&y->mu);
-	y->quit = 1;
-	pthread_cond_broadcast(&y->cv);
-	pthread_mutex_unlock(&y->mu);
-	pthread_join(y->thread, NULL);
-	pthread_mutex_destroy(&y->mu);
-	pthread_cond_destroy(&y->cv);
-	close(y->efd);
-	free(y);
-	sp->syncer = NULL;
-}
-
-int
-spool_sync_fd(const struct spool *sp)
-{
-	return sp->syncer != NULL ? sp->syncer->efd : -1;
-}
-
-int
-spool_sync_poll(struct spool *sp, struct errbuf *err)
-{
-	struct spool_syncer *y = sp->syncer;
-	uint64_t v;
-	int rc = 0;
-
-	if (y == NULL)
-		return 0;
-	(void)!read(y->efd, &v, sizeof(v));
-	pthread_mutex_lock(&y->mu);
-	if (y->err != 0) {
-		errno = y->err;
-		y->err = 0;
-		rc = -1;
-	} else if (y->done > sp->synced)
-		sp->synced = y->done;
-	/* What came since is the next group. */
-	if (rc == 0 && !y->busy && sp->synced < sp->next) {
-		y->fd = sp->wfd;
-		y->upto = sp->next;
-		y->busy = 1;
-		pthread_cond_signal(&y->cv);
-	}
-	pthread_mutex_unlock(&y->mu);
-	if (rc < 0)
-		seg_fail(err, sp, sp->segs[sp->nsegs - 1].first,
-		    "cannot sync");
-	return rc;
-}
-
 /* Create the segment whose first message is first, and make it open. */
 static int
 seg_create(struct spool *sp, uint64_t first, struct errbuf *err)
@@ -358,7 +211,7 @@ seg_create(struct spool *sp, uint64_t first, struct errbuf *err)
 		return -1;
 	}
 	if (sp->wfd >= 0) {
-		syncer_idle(sp);
+		spool_syncer_idle(sp);
 		if (sp->sync && fdatasync(sp->wfd) < 0) {
 			seg_fail(err, sp, sp->segs[sp->nsegs - 1].first,
 			    "cannot sync");
@@ -585,7 +438,7 @@ spool_open(struct spool *sp, const char *dir, const uint8_t *stream,
 	sp->segmax = max / 4 < SEG_MAX ? max / 4 : SEG_MAX;
 	sp->use_splice = 1;
 	sp->buf = xmalloc(SPOOL_REC_MAX);
-	if (sync && syncer_open(sp, err) < 0)
+	if (sync && spool_syncer_open(sp, err) < 0)
 		goto fail;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		errbuf_set(err, "spool %s: cannot create: %s", dir,
@@ -697,7 +550,7 @@ fail:
 void
 spool_close(struct spool *sp)
 {
-	syncer_close(sp);
+	spool_syncer_close(sp);
 	if (sp->wfd >= 0)
 		close(sp->wfd);
 	if (sp->rfd >= 0)
@@ -823,7 +676,7 @@ spool_flush(struct spool *sp, struct errbuf *err)
 {
 	if (!sp->sync || sp->synced == sp->next)
 		return 0;
-	syncer_idle(sp);
+	spool_syncer_idle(sp);
 	if (fdatasync(sp->wfd) < 0) {
 		seg_fail(err, sp, sp->segs[sp->nsegs - 1].first,
 		    "cannot sync");
