@@ -467,6 +467,21 @@ server_load(struct server *s, const char *home, const char *name,
 	return 0;
 }
 
+/* Close the link, the pipe and the role, and write the last traces:
+ * the end of a server, whoever ran it (server_main, the unit tests). */
+void
+server_release(struct server *s)
+{
+	link_close(s);
+	if (s->pipe_fd >= 0)
+		close(s->pipe_fd);
+	if (s->ino_fd >= 0)
+		close(s->ino_fd);
+	s->pipe_fd = s->ino_fd = -1;
+	s->role->close(s);
+	tslog_close(&s->log);
+}
+
 int
 server_main(const char *home, const char *name, unsigned opts, int ready_fd,
     const struct role *const *roles)
@@ -597,15 +612,9 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 			control_close(&s->ctl[i]);
 		}
 	control_unlisten(s->ctl_fd, s->ctl_path);
-	link_close(s);
-	if (s->pipe_fd >= 0)
-		close(s->pipe_fd);
-	if (s->ino_fd >= 0)
-		close(s->ino_fd);
-	s->role->close(s);
 	/* The last traces are in ts.log before the pid file goes, which
 	 * is what stop waits for before it reads them. */
-	tslog_close(&s->log);
+	server_release(s);
 	daemon_end(&life);
 	rc = s->exit_code;
 	server_clear(&s->cfg);

@@ -153,6 +153,7 @@ void	server_request_stop(struct server *);
 int	server_stop_due(struct server *);
 void	server_wake(int *timeout, const struct timespec *);
 void	server_wake_after(int *timeout, const struct timespec *, double);
+void	server_release(struct server *);
 /* Run server name of home with the role of its servertype, taken from
  * roles (NULL-terminated): the program names the roles, not server.c. */
 int	server_main(const char *home, const char *name, unsigned opts,

@@ -99,13 +99,7 @@ rp_side_free(struct side *x)
 
 	if (x->fd >= 0)
 		close(x->fd);
-	link_close(s);
-	if (s->pipe_fd >= 0)
-		close(s->pipe_fd);
-	if (s->ino_fd >= 0)
-		close(s->ino_fd);
-	s->role->close(s);
-	tslog_close(&s->log);
+	server_release(s);
 	srvconf_free(&s->conf);
 	free(s->out.buf);
 	free(s->rbuf);
