@@ -101,7 +101,7 @@ cli_parse_opts(const char *token, unsigned *opts, struct errbuf *err)
 
 /* "callrep, cmd, ..." for the keywords in mask. */
 static void
-kw_list(unsigned mask, char *buf, size_t sz)
+kw_list(uint64_t mask, char *buf, size_t sz)
 {
 	size_t i;
 
@@ -148,7 +148,7 @@ cli_parse(int argc, char **argv, struct request *req, struct errbuf *err)
 		name = xstrndup(argv[i], (size_t)(eq - argv[i]));
 		k = kw_lookup(name);
 		if (k < 0) {
-			kw_list((1u << KW__COUNT) - 1, list, sizeof(list));
+			kw_list(KWBIT(KW__COUNT) - 1, list, sizeof(list));
 			msg_format(err->msg, sizeof(err->msg),
 			    MSG_CLI_UNKNOWN_KEYWORD, name, list);
 			free(name);

@@ -43,7 +43,7 @@ enum cmd {
 	CMD__COUNT
 };
 
-#define KWBIT(k)	(1u << (k))
+#define KWBIT(k)	(UINT64_C(1) << (k))
 /* Every keyword kept in the configuration. */
 #define KW_STORED_MASK	(KWBIT(KW_CALLREP) | KWBIT(KW_CALLDELAY) | KWBIT(KW_HOST) |		\
 	KWBIT(KW_NDISC) | KWBIT(KW_NOTIFY) | KWBIT(KW_PIPE) |		\
@@ -51,15 +51,17 @@ enum cmd {
 	KWBIT(KW_SERVERTYPE) | KWBIT(KW_SPOOLMAX) | KWBIT(KW_TRACE) |	\
 	KWBIT(KW_TXLOG) | KWBIT(KW_TXOPT) | KWBIT(KW_TXPRIOD) |		\
 	KWBIT(KW_HBINT) | KWBIT(KW_HBTIMEOUT) | KWBIT(KW_LISTEN) |	\
-	KWBIT(KW_LOST) | KWBIT(KW_SYNC))
+	KWBIT(KW_LOST) | KWBIT(KW_SYNC) | KWBIT(KW_LOGMAX) |		\
+	KWBIT(KW_RSHUT) | KWBIT(KW_TLS) | KWBIT(KW_TLSCA) |		\
+	KWBIT(KW_TLSCERT) | KWBIT(KW_TLSKEY) | KWBIT(KW_TLSPEER))
 
 struct ctx;
 
 struct cmddef {
 	const char	*name;
 	const char	*abbrev;	/* or NULL */
-	unsigned	 allowed;	/* KWBIT mask */
-	unsigned	 required;	/* KWBIT mask */
+	uint64_t	 allowed;	/* KWBIT mask */
+	uint64_t	 required;	/* KWBIT mask */
 	const char	*summary;
 	int		(*run)(struct ctx *);
 };

@@ -60,6 +60,12 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "address of the machine, or one address (127.0.0.1, an address "
 	    "of one network card, an IPv6 address, a host name that "
 	    "resolves to one of them). Used by the input server only." },
+	[KW_LOGMAX] = { "logmax", KWF_STORED, "Largest permanent log",
+	    "a size from 64K to 1G: bytes, or a number with K, M or G", "8M",
+	    "Size at which the permanent log (<home>/ts.plog) is rotated: "
+	    "it is renamed ts.plog.1 (the previous ts.plog.1 is dropped) "
+	    "and a new one begun, so the two never take more than twice "
+	    "this." },
 	[KW_LOST] = { "lost", KWF_STORED, "When messages are missing",
 	    "stop, refuse or accept", "stop",
 	    "What the input server does when a message number jumps over "
@@ -99,6 +105,12 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "servers must agree on it. 1024 to 32767." },
 	[KW_PROT] = { "prot", KWF_STORED, "Protocol", "inet", "inet",
 	    "Network protocol. Only inet (TCP/IP) is supported." },
+	[KW_RSHUT] = { "rshut", KWF_STORED, "Remote shutdown allowed",
+	    "ON or OFF", "ON",
+	    "Whether the input server stops when its output server asks it "
+	    "to (the shutdown command on the output side, check "
+	    "cmd=shtdwn). OFF: the request is refused and traced, and the "
+	    "input server goes on; only a local stop ends it." },
 	[KW_SERVER] = { "server", 0, "Server name",
 	    "1 to 32 of A-Z a-z 0-9 . _ -, starting with a letter or digit",
 	    NULL,
@@ -122,6 +134,33 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "that a crash of the machine never loses what was sent nor makes "
 	    "an acknowledged position go back. OFF: they survive a crash or "
 	    "kill of the server process, not of the machine." },
+	[KW_TLS] = { "tls", KWF_STORED, "Encryption of the link",
+	    "ON, OFF or CERT", "ON",
+	    "ON: the link is TLS 1.3 keyed by the pair key (<home>/pair.key, "
+	    "the same file in both homes): each server proves it holds the "
+	    "key, and everything is encrypted. CERT: TLS 1.3 with "
+	    "certificates (tlsca, tlscert, tlskey; the peer's name checked "
+	    "against tlspeer). OFF: the pair key is still proven at every "
+	    "connection, but the data travels in clear and a host on the "
+	    "path could alter it: only on a network you trust. Both servers "
+	    "must have the same setting." },
+	[KW_TLSCA] = { "tlsca", KWF_STORED, "CA certificates (tls=CERT)",
+	    "an absolute path to a PEM file", NULL,
+	    "PEM file of the certificate authorities that sign the peer's "
+	    "certificate. Used with tls=CERT." },
+	[KW_TLSCERT] = { "tlscert", KWF_STORED, "Own certificate (tls=CERT)",
+	    "an absolute path to a PEM file", NULL,
+	    "PEM file of this server's certificate (and its chain). Used "
+	    "with tls=CERT." },
+	[KW_TLSKEY] = { "tlskey", KWF_STORED, "Own private key (tls=CERT)",
+	    "an absolute path to a PEM file", NULL,
+	    "PEM file of this server's private key, readable by its owner "
+	    "only. Used with tls=CERT." },
+	[KW_TLSPEER] = { "tlspeer", KWF_STORED, "Peer's certificate name",
+	    "a host name", NULL,
+	    "The name the peer's certificate must carry (subject "
+	    "alternative name or common name). Output server: host= when "
+	    "not set. Input server: required with tls=CERT." },
 	[KW_TRACE] = { "trace", KWF_STORED, "Number of traces kept",
 	    "a whole number from 0 to 100000", "4",
 	    "Number of trace entries kept in ts.log for the server; the "
@@ -409,6 +448,26 @@ check_pipe(const char *v, enum kwcheck depth, char **norm, struct errbuf *err)
 	return 0;
 }
 
+/* A file the server reads (a certificate, a key). */
+static int
+check_file(const char *v, enum kwcheck depth, char **norm, struct errbuf *err)
+{
+	if (v[0] != '/') {
+		errbuf_set(err, "not an absolute path");
+		return -1;
+	}
+	if (strlen(v) >= PATH_MAX) {
+		errbuf_set(err, "path too long");
+		return -1;
+	}
+	if (depth == KWC_FULL && access(v, R_OK) < 0) {
+		errbuf_set(err, "%s", strerror(errno));
+		return -1;
+	}
+	*norm = xstrdup(v);
+	return 0;
+}
+
 /* One item of a notify list other than exec. */
 static int
 check_notify_item(const char *item, enum kwcheck depth, struct errbuf *err)
@@ -657,7 +716,29 @@ kw_check(enum kw k, const char *v, enum kwcheck depth, char **norm,
 		(*norm)[strlen(*norm) - 1] = (char)toupper(
 		    (unsigned char)(*norm)[strlen(*norm) - 1]);
 		return 0;
+	case KW_LOGMAX:
+		if (kw_size_bytes(v, &n) < 0 || n < ((uint64_t)64 << 10) ||
+		    n > ((uint64_t)1 << 30)) {
+			errbuf_set(err, "not a size from 64K to 1G");
+			return -1;
+		}
+		*norm = xstrdup(v);
+		(*norm)[strlen(*norm) - 1] = (char)toupper(
+		    (unsigned char)(*norm)[strlen(*norm) - 1]);
+		return 0;
+	case KW_TLS: {
+		static const char *const w[3] = { "ON", "OFF", "CERT" };
+
+		return check_word3(v, w, norm, err);
+	}
+	case KW_TLSCA:
+	case KW_TLSCERT:
+	case KW_TLSKEY:
+		return check_file(v, depth, norm, err);
+	case KW_TLSPEER:
+		return check_host(v, norm, err);
 	case KW_SYNC:
+	case KW_RSHUT:
 	case KW_TXLOG:
 		return check_word(v, "ON", "OFF", norm, err);
 	case KW_TXOPT:

@@ -67,6 +67,18 @@ srvconf_parse(const struct server_cfg *sc, struct srv_conf *c,
 	v = srv_val(sc, KW_LOST);
 	c->lost_policy = v == NULL ? LOST_STOP : strcmp(v, "accept") == 0 ?
 	    LOST_ACCEPT : strcmp(v, "refuse") == 0 ? LOST_REFUSE : LOST_STOP;
+	v = srv_val(sc, KW_RSHUT);
+	c->rshut = v == NULL || !streqi(v, "OFF");
+	v = srv_val(sc, KW_LOGMAX);
+	if (v == NULL || kw_size_bytes(v, &c->logmax) < 0)
+		c->logmax = (uint64_t)8 << 20;
+	v = srv_val(sc, KW_TLS);
+	c->tls = v != NULL && streqi(v, "OFF") ? TLS_OFF :
+	    v != NULL && streqi(v, "CERT") ? TLS_CERT : TLS_PSK;
+	c->tls_ca = dup_or_null(srv_val(sc, KW_TLSCA));
+	c->tls_cert = dup_or_null(srv_val(sc, KW_TLSCERT));
+	c->tls_key = dup_or_null(srv_val(sc, KW_TLSKEY));
+	c->tls_peer = dup_or_null(srv_val(sc, KW_TLSPEER));
 	return 0;
 }
 
@@ -78,5 +90,9 @@ srvconf_free(struct srv_conf *c)
 	free(c->listen);
 	free(c->notify);
 	free(c->spoolmax_text);
+	free(c->tls_ca);
+	free(c->tls_cert);
+	free(c->tls_key);
+	free(c->tls_peer);
 	memset(c, 0, sizeof(*c));
 }

@@ -32,6 +32,9 @@
 /* What the input server does about messages the sender no longer has. */
 enum { LOST_STOP, LOST_REFUSE, LOST_ACCEPT };
 
+/* How the link is protected (tls=). */
+enum { TLS_PSK, TLS_OFF, TLS_CERT };
+
 /* A server's configuration, validated and typed.  Strings are owned. */
 struct srv_conf {
 	char		 name[SERVER_NAME_MAX + 1];
@@ -48,6 +51,10 @@ struct srv_conf {
 	unsigned	 trace;		/* entries of the ts.log ring */
 	int		 sync;		/* sync=ON */
 	int		 lost_policy;	/* LOST_* */
+	int		 rshut;		/* rshut=ON: a remote shutdown is obeyed */
+	uint64_t	 logmax;	/* bytes of ts.plog before it rotates */
+	int		 tls;		/* TLS_* */
+	char		*tls_ca, *tls_cert, *tls_key, *tls_peer;
 };
 
 /* A server's value of k, else the keyword's default (or NULL). */

@@ -63,6 +63,14 @@ fill_server(struct server_cfg *s, int n, const char *type)
 	snprintf(buf, sizeof(buf), "%dM", 1 + n);
 	server_set(s, KW_SPOOLMAX, buf);
 	server_set(s, KW_SYNC, n % 2 ? "OFF" : "ON");
+	server_set(s, KW_LOGMAX, n % 2 ? "64K" : "8M");
+	server_set(s, KW_RSHUT, n % 2 ? "OFF" : "ON");
+	server_set(s, KW_TLS, n % 2 ? "CERT" : "OFF");
+	server_set(s, KW_TLSCA, "/etc/tapesock/ca.pem");
+	server_set(s, KW_TLSCERT, "/etc/tapesock/cert.pem");
+	server_set(s, KW_TLSKEY, "/etc/tapesock/key.pem");
+	snprintf(buf, sizeof(buf), "peer%d.example.org", n);
+	server_set(s, KW_TLSPEER, buf);
 	/* Commas, '!', '*' and spaces: the emitter must quote right. */
 	server_set(s, KW_NOTIFY, n % 2 ? "OFF" :
 	    "bob,!0,*,exec run bp send-mail: now # not a comment");

@@ -346,6 +346,16 @@ START_TEST(test_sizes)
 	ck_assert_int_eq(kw_size_bytes("17179869184T", &b), -1);
 	ok(KW_SYNC, "off", "OFF");
 	bad(KW_SYNC, "sometimes");
+	ok(KW_LOGMAX, "64k", "64K");
+	ok(KW_LOGMAX, "1G", "1G");
+	bad(KW_LOGMAX, "63K");
+	bad(KW_LOGMAX, "2G");
+	ok(KW_TLS, "cert", "CERT");
+	ok(KW_TLS, "off", "OFF");
+	bad(KW_TLS, "psk");
+	ok(KW_TLSCA, "/dev/null", "/dev/null");
+	bad(KW_TLSCA, "ca.pem");
+	bad(KW_TLSKEY, "/nonexistent/key.pem");
 }
 END_TEST
 
@@ -392,8 +402,19 @@ valid_value(enum kw k)
 	case KW_SPOOLMAX:
 		return "64M";
 	case KW_SYNC:
+	case KW_RSHUT:
 	case KW_TXLOG:
 		return "ON";
+	case KW_TLS:
+		return "CERT";
+	case KW_TLSCA:
+	case KW_TLSCERT:
+	case KW_TLSKEY:
+		return "/dev/null";
+	case KW_TLSPEER:
+		return "backup.example";
+	case KW_LOGMAX:
+		return "8M";
 	case KW_TXOPT:
 		return "DL";
 	case KW__COUNT:
@@ -496,7 +517,8 @@ START_TEST(test_stored_flags)
 	    KW_NOTIFY, KW_PIPE, KW_POLL, KW_PORT, KW_PROT, KW_SERVERTYPE,
 	    KW_SPOOLMAX, KW_TRACE, KW_TXLOG, KW_TXOPT, KW_TXPRIOD, KW_HBINT,
 	    KW_HBTIMEOUT,
-	    KW_LISTEN, KW_LOST, KW_SYNC };
+	    KW_LISTEN, KW_LOST, KW_SYNC, KW_LOGMAX, KW_RSHUT, KW_TLS,
+	    KW_TLSCA, KW_TLSCERT, KW_TLSKEY, KW_TLSPEER };
 	size_t i;
 	int k, want;
 
