@@ -4,7 +4,7 @@
 B	?= build
 MAKEFLAGS += --no-print-directory
 VERSION	 = 0.1.0
-PKGS	 = libbsd yaml-0.1
+PKGS	 = libbsd yaml-0.1 libssl libcrypto
 CC	?= cc
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \

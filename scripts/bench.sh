@@ -339,6 +339,8 @@ ts_pair()
 	TAPESOCK_HOME="$TA" "$TS" setup servertype=OUT host=127.0.0.1 \
 	    port="$port" pipe="$SRC" calldelay=1 sync="$1" >/dev/null ||
 	    die "setup of the output server"
+	TAPESOCK_HOME="$TA" "$TS" keyexport | TAPESOCK_HOME="$TB" "$TS" \
+	    keyimport >/dev/null || die "copy of the pair key"
 	TAPESOCK_HOME="$TB" "$TS" start >/dev/null || die "start of b"
 	TAPESOCK_HOME="$TA" "$TS" start >/dev/null || die "start of a"
 	PIN=$(ts_pid "$TB") || die "no input server"

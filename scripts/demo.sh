@@ -124,6 +124,11 @@ step "a: set up the output server (sender), calling b at 127.0.0.1:$PORT"
 on a setup servertype=OUT host=127.0.0.1 port="$PORT" \
     pipe="$DEMO/pipes/tapeout" calldelay=1
 
+step "b: take a's pair key (on two machines: tape-socket keyexport | ssh b tape-socket keyimport)"
+echo "a\$ tape-socket keyexport | b\$ tape-socket keyimport"
+TAPESOCK_HOME="$DEMO/a" "$TS" keyexport | TAPESOCK_HOME="$DEMO/b" "$TS" keyimport ||
+    die "copying the pair key from a to b failed"
+
 step "b: start the input server (it returns once the server listens)"
 on b start
 step "a: start the output server"

@@ -59,6 +59,14 @@ static const struct cmddef cmds[CMD__COUNT] = {
 	    "Reset a stopped server's stream.", cmd_reset },
 	[CMD_RESYNC] = { "resync", NULL, SRV, 0,
 	    "Resync the input server to the output server.", cmd_resync },
+	[CMD_KEY] = { "key", NULL, 0, 0,
+	    "Show the pair key's file and fingerprint.", cmd_key },
+	[CMD_KEYEXPORT] = { "keyexport", NULL, 0, 0,
+	    "Print the pair key, to copy it to the other machine.",
+	    cmd_keyexport },
+	[CMD_KEYIMPORT] = { "keyimport", NULL, 0, 0,
+	    "Replace the pair key with the one on standard input.",
+	    cmd_keyimport },
 };
 
 const struct cmddef *

@@ -40,6 +40,9 @@ enum cmd {
 	CMD_VERSION,
 	CMD_RESET,
 	CMD_RESYNC,
+	CMD_KEY,
+	CMD_KEYEXPORT,
+	CMD_KEYIMPORT,
 	CMD__COUNT
 };
 
@@ -121,6 +124,11 @@ int	cmd_server(struct ctx *);	/* every command of a running server */
 int	cmd_version(struct ctx *);
 int	cmd_reset(struct ctx *);
 int	cmd_resync(struct ctx *);
+int	cmd_key(struct ctx *);
+int	cmd_keyexport(struct ctx *);
+int	cmd_keyimport(struct ctx *);
+/* Make the home's pair key if it has none (said unless quiet). */
+int	key_ensure(struct ctx *, int quiet);
 /* Send one request to a running server's control socket; print the
  * answer (unless quiet).  EXIT_OK or EXIT_FAILED. */
 int	server_control(struct ctx *, const struct server_cfg *,

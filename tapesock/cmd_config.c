@@ -126,6 +126,9 @@ do_setup(struct ctx *ctx, struct config *cfg)
 		return EXIT_USAGE;
 	}
 	warn_txopt(req, s);
+	/* tls=CERT needs no key, but a later tls=ON would. */
+	if (key_ensure(ctx, req->opts & OPT_Q) != EXIT_OK)
+		return EXIT_FAILED;
 	msg_out(req->opts & OPT_Q, MSG_CLI_SETUP_DONE, s->name, ctx->cfgpath);
 	return EXIT_OK;
 }

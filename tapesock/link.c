@@ -9,6 +9,12 @@
  * server_queue_frame() into s->out, which the link sends, and refuses a
  * peer with server_link_drop().  That is what lets the unit tests
  * (check_roles.c) put a sender and a receiver face to face in memory.
+ *
+ * A connection reaches the role only once its peer is proven (xport.c:
+ * TLS 1.3 with the pair key or certificates, or the plain proof of
+ * tls=OFF).  Until then it is one of s->unproven (accepted) or the
+ * call in phase LP_PROVING, with SRV_AUTH_GRACE seconds to do it, and
+ * nothing it sends is read as a frame.
  */
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -18,6 +24,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,11 +63,9 @@ link_send(struct server *s, int quiet)
 	ssize_t n;
 
 	while (s->sock >= 0 && s->out.off < s->out.len) {
-		n = send(s->sock, s->out.buf + s->out.off,
-		    s->out.len - s->out.off, MSG_NOSIGNAL);
+		n = xport_send(&s->xp, s->out.buf + s->out.off,
+		    s->out.len - s->out.off);
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			if (errno == EAGAIN)
 				return 0;
 			if (!quiet)
@@ -83,7 +88,9 @@ link_send_direct(struct server *s, const uint8_t *hdr,
 	ssize_t n;
 
 	*sent = 0;
-	if (s->sock < 0 || !s->connected || s->out.off < s->out.len)
+	/* TLS takes its records from the queue (a copy it makes anyway). */
+	if (s->sock < 0 || !s->connected || s->out.off < s->out.len ||
+	    xport_encrypted(&s->xp))
 		return 0;
 	/* sendmsg only reads them: the iovec has no const. */
 	iov[0].iov_base = (void *)(uintptr_t)hdr;
@@ -113,22 +120,28 @@ link_read(struct server *s)
 {
 	ssize_t n;
 
-	if (s->rlen == SRV_RBUF)
-		return 0;
-	n = recv(s->sock, s->rbuf + s->rlen, SRV_RBUF - s->rlen, 0);
-	if (n < 0) {
-		if (errno == EINTR || errno == EAGAIN)
-			return 0;
-		server_trace(s, MSG_TS_NREAD_ERR, errno);
-		return -1;
-	}
-	if (n == 0) {
-		if (s->rlen > 0 && s->rlen < FRAME_HDR_LEN)
-			server_trace(s, MSG_TS_HREAD_TRUNC, s->rlen);
-		server_trace(s, MSG_TS_NREAD_ERR, 0);
-		return -1;
-	}
-	s->rlen += (size_t)n;
+	int got = 0;
+
+	/* TLS may hold decrypted bytes no poll() announces: take them. */
+	do {
+		if (s->rlen == SRV_RBUF)
+			return got;
+		n = xport_recv(&s->xp, s->rbuf + s->rlen, SRV_RBUF - s->rlen);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				return got;
+			server_trace(s, MSG_TS_NREAD_ERR, errno);
+			return -1;
+		}
+		if (n == 0) {
+			if (s->rlen > 0 && s->rlen < FRAME_HDR_LEN)
+				server_trace(s, MSG_TS_HREAD_TRUNC, s->rlen);
+			server_trace(s, MSG_TS_NREAD_ERR, 0);
+			return -1;
+		}
+		s->rlen += (size_t)n;
+		got = 1;
+	} while (xport_pending(&s->xp) > 0);
 	return 1;
 }
 
@@ -138,17 +151,23 @@ static void
 link_close_sock(struct server *s, int flush, int quiet)
 {
 	if (s->sock >= 0) {
-		if (flush)
+		if (flush && s->phase == LP_UP)
 			(void)link_send(s, quiet);
-		close(s->sock);
+		if (s->xp.state != XS_CLOSED)
+			xport_close(&s->xp);	/* closes sock */
+		else
+			close(s->sock);
 		s->sock = -1;
 		s->out.off = s->out.len = 0;
 	}
+	s->phase = LP_NONE;
 }
 
 void
 server_link_up(struct server *s)
 {
+	if (s->sock >= 0)
+		s->phase = LP_UP;
 	s->connected = 1;
 	s->hello_done = 0;
 	s->rlen = 0;
@@ -220,120 +239,269 @@ server_call_soon(struct server *s)
 		clock_gettime(CLOCK_MONOTONIC, &s->next_call);
 }
 
-/* Start a non-blocking call to the input server. */
+/* "192.0.2.1:4000", "[2001:db8::1]:4000": a peer in traces. */
 static void
-link_call(struct server *s)
+link_addr_text(const struct sockaddr *sa, socklen_t len, char *buf,
+    size_t sz)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	char port[8];
-	int fd = -1, r, one = 1;
+	char host[48], serv[8];	/* numeric: INET6_ADDRSTRLEN, a port */
 
-	snprintf(port, sizeof(port), "%u", s->conf.port);
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	s->calls++;
-	r = getaddrinfo(s->conf.host, port, &hints, &res);
-	if (r != 0) {
-		server_trace(s, MSG_TS_CALL_ERR, r == EAI_SYSTEM ? errno :
-		    EHOSTUNREACH);
-		link_call_failed(s);
-		return;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
+	if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		snprintf(buf, sz, "?");
+	else if (sa->sa_family == AF_INET6)
+		snprintf(buf, sz, "[%s]:%s", host, serv);
+	else
+		snprintf(buf, sz, "%s:%s", host, serv);
+}
+
+static void
+link_call_reset(struct server *s)
+{
+	if (s->call_res != NULL)
+		freeaddrinfo(s->call_res);
+	s->call_res = s->call_next = NULL;
+}
+
+/*
+ * Start a non-blocking connection to the next address of this call;
+ * 0 under way, -1 none left (each failure traced).
+ */
+static int
+link_connect_next(struct server *s)
+{
+	struct addrinfo *ai;
+	char peer[XPORT_PEER_MAX];
+	int fd, one = 1;
+
+	while ((ai = s->call_next) != NULL) {
+		s->call_next = ai->ai_next;
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, ai->ai_protocol);
 		if (fd < 0) {
 			server_trace(s, MSG_TS_SOCKET_ERR, errno);
 			continue;
 		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
+		link_addr_text(ai->ai_addr, ai->ai_addrlen, peer, sizeof(peer));
+		server_trace(s, MSG_SRV_CALL_NEXT, peer);
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
-		    errno == EINPROGRESS)
-			break;
+		    errno == EINPROGRESS) {
+			/* Up once the socket is writable (link_called). */
+			s->sock = fd;
+			s->phase = LP_CONNECTING;
+			s->hello_done = 0;
+			s->rlen = 0;
+			return 0;
+		}
 		server_trace(s, MSG_TS_CALL_ERR, errno);
 		close(fd);
-		fd = -1;
 	}
-	freeaddrinfo(res);
-	if (fd < 0) {
+	return -1;
+}
+
+/* Call the input server: every address host= resolves to, in turn. */
+static void
+link_call(struct server *s)
+{
+	struct addrinfo hints;
+	char port[8];
+	int r;
+
+	snprintf(port, sizeof(port), "%u", s->conf.port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	s->calls++;
+	link_call_reset(s);
+	r = getaddrinfo(s->conf.host, port, &hints, &s->call_res);
+	if (r != 0) {
+		s->call_res = NULL;
+		server_trace(s, MSG_TS_CALL_ERR, r == EAI_SYSTEM ? errno :
+		    EHOSTUNREACH);
 		link_call_failed(s);
 		return;
 	}
-	/* Up once the socket is writable (link_called). */
-	s->sock = fd;
-	s->hello_done = 0;
-	s->rlen = 0;
+	s->call_next = s->call_res;
+	if (link_connect_next(s) < 0) {
+		link_call_reset(s);
+		link_call_failed(s);
+	}
+}
+
+/* The proof of the link's peer goes on: up, waiting, or failed. */
+static void
+link_prove(struct server *s)
+{
+	char why[256];
+	int r;
+
+	r = xport_handshake(&s->xp, why, sizeof(why));
+	if (r == 0)
+		return;
+	if (r < 0) {
+		server_trace(s, MSG_SRV_PEER_NOT_PROVEN, s->xp.peer, why);
+		link_close_sock(s, 0, 1);
+		link_call_failed(s);
+		return;
+	}
+	server_trace(s, MSG_SRV_PEER_PROVEN, s->xp.peer,
+	    s->xctx.mode == TLS_PSK ? "TLS 1.3, pair key" :
+	    s->xctx.mode == TLS_CERT ? "TLS 1.3, certificate" :
+	    "pair key, no encryption");
+	link_call_reset(s);
+	server_link_up(s);
 }
 
 /* The call completed, one way or the other. */
 static void
 link_called(struct server *s)
 {
-	socklen_t len = sizeof(int);
-	int soerr = 0;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(int), slen = sizeof(ss);
+	char peer[XPORT_PEER_MAX] = "?";
+	int soerr = 0, fd;
 
 	getsockopt(s->sock, SOL_SOCKET, SO_ERROR, &soerr, &len);
 	if (soerr != 0) {
 		server_trace(s, MSG_TS_CONNECT_ERR, soerr);
 		link_close_sock(s, 0, 1);
+		if (link_connect_next(s) == 0)
+			return;		/* the next address */
+		link_call_reset(s);
 		link_call_failed(s);
 		return;
 	}
-	server_link_up(s);
+	if (getpeername(s->sock, (struct sockaddr *)&ss, &slen) == 0)
+		link_addr_text((struct sockaddr *)&ss, slen, peer,
+		    sizeof(peer));
+	fd = s->sock;
+	xport_open(&s->xp, &s->xctx, fd, peer);
+	s->phase = LP_PROVING;
+	ts_after(&s->auth_deadline, SRV_AUTH_GRACE);
+	link_prove(s);
 }
 
-/* Bind the listen= address (* = every IPv4 address, as before). */
+/* Bind one listening socket: 0, or -1 with *failed and *e. */
+static int
+link_bind(struct server *s, const struct addrinfo *ai, int v6only,
+    enum msgid *failed, int *e)
+{
+	int fd, one = 1;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd < 0) {
+		*e = errno;
+		*failed = MSG_TS_SOCKET_ERR;
+		return -1;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ai->ai_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+		    sizeof(v6only));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		*e = errno;
+		*failed = MSG_TS_BIND_ERR;
+		close(fd);
+		return -1;
+	}
+	if (listen(fd, 8) < 0) {
+		*e = errno;
+		*failed = MSG_TS_LISTEN_ERR;
+		close(fd);
+		return -1;
+	}
+	s->listen_fds[s->nlisten++] = fd;
+	return 0;
+}
+
+static void
+link_unlisten(struct server *s)
+{
+	int i;
+
+	for (i = 0; i < s->nlisten; i++)
+		close(s->listen_fds[i]);
+	s->nlisten = 0;
+	s->listen_fd = -1;
+}
+
+/*
+ * Bind listen=: * is every address, IPv6 and IPv4 on one socket (so
+ * that nobody can take the IPv6 port next to an IPv4 listener), or
+ * IPv4 alone on a machine without IPv6; a name or address is each
+ * address it resolves to.  Every one must bind: a port another process
+ * holds on one of them is an error, not a half-listening server.
+ */
 static int
 link_listen(struct server *s, struct errbuf *err)
 {
 	const char *addr = s->conf.listen;
+	int any = addr == NULL || strcmp(addr, "*") == 0;
 	struct addrinfo hints, *res = NULL, *ai;
 	char port[8];
-	int one = 1, rc, e = 0;
+	int rc, e = 0;
 	enum msgid failed = MSG_TS_BIND_ERR;
 
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = addr == NULL || strcmp(addr, "*") == 0 ? AF_INET :
-	    AF_UNSPEC;
+	hints.ai_family = any ? AF_INET6 : AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	snprintf(port, sizeof(port), "%u", (unsigned)s->conf.port);
-	rc = getaddrinfo(hints.ai_family == AF_INET ? NULL : addr, port, &hints,
-	    &res);
+	s->nlisten = 0;
+	if (any) {
+		rc = getaddrinfo(NULL, port, &hints, &res);
+		if (rc == 0 && link_bind(s, res, 0, &failed, &e) == 0)
+			goto bound;
+		if (res != NULL)
+			freeaddrinfo(res);
+		res = NULL;
+		if (rc == 0 && e != EAFNOSUPPORT && e != EADDRNOTAVAIL)
+			goto failed;
+		hints.ai_family = AF_INET;	/* no IPv6 here */
+		rc = getaddrinfo(NULL, port, &hints, &res);
+		if (rc == 0 && link_bind(s, res, 0, &failed, &e) == 0)
+			goto bound;
+		if (rc == 0)
+			goto failed;
+	} else
+		rc = getaddrinfo(addr, port, &hints, &res);
 	if (rc != 0 || res == NULL) {
 		msg_format(err->msg, sizeof(err->msg), MSG_SRV_LISTEN_ADDR,
-		    addr, gai_strerror(rc));
-		server_trace(s, MSG_SRV_LISTEN_ADDR, addr, gai_strerror(rc));
+		    addr == NULL ? "*" : addr, gai_strerror(rc));
+		server_trace(s, MSG_SRV_LISTEN_ADDR, addr == NULL ? "*" : addr,
+		    gai_strerror(rc));
 		return -1;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		s->listen_fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-		if (s->listen_fd < 0) {
-			e = errno;
-			failed = MSG_TS_SOCKET_ERR;
-			continue;
-		}
-		setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one,
-		    sizeof(one));
-		if (bind(s->listen_fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		e = errno;
-		failed = MSG_TS_BIND_ERR;
-		close(s->listen_fd);
-		s->listen_fd = -1;
-	}
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		if (s->nlisten == SRV_LISTEN_MAX ||
+		    link_bind(s, ai, 1, &failed, &e) < 0)
+			goto failed;
+bound:
 	freeaddrinfo(res);
-	if (s->listen_fd < 0) {
-		msg_format(err->msg, sizeof(err->msg), failed, e);
-		server_trace(s, failed, e);
-		return -1;
-	}
-	if (listen(s->listen_fd, 4) < 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_TS_LISTEN_ERR, errno);
-		server_trace(s, MSG_TS_LISTEN_ERR, errno);
-		close(s->listen_fd);
-		s->listen_fd = -1;
+	s->listen_fd = s->listen_fds[0];
+	return 0;
+failed:
+	if (res != NULL)
+		freeaddrinfo(res);
+	link_unlisten(s);
+	msg_format(err->msg, sizeof(err->msg), failed, e);
+	server_trace(s, failed, e);
+	return -1;
+}
+
+int
+link_secure(struct server *s, struct errbuf *err)
+{
+	struct errbuf why;
+
+	if (xport_ctx_init(&s->xctx, &s->conf, s->home,
+	    s->role->link == LINK_LISTEN, &why) < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CFG_LINK_SECURITY,
+		    s->name, why.msg);
+		server_trace(s, MSG_CFG_LINK_SECURITY, s->name, why.msg);
 		return -1;
 	}
 	return 0;
@@ -342,7 +510,13 @@ link_listen(struct server *s, struct errbuf *err)
 int
 link_start(struct server *s, struct errbuf *err)
 {
+	int i;
+
 	s->listen_fd = s->pend_fd = -1;
+	s->nlisten = 0;
+	s->xp.fd = s->pend_x.fd = -1;
+	for (i = 0; i < SRV_UNPROVEN_MAX; i++)
+		s->unproven[i].fd = -1;
 	if (s->role->link == LINK_CALL) {
 		clock_gettime(CLOCK_MONOTONIC, &s->next_call);
 		return 0;
@@ -358,28 +532,43 @@ static void
 link_pend_close(struct server *s)
 {
 	if (s->pend_fd >= 0)
-		close(s->pend_fd);
+		xport_close(&s->pend_x);
 	s->pend_fd = -1;
 	s->pend_len = 0;
 }
 
+/* A proven connection becomes the link. */
+static void
+link_install(struct server *s, struct xport *x)
+{
+	s->xp = *x;
+	s->sock = x->fd;
+	memset(x, 0, sizeof(*x));
+	x->fd = -1;
+	x->state = XS_CLOSED;
+	server_trace(s, MSG_TS_CONNECT_ACCEPT);
+	server_link_up(s);
+}
+
 /*
- * A call that comes while a stream is up waits here: only a first frame
- * the role accepts (a valid HELLO of the same stream) may replace the
- * current link (the sender calling again after a cut this side has not
- * noticed).  Anything else is closed, and the stream goes on.
+ * A second proven call that comes while a stream is up waits here:
+ * only a first frame the role accepts (a valid HELLO of the same
+ * stream) may replace the current link (the sender calling again after
+ * a cut this side has not noticed).  Anything else is closed, and the
+ * stream goes on.
  */
 static void
 link_pend_read(struct server *s)
 {
 	struct frame_error e;
 	struct frame f;
+	char peer[XPORT_PEER_MAX];
 	size_t used;
 	ssize_t n;
 
-	n = recv(s->pend_fd, s->pend_buf + s->pend_len,
-	    PEND_MAX - s->pend_len, 0);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+	n = xport_recv(&s->pend_x, s->pend_buf + s->pend_len,
+	    PEND_MAX - s->pend_len);
+	if (n < 0 && errno == EAGAIN)
 		return;
 	if (n <= 0) {
 		link_pend_close(s);
@@ -402,45 +591,97 @@ link_pend_read(struct server *s)
 		link_pend_close(s);
 		return;
 	}
+	snprintf(peer, sizeof(peer), "%s", s->pend_x.peer);
+	server_trace(s, MSG_SRV_LINK_REPLACED, peer);
 	server_link_drop(s);
-	s->sock = s->pend_fd;
 	s->pend_fd = -1;
-	server_link_up(s);
+	link_install(s, &s->pend_x);
 	memcpy(s->rbuf, s->pend_buf, s->pend_len);
 	s->rlen = s->pend_len;
 	s->pend_len = 0;
 }
 
+/* An accepted connection proved itself: the link, or a second call. */
 static void
-link_accept(struct server *s)
+link_proven(struct server *s, struct xport *x)
 {
-	int fd, one = 1;
-
-	fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			server_trace(s, MSG_TS_ACCEPT_ERR, errno);
-		return;
-	}
-	/* ACKs are small and must not wait for Nagle. */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	server_trace(s, MSG_TS_CONNECT_ACCEPT);
+	server_trace(s, MSG_SRV_PEER_PROVEN, x->peer,
+	    s->xctx.mode == TLS_PSK ? "TLS 1.3, pair key" :
+	    s->xctx.mode == TLS_CERT ? "TLS 1.3, certificate" :
+	    "pair key, no encryption");
 	if (server_linked(s) && s->hello_done) {
 		/* Proven by its first frame before it replaces the
 		 * stream: see link_pend_read. */
 		link_pend_close(s);
 		if (s->pend_buf == NULL)
 			s->pend_buf = xmalloc(PEND_MAX);
-		s->pend_fd = fd;
+		s->pend_x = *x;
+		s->pend_fd = x->fd;
+		memset(x, 0, sizeof(*x));
+		x->fd = -1;
 		ts_after(&s->pend_deadline, PEND_WAIT);
+		if (xport_pending(&s->pend_x) > 0)
+			link_pend_read(s);
 		return;
 	}
 	/* A link that has not said HELLO yet gives way to the new one. */
 	server_link_drop(s);
-	s->sock = fd;
-	server_link_up(s);
+	link_install(s, x);
 }
 
+/* Go on with the proof of accepted connection i. */
+static void
+link_unproven_step(struct server *s, int i)
+{
+	struct xport *x = &s->unproven[i];
+	char why[256];
+	int r;
+
+	r = xport_handshake(x, why, sizeof(why));
+	if (r == 0)
+		return;
+	if (r < 0) {
+		server_trace(s, MSG_SRV_PEER_NOT_PROVEN, x->peer, why);
+		xport_close(x);
+		return;
+	}
+	link_proven(s, x);
+}
+
+static void
+link_accept(struct server *s, int lfd)
+{
+	struct sockaddr_storage ss;
+	socklen_t slen = sizeof(ss);
+	char peer[XPORT_PEER_MAX];
+	int fd, i, one = 1, busy = 0;
+
+	fd = accept4(lfd, (struct sockaddr *)&ss, &slen,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			server_trace(s, MSG_TS_ACCEPT_ERR, errno);
+		return;
+	}
+	link_addr_text((struct sockaddr *)&ss, slen, peer, sizeof(peer));
+	server_trace(s, MSG_SRV_CONN_FROM, peer);
+	for (i = 0; i < SRV_UNPROVEN_MAX; i++)
+		if (s->unproven[i].fd < 0)
+			break;
+	if (i == SRV_UNPROVEN_MAX) {
+		for (busy = 0; busy < SRV_UNPROVEN_MAX &&
+		    s->unproven[busy].fd >= 0; busy++)
+			;
+		server_trace(s, MSG_SRV_CONN_BUSY, peer, busy);
+		close(fd);
+		return;
+	}
+	/* ACKs are small and must not wait for Nagle. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	xport_open(&s->unproven[i], &s->xctx, fd, peer);
+	ts_after(&s->unproven_deadline[i], SRV_AUTH_GRACE);
+	link_unproven_step(s, i);
+}
 /*
  * Liveness of the connection (PROTOCOL.md section 8): after an interval
  * of silence ask with a HEARTBEAT; after the timeout the peer is gone
@@ -494,26 +735,38 @@ void
 link_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 {
 	short ev;
-	int ms;
+	int i, ms;
 
-	if (s->listen_fd >= 0 && !s->stopping) {
-		pfd[*n].fd = s->listen_fd;
+	for (i = 0; i < s->nlisten && !s->stopping; i++) {
+		pfd[*n].fd = s->listen_fds[i];
 		pfd[(*n)++].events = POLLIN;
 	}
+	for (i = 0; i < SRV_UNPROVEN_MAX; i++)
+		if (s->unproven[i].fd >= 0) {
+			pfd[*n].fd = s->unproven[i].fd;
+			pfd[(*n)++].events = s->unproven[i].want;
+			server_wake(timeout, &s->unproven_deadline[i]);
+		}
 	if (s->pend_fd >= 0) {
 		pfd[*n].fd = s->pend_fd;
-		pfd[(*n)++].events = POLLIN;
+		pfd[(*n)++].events = s->pend_x.rd_want;
 		server_wake(timeout, &s->pend_deadline);
 	}
 	if (s->sock >= 0) {
 		ev = 0;
-		if (!s->connected)
+		if (s->phase == LP_CONNECTING)
 			ev = POLLOUT;	/* the call completes */
-		else {
-			if (s->rlen < SRV_RBUF && !link_deaf(s))
-				ev |= POLLIN;
+		else if (s->phase == LP_PROVING) {
+			ev = s->xp.want;
+			server_wake(timeout, &s->auth_deadline);
+		} else if (s->connected) {
+			if (s->rlen < SRV_RBUF && !link_deaf(s)) {
+				ev |= s->xp.rd_want;
+				if (xport_pending(&s->xp) > 0)
+					*timeout = 0;
+			}
 			if (s->out.len > s->out.off)
-				ev |= POLLOUT;
+				ev |= s->xp.wr_want;
 		}
 		pfd[*n].fd = s->sock;
 		pfd[(*n)++].events = ev;
@@ -527,23 +780,51 @@ link_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 void
 link_events(struct server *s, struct pollfd *pfd, int n)
 {
-	int i;
+	int i, j;
 
 	for (i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)
 			continue;
-		if (pfd[i].fd == s->listen_fd && s->listen_fd >= 0)
-			link_accept(s);
-		else if (pfd[i].fd == s->pend_fd && s->pend_fd >= 0)
+		for (j = 0; j < s->nlisten; j++)
+			if (pfd[i].fd == s->listen_fds[j])
+				link_accept(s, pfd[i].fd);
+		for (j = 0; j < SRV_UNPROVEN_MAX; j++)
+			if (pfd[i].fd == s->unproven[j].fd &&
+			    s->unproven[j].fd >= 0)
+				link_unproven_step(s, j);
+		if (pfd[i].fd == s->pend_fd && s->pend_fd >= 0)
 			link_pend_read(s);
 		else if (pfd[i].fd == s->sock && s->sock >= 0) {
-			if (!s->connected && (pfd[i].revents &
+			if (s->phase == LP_CONNECTING && (pfd[i].revents &
 			    (POLLOUT | POLLERR | POLLHUP)))
 				link_called(s);
-			if (s->connected && (pfd[i].revents &
-			    (POLLIN | POLLHUP | POLLERR)) && link_read(s) < 0)
+			else if (s->phase == LP_PROVING)
+				link_prove(s);
+			else if (s->connected && (pfd[i].revents &
+			    (POLLIN | POLLOUT | POLLHUP | POLLERR)) &&
+			    !link_deaf(s) && link_read(s) < 0)
 				server_link_drop(s);
 		}
+	}
+	/* Bytes TLS decrypted already, that no poll() announces. */
+	if (s->connected && s->sock >= 0 && !link_deaf(s) &&
+	    xport_pending(&s->xp) > 0 && link_read(s) < 0)
+		server_link_drop(s);
+	/* The grace time of a proof (sshd's LoginGraceTime). */
+	for (j = 0; j < SRV_UNPROVEN_MAX; j++)
+		if (s->unproven[j].fd >= 0 &&
+		    ts_due(&s->unproven_deadline[j])) {
+			server_trace(s, MSG_SRV_PEER_NOT_PROVEN,
+			    s->unproven[j].peer, "no proof within the grace "
+			    "time");
+			xport_close(&s->unproven[j]);
+		}
+	if (s->phase == LP_PROVING && ts_due(&s->auth_deadline)) {
+		server_trace(s, MSG_SRV_PEER_NOT_PROVEN, s->xp.peer,
+		    "no proof within the grace time");
+		link_close_sock(s, 0, 1);
+		link_call_reset(s);
+		link_call_failed(s);
 	}
 	if (s->pend_fd >= 0 && ts_due(&s->pend_deadline))
 		link_pend_close(s);
@@ -567,14 +848,19 @@ link_output(struct server *s)
 void
 link_close(struct server *s)
 {
+	int i;
+
 	link_close_sock(s, s->connected, 0);
 	s->connected = 0;
 	s->hello_done = 0;
 	s->rlen = 0;
-	if (s->listen_fd >= 0)
-		close(s->listen_fd);
-	s->listen_fd = -1;
+	link_unlisten(s);
+	for (i = 0; i < SRV_UNPROVEN_MAX; i++)
+		if (s->unproven[i].fd >= 0)
+			xport_close(&s->unproven[i]);
 	link_pend_close(s);
 	free(s->pend_buf);
 	s->pend_buf = NULL;
+	link_call_reset(s);
+	xport_ctx_free(&s->xctx);
 }

@@ -532,7 +532,9 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 	s->last_query = s->last_running = s->started;
 	s->today_yday = -1;
 
-	rc = s->role->start(s, &err);
+	rc = link_secure(s, &err);
+	if (rc == 0)
+		rc = s->role->start(s, &err);
 	if (rc == 0)
 		rc = link_start(s, &err);
 	if (rc == 0 && (s->ctl_fd = control_listen(s->ctl_path, 0660,

@@ -22,6 +22,7 @@
 #include "frame.h"
 #include "log.h"
 #include "srvconf.h"
+#include "xport.h"
 
 #define SRV_WINDOW	64		/* frames in flight */
 #define SRV_BLOCK	(128 * 1024)	/* largest block read from a pipe */
@@ -33,6 +34,9 @@
 #define SRV_SYNC_EVERY	0.1		/* sync=on: seconds between fsyncs at most */
 #define SRV_LOG_RETRY_MS 20		/* traces held back: poll this often */
 #define SRV_SEND_DIRECT	(32 * 1024)	/* a payload this large goes uncopied */
+#define SRV_AUTH_GRACE	10.0		/* seconds to prove the key (LoginGraceTime) */
+#define SRV_UNPROVEN_MAX 4		/* connections proving at once (MaxStartups) */
+#define SRV_LISTEN_MAX	4		/* listening sockets (addresses) */
 
 /* The "Status" words of query. */
 enum srv_state {
@@ -46,6 +50,8 @@ enum srv_state {
 	SS_WAIT_READER,
 	SS_STOPPED,
 };
+
+struct addrinfo;
 
 /* Frames queued for the socket (of a large one, what its sendmsg in
  * server_send_frame did not take). */
@@ -91,12 +97,24 @@ struct server {
 	size_t		 rlen;
 	struct outq	 out;		/* frames queued for the peer */
 	unsigned	 disconnects, calls;
-	int		 listen_fd;	/* LINK_LISTEN: the listener */
-	int		 pend_fd;	/* a second call, not yet proven */
+	struct xport_ctx xctx;		/* how a peer proves itself (tls=) */
+	struct xport	 xp;		/* the link's transport; sock is its fd */
+	int		 phase;		/* LP_*: where the link's set-up is */
+	struct timespec	 auth_deadline;	/* LP_PROVING: the grace time ends */
+	int		 listen_fd;	/* LINK_LISTEN: the first listener */
+	int		 listen_fds[SRV_LISTEN_MAX];
+	int		 nlisten;
+	/* Calls accepted that have not proven the key yet. */
+	struct xport	 unproven[SRV_UNPROVEN_MAX];
+	struct timespec	 unproven_deadline[SRV_UNPROVEN_MAX];
+	int		 pend_fd;	/* a second proven call, before its HELLO */
+	struct xport	 pend_x;	/* its transport */
 	uint8_t		*pend_buf;	/* its first bytes (PEND_MAX) */
 	size_t		 pend_len;
 	struct timespec	 pend_deadline;
 	struct timespec	 next_call;	/* LINK_CALL: when to call */
+	struct addrinfo	*call_res;	/* LINK_CALL: host='s addresses */
+	struct addrinfo	*call_next;	/* the next to try in this call */
 	struct timespec	 rx_at;		/* last bytes received */
 	struct timespec	 hb_at;		/* last HEARTBEAT sent */
 	uint64_t	 hb_nonce;
@@ -160,6 +178,9 @@ int	server_main(const char *home, const char *name, unsigned opts,
 	    int ready_fd, const struct role *const *roles);
 
 /* link.c: the connection, for server_main and the roles. */
+/* Load what proves the peer (the pair key, certificates): before the
+ * role starts, so that a server that could not be proven never runs. */
+int	link_secure(struct server *, struct errbuf *);
 /* Listen or prepare the first call, as the role's link says. */
 int	link_start(struct server *, struct errbuf *);
 /* Add the link's descriptors; lower *timeout to its deadlines. */
@@ -187,6 +208,14 @@ void	server_link_drop(struct server *);
 int	server_linked(const struct server *);
 /* LINK_CALL: call at once unless a call is under way. */
 void	server_call_soon(struct server *);
+
+/* Where the set-up of the link is (s->phase). */
+enum {
+	LP_NONE,	/* no connection */
+	LP_CONNECTING,	/* a call under way (LINK_CALL) */
+	LP_PROVING,	/* connected; the peer proves the key */
+	LP_UP,		/* proven: the role has it */
+};
 
 /* How a role's link is set up. */
 enum link_dir {

@@ -120,6 +120,7 @@ fl_pair()
 	    "${inkw[@]}"
 	expect_rc 0 ta setup servertype=OUT host=127.0.0.1 port="$RPORT" \
 	    pipe="$FIFO_OUT" calldelay=1 "${outkw[@]}"
+	share_key
 	"$FB/relay" -l "$RPORT" -t "$PORT" -c "$CTL" -s "$SEED" \
 	    >"$TMP/relay.log" 2>&1 &
 	RELAY=$!

@@ -242,6 +242,8 @@ sc_identity()
 	mkfifo -m 0660 "$fifo" || fail "mkfifo $fifo"
 	TAPESOCK_HOME=$hc expect_rc 0 ts setup servertype=OUT host=127.0.0.1 \
 	    port="$PORT" pipe="$fifo" calldelay=1
+	# A server of the pair (it holds the key) with another stream.
+	cp "$HA/pair.key" "$hc/pair.key" || fail "copy the pair key to $hc"
 	start_flow "$RATE"
 	flowing 30 "the first data"
 	"$FB/gen" -f "$fifo" -s $((SEED + 1)) -r 200000 -w >/dev/null 2>&1 &

@@ -298,6 +298,17 @@ two_homes()
 	    listen=127.0.0.1
 	expect_rc 0 ta setup servertype=OUT host=127.0.0.1 port="$PORT" \
 	    pipe="$FIFO_OUT" calldelay=1
+	share_key
+}
+
+# share_key: the input home takes the output home's pair key, as an
+# operator does with keyexport | ssh ... keyimport.
+share_key()
+{
+	ta keyexport >"$TMP/.key" 2>"$ERR" || fail "keyexport: $(cat "$ERR")"
+	tb keyimport <"$TMP/.key" >/dev/null 2>"$ERR" ||
+	    fail "keyimport: $(cat "$ERR")"
+	rm -f "$TMP/.key"
 }
 
 # qfield HOME FIELD [SERVER]: a field of `query` ("curmsg", "msgin",

@@ -53,6 +53,7 @@ pair()
 	    listen=127.0.0.1
 	expect_rc 0 ta setup servertype=OUT host=127.0.0.1 port="$PORT" \
 	    pipe="$FIFO_OUT" calldelay=1 "$@"
+	share_key
 }
 
 connected() { [ "$(qfield "$HA" Connected)" = yes ]; }

@@ -16,7 +16,7 @@ OTHER=ffeeddccbbaa99887766554433221100
 two_homes
 PLOG="$HB/ts.log,log"
 
-fake() { "$BIN/tsfake" "$PORT" "$@"; }
+fake() { TSFAKE_HOME=$HA "$BIN/tsfake" "$PORT" "$@"; }
 logged() { grep -Fq -- "$1" "$PLOG"; }
 expect_logged() { logged "$1" || fail "b's log has no '$1'"; }
 not_running() { ! is_running "$HB"; }

@@ -12,6 +12,11 @@
  * and prints one line per frame received: "HELLO_ACK last=L", "ACK n",
  * "ERROR text", and "CLOSED" if the input server closed the
  * connection.  Exit 0 once it has run, 1 if it could not connect.
+ *
+ * It proves itself as an output server does, with the pair key of the
+ * home TSFAKE_HOME and the tls= of TSFAKE_TLS (ON, OFF; ON by
+ * default); without TSFAKE_HOME it speaks the protocol in clear, as a
+ * stranger would.
  */
 #include <sys/socket.h>
 
@@ -27,10 +32,63 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "srvconf.h"
+#include "xport.h"
 #include "util.h"
 
 static uint8_t rbuf[2 * FRAME_MAX_LEN];
 static size_t rlen;
+static struct xport_ctx xctx;
+static struct xport xp;
+static int secured;
+
+static int
+xwrite(int fd, const uint8_t *p, size_t len)
+{
+	ssize_t n;
+
+	if (!secured)
+		return write_all(fd, p, len);
+	while (len > 0) {
+		if ((n = xport_send(&xp, p, len)) <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static ssize_t
+xread(int fd, uint8_t *p, size_t len)
+{
+	return secured ? xport_recv(&xp, p, len) : recv(fd, p, len, 0);
+}
+
+/* Prove the pair key on connected fd, as an output server does. */
+static int
+secure(int fd)
+{
+	const char *home = getenv("TSFAKE_HOME"), *tls = getenv("TSFAKE_TLS");
+	struct srv_conf c;
+	struct errbuf err;
+	char why[256];
+
+	if (home == NULL)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.tls = tls != NULL && streqi(tls, "OFF") ? TLS_OFF : TLS_PSK;
+	if (xport_ctx_init(&xctx, &c, home, 0, &err) < 0) {
+		fprintf(stderr, "tsfake: %s\n", err.msg);
+		return -1;
+	}
+	xport_open(&xp, &xctx, fd, "input server");
+	if (xport_handshake(&xp, why, sizeof(why)) != 1) {
+		printf("NOT PROVEN %s\n", why);
+		return -1;
+	}
+	secured = 1;
+	return 0;
+}
 
 static void
 send_frame(int fd, uint8_t type, uint64_t n, uint64_t aux,
@@ -40,7 +98,7 @@ send_frame(int fd, uint8_t type, uint64_t n, uint64_t aux,
 	size_t flen = frame_encode(buf, FRAME_HDR_LEN + len, type, 0, n, aux,
 	    p, len);
 
-	if (flen == 0 || write_all(fd, buf, flen) < 0) {
+	if (flen == 0 || xwrite(fd, buf, flen) < 0) {
 		fprintf(stderr, "tsfake: cannot send %s\n",
 		    frame_type_name(type));
 		exit(1);
@@ -61,10 +119,12 @@ read_frames(int fd, int ms)
 	int got_ack = 0;
 	time_t until = time(NULL) + (ms + 999) / 1000;
 
-	while (!got_ack && time(NULL) < until && poll(&pfd, 1, 200) >= 0) {
+	while (!got_ack && time(NULL) < until && ((secured &&
+	    xport_pending(&xp) > 0 && (pfd.revents = POLLIN)) ||
+	    poll(&pfd, 1, 200) >= 0)) {
 		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		n = recv(fd, rbuf + rlen, sizeof(rbuf) - rlen, 0);
+		n = xread(fd, rbuf + rlen, sizeof(rbuf) - rlen);
 		if (n <= 0) {
 			printf("CLOSED\n");
 			return -1;
@@ -145,6 +205,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "tsfake: connect: %s\n", strerror(errno));
 		return 1;
 	}
+	if (secure(fd) < 0)
+		return 0;
 	send_frame(fd, FT_HELLO, 0, 0, hbuf, (uint32_t)len);
 	if (read_frames(fd, 5000) != 1)
 		return 0;
@@ -166,6 +228,10 @@ main(int argc, char **argv)
 			return 2;
 	}
 	read_frames(fd, 3000);
-	close(fd);
+	if (secured)
+		xport_close(&xp);
+	else
+		close(fd);
+	xport_ctx_free(&xctx);
 	return 0;
 }

@@ -263,10 +263,12 @@ assert_flag_exactly(unsigned flag, const char *flagname,
 START_TEST(test_flags)
 {
 	static const enum msgid noperm[] = {
-		MSG_TS_RUNNING, MSG_TS_TXLOG_OK,
+		MSG_TS_RUNNING, MSG_TS_TXLOG_OK, MSG_CLI_KEY_SHOW,
+		MSG_CLI_KEY_BAD_INPUT, MSG_CLI_KEY_FAILED,
 	};
 	static const enum msgid verbose[] = {
 		MSG_TS_NREAD, MSG_TS_NWRIT, MSG_TS_PREAD, MSG_TS_PWRIT,
+		MSG_SRV_CALL_NEXT,
 	};
 	static const enum msgid once[] = {
 		MSG_SA_COMM_REESTABLISHED, MSG_SA_NET_BACK, MSG_SA_NET_ERROR,
