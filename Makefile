@@ -35,7 +35,8 @@ UNITSRC	 = $(wildcard test/unit/*.c)
 UNITOBJ	 = $(UNITSRC:%.c=$(B)/%.o)
 PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/mkmsgman
 
-.PHONY: all deps fuzz check unit unit-run san integration faults faults-short \
+.PHONY: all deps fuzz check unit unit-run san integration security faults \
+	faults-short \
 	faults-progs demo bench man update-man clean
 all: $(PROGS) $(B)/man/tapesock-messages.7
 
@@ -103,11 +104,17 @@ $(B)/tsfake: $(B)/test/tools/tsfake.o $(B)/libtapesock.a
 integration: all $(B)/tsfake
 	test/integration/run.sh $(B)
 
+# The attack suite (test/security): each attack on the link, the files
+# and the resources as a test that fails if it works again.
+security: all $(B)/tsfake
+	test/integration/run.sh $(B) $(wildcard test/security/s_*.sh)
+
 check: all
 	$(MAKE) unit-run
 	$(MAKE) san
 	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) integration
+	$(MAKE) security
 	$(MAKE) faults-short
 
 # The fault-injection suite (test/faults): a relay that cuts, stalls,

@@ -1,5 +1,6 @@
 #!/bin/bash
-# run.sh BUILD_DIR [t_name ...] — run the integration tests.
+# run.sh BUILD_DIR [t_name | path ...] — run the integration tests
+# (or the attack suite: run.sh build test/security/s_*.sh).
 #
 # Each t_*.sh runs with BIN=BUILD_DIR (absolute), stdin from /dev/null,
 # bounded by timeout(1).  Prints PASS/FAIL/SKIP per test (a failing
@@ -26,7 +27,10 @@ if [ $# -gt 0 ]; then
 	tests=()
 	for t in "$@"; do
 		t=${t%.sh}
-		tests+=("$here/${t##*/}.sh")
+		case $t in
+		*/*) tests+=("$t.sh") ;;	# a path: test/security/s_auth
+		*) tests+=("$here/$t.sh") ;;
+		esac
 	done
 else
 	tests=("$here"/t_*.sh)

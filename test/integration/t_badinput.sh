@@ -82,16 +82,22 @@ roundtrip "first"
 printf 'GARBAGE GARBAGE\r\n\r\n' |
     timeout 10 socat -u - TCP:127.0.0.1:"$PORT" ||
     fail "cannot send garbage to 127.0.0.1:$PORT"
-wait_for 10 "the trace Unexpected msg" traced "$HB" "Unexpected msg '4741524241474520"
+# Nothing unproven is read as frames (the link is TLS keyed by the pair
+# key): garbage fails the handshake; test/unit/check_frame.c and the
+# fuzzer try the frame decoder itself.
+unproven() { grep -ac "Peer not proven: 127.0.0.1:" "$HB/ts.log,log"; }
+unproven_grew() { [ "$(unproven)" -gt "$1" ]; }
+wait_for 10 "the trace Peer not proven" unproven_grew 0
 is_running "$HB" || fail "the input server died of garbage"
 roundtrip "after garbage"
 
 # A DATA header (magic TSK1, version 1, type 3) announcing 2^31-1 bytes.
+n=$(unproven)
 printf 'TSK1\001\003\000\000\177\377\377\377%b' \
     '\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\000\000\000\000\000' |
     timeout 10 socat -u - TCP:127.0.0.1:"$PORT" ||
     fail "cannot send a frame to 127.0.0.1:$PORT"
-wait_for 10 "the trace Bad header" traced "$HB" "Bad header '54534b31010300007fffffff0000000000000001"
+wait_for 10 "the trace Peer not proven" unproven_grew "$n"
 is_running "$HB" || fail "the input server died of an oversized frame"
 roundtrip "after an oversized frame"
 

@@ -26,12 +26,11 @@ numbered() { [ "$(qfield "$HA" curmsg)" = "$1" ]; }
 # have seen the reader leave and closed their ends (README: the next
 # reader must open the pipe after that; on a loaded machine it takes
 # them longer than a shell takes to start the next command).
+# One find, not a readlink per descriptor of the machine: on a busy
+# machine the loop took seconds a try.
 pipe_closed() {
-	local f
-	for f in /proc/[0-9]*/fd/*; do
-		[ "$(readlink "$f" 2>/dev/null)" = "$FIFO_IN" ] && return 1
-	done
-	return 0
+	[ -z "$(find /proc/[0-9]*/fd -maxdepth 1 -lname "$FIFO_IN" -print \
+	    -quit 2>/dev/null)" ]
 }
 cur=$(qfield "$HA" curmsg)
 for ((t = 1; t <= TRIES; t++)); do
