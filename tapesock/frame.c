@@ -66,6 +66,32 @@ frame_hex(char *out, size_t cap, const uint8_t *p, size_t n)
 	out[2 * n] = '\0';
 }
 
+void
+frame_printable(char *out, size_t cap, const uint8_t *p, size_t n)
+{
+	size_t i, o = 0;
+
+	if (cap == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		/* Escape sequences, carriage returns and backspaces in a
+		 * log line would redraw an operator's terminal. */
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
+			if (cap - o < 2)
+				break;
+			out[o++] = (char)p[i];
+		} else {
+			if (cap - o < 5)
+				break;
+			out[o++] = '\\';
+			out[o++] = (char)('0' + (p[i] >> 6));
+			out[o++] = (char)('0' + (p[i] >> 3 & 7));
+			out[o++] = (char)('0' + (p[i] & 7));
+		}
+	}
+	out[o] = '\0';
+}
+
 static void	frame_fail(struct frame_error *, enum frame_error_kind,
 		    const uint8_t *, size_t, uint64_t, const char *, ...)
 		    __attribute__((format(printf, 6, 7)));
@@ -244,6 +270,7 @@ frame_decode(const uint8_t *p, size_t len, struct frame *f, size_t *used,
 	aux = be64_get(p + 20);
 	if (frame_check_fields(type, flags, msgnum, aux, p, err) != 0)
 		return FRAME_ERROR;
+	f->hdr = p;
 	f->type = type;
 	f->flags = flags;
 	f->msgnum = msgnum;

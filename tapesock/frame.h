@@ -79,8 +79,9 @@ struct frame_error {
 	char			 detail[FRAME_DETAIL_MAX];	/* one line */
 };
 
-/* A decoded frame; payload points into the caller's buffer. */
+/* A decoded frame; hdr and payload point into the caller's buffer. */
 struct frame {
+	const uint8_t	*hdr;		/* its FRAME_HDR_LEN header bytes */
 	uint8_t		 type;
 	uint16_t	 flags;
 	uint64_t	 msgnum;
@@ -132,6 +133,15 @@ const char	*frame_type_name(uint8_t type);
 const char	*frame_error_name(enum frame_error_kind);
 /* Lower-case hex of p[0..n) into out, truncated to fit cap (NUL ended). */
 void		 frame_hex(char *out, size_t cap, const uint8_t *p, size_t n);
+/*
+ * A peer's text p[0..n) made safe for a log or a terminal, into out
+ * (NUL ended): printable ASCII stays, a backslash and every other byte
+ * (controls, ESC, DEL, NUL, non-ASCII) become \ooo octal, as vis(3)
+ * with VIS_OCTAL would.  Truncated to fit cap, never inside an escape;
+ * 4 * n + 1 bytes always hold it all.
+ */
+void		 frame_printable(char *out, size_t cap, const uint8_t *p,
+		    size_t n);
 
 /*
  * HELLO and HELLO_ACK payload: TLVs (tag u8, length u16 big-endian,

@@ -52,7 +52,7 @@ svr_hello(struct server *s, struct hello *h, uint64_t last)
 	h->version = FRAME_VERSION;
 	h->role = s->conf.is_out ? HELLO_ROLE_OUT : HELLO_ROLE_IN;
 	strlcpy(h->name, s->name, sizeof(h->name));
-	/* The peer's name is not configured on this side: name ourselves. */
+	/* The two servers of a pair share one name: ours is the peer's. */
 	strlcpy(h->peer, s->name, sizeof(h->peer));
 	memcpy(h->stream, s->stream, HELLO_STREAM_LEN);
 	h->clock_ns = (uint64_t)now.tv_sec * 1000000000ULL +
@@ -65,6 +65,7 @@ svr_hello(struct server *s, struct hello *h, uint64_t last)
 void
 svr_clock_check(struct server *s, const struct hello *h)
 {
+	char name[4 * HELLO_NAME_MAX + 1];
 	struct timespec now;
 	double offset;
 
@@ -73,8 +74,35 @@ svr_clock_check(struct server *s, const struct hello *h)
 	clock_gettime(CLOCK_REALTIME, &now);
 	offset = ((double)h->clock_ns / 1e9) -
 	    ((double)now.tv_sec + (double)now.tv_nsec / 1e9);
+	/* hello_decode allows only [A-Za-z0-9._-]; a peer's text all the
+	 * same, should that rule ever widen. */
+	frame_printable(name, sizeof(name), (const uint8_t *)h->name,
+	    strlen(h->name));
 	server_trace(s, offset > SRV_CLOCK_WARN || offset < -SRV_CLOCK_WARN ?
-	    MSG_SRV_CLOCK_SKEW : MSG_SRV_CLOCK_OFFSET, h->name, offset);
+	    MSG_SRV_CLOCK_SKEW : MSG_SRV_CLOCK_OFFSET, name, offset);
+}
+
+int
+svr_names_check(struct server *s, const struct hello *h)
+{
+	char name[4 * HELLO_NAME_MAX + 1], peer[4 * HELLO_NAME_MAX + 1];
+
+	if (strcmp(h->name, s->name) == 0 && strcmp(h->peer, s->name) == 0)
+		return 0;
+	frame_printable(name, sizeof(name), (const uint8_t *)h->name,
+	    strlen(h->name));
+	frame_printable(peer, sizeof(peer), (const uint8_t *)h->peer,
+	    strlen(h->peer));
+	server_trace(s, MSG_SRV_NAME_MISMATCH, s->name, name, peer);
+	return -1;
+}
+
+int
+svr_stream_none(const uint8_t *id)
+{
+	static const uint8_t zero[HELLO_STREAM_LEN];
+
+	return memcmp(id, zero, sizeof(zero)) == 0;
 }
 
 void
@@ -106,24 +134,49 @@ svr_state_get(const char *text, const char *key, char *out, size_t sz)
 }
 
 int
-svr_common_frame(struct server *s, const struct frame *f)
+svr_common_frame(struct server *s, const struct frame *f,
+    struct timespec *hb_answered)
 {
-	char text[FRAME_TEXT_MAX + 1];
+	char text[4 * FRAME_TEXT_MAX + 1];
+	struct timespec now;
 
 	switch (f->type) {
 	case FT_HEARTBEAT:
+		/* A peer that floods HEARTBEATs and never reads must not
+		 * fill the output queue with their answers. */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((hb_answered->tv_sec != 0 || hb_answered->tv_nsec != 0) &&
+		    ts_diff(&now, hb_answered) < SVR_HB_ANSWER)
+			return 1;
+		*hb_answered = now;
 		server_queue_frame(s, FT_HEARTBEAT_ACK, 0, f->aux, NULL, 0);
 		return 1;
 	case FT_HEARTBEAT_ACK:
 		return 1;
 	case FT_ERROR:
-		snprintf(text, sizeof(text), "%.*s", (int)f->len,
-		    (const char *)f->payload);
+		/* It goes to the logs and the operator's terminal. */
+		frame_printable(text, sizeof(text), f->payload, f->len);
 		server_trace(s, MSG_SRV_PEER_ERROR, text);
 		return -1;
 	default:
 		return 0;
 	}
+}
+
+void
+svr_trace_frame(struct server *s, const struct frame *f)
+{
+	char hex[FRAME_HEX_MAX];
+
+	frame_hex(hex, sizeof(hex), f->hdr, FRAME_HDR_LEN);
+	server_trace(s, MSG_TS_BAD_HEADER, hex);
+}
+
+void
+svr_bad_frame(struct server *s, const struct frame *f, const char *why)
+{
+	svr_trace_frame(s, f);
+	svr_refuse(s, why);
 }
 
 void

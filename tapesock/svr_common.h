@@ -20,9 +20,26 @@ void	svr_stream_hex(const uint8_t *, char *out, size_t);
 int	svr_stream_parse(const char *hex, uint8_t *out);
 /* Parse "key value" lines of a state file: 0 found, -1 not. */
 int	svr_state_get(const char *text, const char *key, char *out, size_t);
+/*
+ * A HEARTBEAT is answered at most once per SVR_HB_ANSWER seconds, the
+ * rest ignored: half the shortest hbint a peer may have (1 s), so a
+ * real peer's are all answered and a flood queues little.
+ */
+#define SVR_HB_ANSWER	0.5
 /* Frames both roles treat alike (HEARTBEAT, HEARTBEAT_ACK, ERROR):
- * 1 handled, 0 not one of them, -1 the peer gave up (drop the link). */
-int	svr_common_frame(struct server *, const struct frame *);
+ * 1 handled, 0 not one of them, -1 the peer gave up (drop the link).
+ * hb_answered: when this link last answered a HEARTBEAT (zero: never). */
+int	svr_common_frame(struct server *, const struct frame *,
+	    struct timespec *hb_answered);
+/* A frame the protocol does not allow here (its state or direction):
+ * traced "Bad header" with its header; svr_bad_frame refuses it too. */
+void	svr_trace_frame(struct server *, const struct frame *);
+void	svr_bad_frame(struct server *, const struct frame *, const char *why);
+/* The names of a peer's HELLO or HELLO_ACK are this pair's: 0, or -1
+ * traced (a pair's two servers share one name, PROTOCOL.md section 5). */
+int	svr_names_check(struct server *, const struct hello *);
+/* The stream identity that means "none yet". */
+int	svr_stream_none(const uint8_t *);
 /* What a role's frame handler says of one frame. */
 enum svr_verdict {
 	SVR_NEXT,	/* done with it: go on */

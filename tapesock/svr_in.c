@@ -101,6 +101,9 @@ in_link_up(struct server *s)
 
 	memset(&r->ack_due, 0, sizeof(r->ack_due));
 	memset(&r->busy_ack_at, 0, sizeof(r->busy_ack_at));
+	memset(&r->hb_answered, 0, sizeof(r->hb_answered));
+	r->peer_first = 0;
+	r->data_max = 0;
 }
 
 /*
@@ -121,6 +124,39 @@ in_link_down(struct server *s)
 }
 
 /*
+ * What a decoded HELLO must also be (PROTOCOL.md section 5), judged
+ * before anything is adopted or answered: NULL if it may be taken,
+ * else the reason (an ERROR's text), traced.
+ */
+static const char *
+in_hello_refused(struct server *s, const struct frame *f,
+    const struct hello *h)
+{
+	char mine[40], theirs[40];
+
+	if (h->role != HELLO_ROLE_OUT) {
+		svr_trace_frame(s, f);
+		return "bad HELLO";
+	}
+	if (svr_names_check(s, h) < 0)
+		return "name mismatch";
+	/* Zero is "no stream yet": adopted, it would make whatever calls
+	 * first the stream, and the real sender's blocks duplicates. */
+	if (svr_stream_none(h->stream)) {
+		server_trace(s, MSG_SRV_STREAM_ZERO, h->name);
+		return "no stream identity";
+	}
+	if (!svr_stream_none(s->stream) &&
+	    memcmp(s->stream, h->stream, sizeof(s->stream)) != 0) {
+		svr_stream_hex(s->stream, mine, sizeof(mine));
+		svr_stream_hex(h->stream, theirs, sizeof(theirs));
+		server_trace(s, MSG_SRV_STREAM_MISMATCH, mine, theirs);
+		return "stream mismatch";
+	}
+	return NULL;
+}
+
+/*
  * role->replaces: a call that comes while a stream is up may replace it
  * only with a valid HELLO of the same stream (the sender calling again
  * after a cut this side has not noticed).  Anything else is traced, and
@@ -129,46 +165,41 @@ in_link_down(struct server *s)
 static int
 in_replaces(struct server *s, const struct frame *f)
 {
-	static const uint8_t zero[HELLO_STREAM_LEN];
 	struct frame_error e;
 	struct hello h;
 
-	if (f->type != FT_HELLO || hello_decode(f->payload, f->len, &h,
-	    &e) < 0 || h.role != HELLO_ROLE_OUT) {
-		server_trace(s, MSG_TS_UNKNOWN_CMD, frame_type_name(f->type));
+	if (f->type != FT_HELLO) {
+		svr_trace_frame(s, f);
 		return 0;
 	}
-	if (memcmp(s->stream, zero, sizeof(zero)) != 0 &&
-	    memcmp(s->stream, h.stream, sizeof(s->stream)) != 0) {
-		char mine[40], theirs[40];
-
-		svr_stream_hex(s->stream, mine, sizeof(mine));
-		svr_stream_hex(h.stream, theirs, sizeof(theirs));
-		server_trace(s, MSG_SRV_STREAM_MISMATCH, mine, theirs);
+	if (hello_decode(f->payload, f->len, &h, &e) < 0) {
+		svr_trace_decode(s, &e);
 		return 0;
 	}
-	return 1;
+	return in_hello_refused(s, f, &h) == NULL;
 }
 
 static void
 in_hello(struct server *s, const struct frame *f)
 {
 	struct receiver *r = s->role_data;
-	static const uint8_t zero[HELLO_STREAM_LEN];
-	char mine[40], theirs[40];
 	uint8_t buf[FRAME_HELLO_MAX];
 	struct frame_error e;
 	struct errbuf e2;
 	struct hello h, ack;
+	const char *why;
 	size_t len;
 
-	if (hello_decode(f->payload, f->len, &h, &e) < 0 ||
-	    h.role != HELLO_ROLE_OUT) {
+	if (hello_decode(f->payload, f->len, &h, &e) < 0) {
 		svr_trace_decode(s, &e);
 		svr_refuse(s, "bad HELLO");
 		return;
 	}
-	if (memcmp(s->stream, zero, sizeof(zero)) == 0) {
+	if ((why = in_hello_refused(s, f, &h)) != NULL) {
+		svr_refuse(s, why);
+		return;
+	}
+	if (svr_stream_none(s->stream)) {
 		/* Adopted for good before the sender hears of it. */
 		memcpy(s->stream, h.stream, sizeof(s->stream));
 		if (in_record_last(s) < 0)
@@ -177,12 +208,6 @@ in_hello(struct server *s, const struct frame *f)
 			in_state_failed(s, &e2);
 			return;
 		}
-	} else if (memcmp(s->stream, h.stream, sizeof(s->stream)) != 0) {
-		svr_stream_hex(s->stream, mine, sizeof(mine));
-		svr_stream_hex(h.stream, theirs, sizeof(theirs));
-		server_trace(s, MSG_SRV_STREAM_MISMATCH, mine, theirs);
-		svr_refuse(s, "stream mismatch");
-		return;
 	}
 	svr_clock_check(s, &h);
 	/* HELLO_ACK's last lets the sender drop what it holds up to it. */
@@ -195,6 +220,11 @@ in_hello(struct server *s, const struct frame *f)
 	}
 	server_queue_frame(s, FT_HELLO_ACK, 0, 0, buf, (uint32_t)len);
 	s->acked = s->curmsg;
+	/* What this link may bring: a SYNC no further than what the
+	 * sender holds, no block larger than either side's maxpayload. */
+	r->peer_first = h.last_msgnum;
+	r->data_max = h.max_payload < ack.max_payload ? h.max_payload :
+	    ack.max_payload;
 	s->hello_done = 1;
 	server_set_state(s, SS_READING_NETWORK);
 }
@@ -250,6 +280,10 @@ in_data(struct server *s, const struct frame *f)
 	struct rmsg *m;
 	int direct;
 
+	if (f->len > r->data_max) {
+		svr_bad_frame(s, f, "DATA over the announced maxpayload");
+		return SVR_DROP;
+	}
 	if (f->msgnum < expected) {
 		server_trace(s, MSG_TS_SEQ_ERROR,
 		    (unsigned long long)f->msgnum);
@@ -289,23 +323,51 @@ in_data(struct server *s, const struct frame *f)
 	return SVR_NEXT;
 }
 
+/*
+ * SYNC n (PROTOCOL.md section 6): forward only, and no further than the
+ * first message the sender said it holds.  A SYNC past that would skip
+ * what it still has, and one to 2^63 - 1 would leave the receiver
+ * refusing the real sender for ever.
+ */
+static enum svr_verdict
+in_sync(struct server *s, const struct frame *f)
+{
+	struct receiver *r = s->role_data;
+	const char *why = NULL;
+	char n[24];
+
+	if (r->win_count > 0 || f->msgnum <= s->curmsg)
+		why = "SYNC would go backwards";
+	else if (f->msgnum > r->peer_first)
+		why = "SYNC beyond what the sender holds";
+	if (why != NULL) {
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)f->msgnum);
+		server_trace(s, MSG_TS_BAD_MSG_NUM, n);
+		svr_refuse(s, why);
+		return SVR_DROP;
+	}
+	server_trace(s, MSG_TS_RESYNC, (unsigned long long)f->msgnum);
+	s->curmsg = f->msgnum - 1;
+	if (in_record_last(s) < 0)
+		return SVR_DROP;
+	in_ack(s, 1);
+	return SVR_NEXT;
+}
+
 static enum svr_verdict
 in_frame(struct server *s, const struct frame *fp)
 {
 	struct receiver *r = s->role_data;
-	char n[24];
 
 	/* A full window waits for the pipe before taking more. */
 	if ((fp->type == FT_DATA || fp->type == FT_EOF) &&
 	    r->win_count >= SRV_WINDOW)
 		return SVR_WAIT;
 	if (!s->hello_done && fp->type != FT_HELLO) {
-		server_trace(s, MSG_TS_UNKNOWN_CMD,
-		    frame_type_name(fp->type));
-		svr_refuse(s, "HELLO expected");
+		svr_bad_frame(s, fp, "HELLO expected");
 		return SVR_DROP;
 	}
-	switch (svr_common_frame(s, fp)) {
+	switch (svr_common_frame(s, fp, &r->hb_answered)) {
 	case 1:
 		return SVR_NEXT;
 	case -1:
@@ -314,34 +376,29 @@ in_frame(struct server *s, const struct frame *fp)
 	}
 	switch (fp->type) {
 	case FT_HELLO:
+		/* Once per link: a second would move the stream, the resume
+		 * point and the limits under frames already taken. */
+		if (s->hello_done) {
+			svr_bad_frame(s, fp, "HELLO already received");
+			return SVR_DROP;
+		}
 		in_hello(s, fp);
 		break;
 	case FT_DATA:
 	case FT_EOF:
 		return in_data(s, fp);
 	case FT_SYNC:
-		if (r->win_count > 0 || fp->msgnum <= s->curmsg) {
-			snprintf(n, sizeof(n), "%llu",
-			    (unsigned long long)fp->msgnum);
-			server_trace(s, MSG_TS_BAD_MSG_NUM, n);
-			svr_refuse(s, "SYNC would go backwards");
-			return SVR_DROP;
-		}
-		server_trace(s, MSG_TS_RESYNC,
-		    (unsigned long long)fp->msgnum);
-		s->curmsg = fp->msgnum - 1;
-		if (in_record_last(s) < 0)
-			return SVR_DROP;
-		in_ack(s, 1);
-		break;
+		return in_sync(s, fp);
 	case FT_SHUTDOWN:
+		if (!s->conf.rshut) {
+			server_trace(s, MSG_SRV_RSHUT_REFUSED);
+			break;
+		}
 		server_trace(s, MSG_TS_REMOTE_SHTDWN);
 		server_request_stop(s);
 		break;
 	default:
-		server_trace(s, MSG_TS_UNKNOWN_CMD,
-		    frame_type_name(fp->type));
-		svr_refuse(s, "unexpected frame");
+		svr_bad_frame(s, fp, "unexpected frame");
 		return SVR_DROP;
 	}
 	return SVR_NEXT;

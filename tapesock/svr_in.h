@@ -61,6 +61,11 @@ struct receiver {
 	uint64_t	 lost;		/* messages accepted as lost */
 	uint64_t	 resume_n;	/* a write under way at the last end */
 	uint64_t	 resume_off;	/* bytes of it recorded written */
+
+	/* What this link's HELLO announced (PROTOCOL.md sections 5, 6). */
+	uint64_t	 peer_first;	/* its last: the first it holds */
+	uint32_t	 data_max;	/* the least of both maxpayloads */
+	struct timespec	 hb_answered;	/* the last HEARTBEAT answered */
 };
 
 /* The window ------------------------------------------------------ */

@@ -516,13 +516,36 @@ static void
 out_hello_ack(struct server *s, const struct frame *f)
 {
 	struct sender *o = s->role_data;
+	char mine[40], theirs[40];
 	struct frame_error e;
 	struct hello h;
 
-	if (hello_decode(f->payload, f->len, &h, &e) < 0 ||
-	    h.role != HELLO_ROLE_IN) {
-		server_trace(s, MSG_TS_BAD_HEADER, "HELLO_ACK");
+	/* Once per link: a second would resume again under frames in
+	 * flight, and trim the spool by what it says. */
+	if (s->hello_done) {
+		svr_bad_frame(s, f, "HELLO_ACK already received");
+		return;
+	}
+	if (hello_decode(f->payload, f->len, &h, &e) < 0) {
+		svr_trace_decode(s, &e);
 		svr_refuse(s, "bad HELLO_ACK");
+		return;
+	}
+	if (h.role != HELLO_ROLE_IN) {
+		svr_bad_frame(s, f, "bad HELLO_ACK");
+		return;
+	}
+	if (svr_names_check(s, &h) < 0) {
+		svr_refuse(s, "name mismatch");
+		return;
+	}
+	/* The receiver has adopted ours, or holds another's: what it says
+	 * it wrote is then no resume point of ours. */
+	if (memcmp(h.stream, s->stream, sizeof(s->stream)) != 0) {
+		svr_stream_hex(h.stream, theirs, sizeof(theirs));
+		svr_stream_hex(s->stream, mine, sizeof(mine));
+		server_trace(s, MSG_SRV_PEER_STREAM, theirs, mine);
+		svr_refuse(s, "stream mismatch");
 		return;
 	}
 	if (out_resume(s, h.last_msgnum) < 0)
@@ -572,15 +595,15 @@ out_ack(struct server *s, const struct frame *f)
 static enum svr_verdict
 out_frame(struct server *s, const struct frame *fp)
 {
+	struct sender *o = s->role_data;
+
 	if (!s->hello_done && fp->type != FT_HELLO_ACK &&
 	    fp->type != FT_ERROR && fp->type != FT_HEARTBEAT &&
 	    fp->type != FT_HEARTBEAT_ACK) {
-		server_trace(s, MSG_TS_UNKNOWN_CMD,
-		    frame_type_name(fp->type));
-		svr_refuse(s, "HELLO_ACK expected");
+		svr_bad_frame(s, fp, "HELLO_ACK expected");
 		return SVR_DROP;
 	}
-	switch (svr_common_frame(s, fp)) {
+	switch (svr_common_frame(s, fp, &o->hb_answered)) {
 	case 1:
 		return SVR_NEXT;
 	case -1:
@@ -595,9 +618,7 @@ out_frame(struct server *s, const struct frame *fp)
 		out_ack(s, fp);
 		break;
 	default:
-		server_trace(s, MSG_TS_UNKNOWN_CMD,
-		    frame_type_name(fp->type));
-		svr_refuse(s, "unexpected frame");
+		svr_bad_frame(s, fp, "unexpected frame");
 		return SVR_DROP;
 	}
 	return SVR_NEXT;
@@ -614,6 +635,9 @@ out_frames(struct server *s)
 static void
 out_link_up(struct server *s)
 {
+	struct sender *o = s->role_data;
+
+	memset(&o->hb_answered, 0, sizeof(o->hb_answered));
 	out_send_hello(s);
 }
 

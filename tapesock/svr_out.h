@@ -38,6 +38,7 @@ struct sender {
 	/* Acknowledgements (the calls are the link's: server.h). */
 	struct timespec	 last_ack;	/* or the first frame in flight */
 	int		 ack_warned;	/* Wait ack traced */
+	struct timespec	 hb_answered;	/* the link's last HEARTBEAT answered */
 };
 
 #endif

@@ -181,7 +181,8 @@ main(int argc, char **argv)
 	memset(&h, 0, sizeof(h));
 	h.version = 1;
 	h.role = HELLO_ROLE_OUT;
-	strcpy(h.name, "tsfake");
+	/* A pair's two servers share one name: the input server's. */
+	strcpy(h.name, "default");
 	strcpy(h.peer, "default");
 	for (i = 0; i < HELLO_STREAM_LEN; i++) {
 		if (sscanf(argv[2] + 2 * i, "%2x", &b) != 1)

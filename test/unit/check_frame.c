@@ -310,6 +310,30 @@ START_TEST(test_type_names)
 }
 END_TEST
 
+/* A peer's text for a log: an ESC sequence cannot reach a terminal. */
+START_TEST(test_printable)
+{
+	static const uint8_t evil[] = "a\033[31mb\r\n\\\x00\xc3\xa9\x7f~";
+	char out[128];
+	size_t i;
+
+	frame_printable(out, sizeof(out), evil, sizeof(evil) - 1);
+	ck_assert_str_eq(out,
+	    "a\\033[31mb\\015\\012\\134\\000\\303\\251\\177~");
+	for (i = 0; out[i] != '\0'; i++)
+		ck_assert(out[i] >= 0x20 && out[i] < 0x7f);
+	/* Cut to fit, never inside an escape. */
+	frame_printable(out, 5, evil, sizeof(evil) - 1);
+	ck_assert_str_eq(out, "a");
+	frame_printable(out, 6, evil, sizeof(evil) - 1);
+	ck_assert_str_eq(out, "a\\033");
+	frame_printable(out, 1, evil, sizeof(evil) - 1);
+	ck_assert_str_eq(out, "");
+	frame_printable(out, sizeof(out), evil, 0);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 START_TEST(test_need_more_every_prefix)
 {
 	uint8_t payload[100], buf[FRAME_HDR_LEN + sizeof(payload)];
@@ -1015,6 +1039,7 @@ frame_suite(void)
 	tcase_add_test(tc, test_crc32c_combine);
 	tcase_add_loop_test(tc, test_round_trip, FT_HELLO, FT__COUNT);
 	tcase_add_test(tc, test_type_names);
+	tcase_add_test(tc, test_printable);
 	tcase_add_test(tc, test_need_more_every_prefix);
 	tcase_add_test(tc, test_back_to_back);
 	tcase_add_test(tc, test_not_ours);

@@ -7,14 +7,21 @@
  * window; gaps under each lost= policy; SYNC forward and backward; and
  * each refusal of doc/PROTOCOL.md answers with its ERROR (or a bare
  * close for a frame that does not decode), drops the link and leaves
- * the receiver's state file and the sender's spool as they were.
+ * the receiver's state file and the sender's spool as they were.  The
+ * protocol's own checks against a peer that lies (issue 9): names,
+ * a stream of zeros, SYNC past what the sender holds, rshut=OFF, the
+ * announced maxpayload, a second HELLO or HELLO_ACK, a HEARTBEAT flood,
+ * a peer's text with escape sequences.
  */
 #include <string.h>
+
+#include <bsd/string.h>
 
 #include "codec.h"
 #include "crc32c.h"
 #include "roles_pair.h"
 #include "srvconf.h"
+#include "svr_common.h"
 #include "tests.h"
 
 /* ---- delivery ------------------------------------------------------ */
@@ -323,7 +330,7 @@ START_TEST(test_sync_forward)
 	rp_feed(p, 'd', 100);
 	rp_feed(p, 'e', 100);
 	rp_side_free(&p->b);
-	rp_side_setup(&p->b, p->dir, "c", 0, LOST_STOP);
+	rp_side_setup(&p->b, p->dir, "c", RP_NAME, 0, LOST_STOP);
 	was = rp_spool_image(&p->a, &was_len);
 	server_link_up(&p->b.s);
 	server_link_up(&p->a.s);
@@ -349,6 +356,131 @@ START_TEST(test_sync_forward)
 }
 END_TEST
 
+/* ---- a peer that lies ---------------------------------------------- */
+
+/*
+ * A stream of zeros ("none yet") is never adopted: adopted, the
+ * caller's blocks would have been written as the stream's first, and
+ * the real sender's 1 dropped as a duplicate, or refused as a mismatch.
+ */
+START_TEST(test_zero_stream_refused)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	static const uint8_t zero[HELLO_STREAM_LEN];
+	uint8_t hello[FRAME_HELLO_MAX];
+	char text[128], *was, *now;
+	size_t was_len, now_len, len;
+
+	was = rp_state_image(&p->b, &was_len);
+	server_link_up(&p->b.s);
+	len = rp_hello_of(hello, HELLO_ROLE_OUT, zero, 1);
+	rp_inject(&p->b, FT_HELLO, 0, 0, hello, (uint32_t)len);
+	ck_assert(!server_linked(&p->b.s));
+	ck_assert_str_eq(rp_queued_error(&p->b, text, sizeof(text)),
+	    "no stream identity");
+	ck_assert(rp_traced(&p->b, "Stream of zeros from 'tape' refused"));
+	ck_assert(svr_stream_none(p->b.s.stream));
+	now = rp_state_image(&p->b, &now_len);
+	rp_same_image(was, was_len, now, now_len, "state file");
+	free(was);
+	free(now);
+	/* The real sender: its stream adopted, its first block written. */
+	p->b.s.out.off = p->b.s.out.len = 0;
+	rp_link_both(p);
+	ck_assert_mem_eq(p->b.s.stream, p->a.s.stream, HELLO_STREAM_LEN);
+	rp_feed(p, 'a', 100);
+	rp_run(p);
+	ck_assert_uint_eq(p->b.s.curmsg, 1);
+	ck_assert_uint_eq(p->b.got_len, 100);
+	rp_expect_blocks(&p->b, 0, 'a', 1, 100);
+	rp_free(p);
+}
+END_TEST
+
+/* rshut=OFF: a SHUTDOWN is traced and ignored, the stream goes on. */
+START_TEST(test_rshut_off)
+{
+	struct pair *p = rp_new(LOST_STOP);
+
+	rp_link_both(p);
+	p->b.s.conf.rshut = 0;
+	rp_inject(&p->b, FT_SHUTDOWN, 0, 0, (const uint8_t *)"bye", 3);
+	ck_assert(rp_traced(&p->b, "Remote shtdwn refused (rshut=OFF)"));
+	ck_assert(server_linked(&p->b.s));
+	ck_assert(!p->b.s.stopping);
+	ck_assert(!p->b.s.done);
+	rp_feed(p, 'a', 100);
+	rp_run(p);
+	ck_assert_uint_eq(p->b.s.curmsg, 1);
+	ck_assert_uint_eq(p->a.s.acked, 1);
+	ck_assert(!p->b.s.stopping);
+	/* ON (the default) obeys it, as before. */
+	p->b.s.conf.rshut = 1;
+	rp_inject(&p->b, FT_SHUTDOWN, 0, 0, NULL, 0);
+	ck_assert(p->b.s.stopping);
+	rp_free(p);
+}
+END_TEST
+
+/*
+ * A HEARTBEAT flood from a peer that never reads: at most one answer
+ * per SVR_HB_ANSWER, on both sides; the link stays (they are traffic).
+ */
+START_TEST(test_heartbeat_flood)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	struct side *x;
+	struct timespec *answered;
+	uint64_t nonce = 0, n;
+	int k;
+
+	rp_link_both(p);
+	for (k = 0; k < 2; k++) {
+		x = k == 0 ? &p->b : &p->a;
+		answered = k == 0 ? &rp_rcv(p)->hb_answered :
+		    &rp_snd(p)->hb_answered;
+		x->s.out.off = x->s.out.len = 0;
+		for (n = 0; n < 1000; n++)
+			rp_inject(x, FT_HEARTBEAT, 0, ++nonce, NULL, 0);
+		ck_assert(server_linked(&x->s));
+		ck_assert_uint_eq(rp_queued_count(x, FT_HEARTBEAT_ACK, NULL,
+		    NULL), 1);
+		/* Half a second on, the next one is answered. */
+		answered->tv_sec -= 1;
+		rp_inject(x, FT_HEARTBEAT, 0, ++nonce, NULL, 0);
+		rp_inject(x, FT_HEARTBEAT, 0, ++nonce, NULL, 0);
+		ck_assert_uint_eq(rp_queued_count(x, FT_HEARTBEAT_ACK, NULL,
+		    NULL), 2);
+	}
+	rp_free(p);
+}
+END_TEST
+
+/* A peer's ERROR text reaches the log with its controls escaped. */
+START_TEST(test_peer_text_printable)
+{
+	static const char evil[] = "go\033[2J\r\n\200\\x";
+	struct pair *p = rp_new(LOST_STOP);
+	char *path, *buf;
+	size_t len;
+
+	rp_link_both(p);
+	rp_inject(&p->a, FT_ERROR, 0, 0, (const uint8_t *)evil,
+	    (uint32_t)strlen(evil));
+	ck_assert(!server_linked(&p->a.s));
+	/* ts.log doubles each backslash of a text (ring.c). */
+	ck_assert(rp_traced(&p->a, "Peer error 'go\\\\033[2J\\\\015"
+	    "\\\\012\\\\200\\\\134x'"));
+	path = xasprintf("%s/ts.log", p->a.home);
+	ck_assert_int_eq(read_file(path, &buf, &len), 0);
+	ck_assert_ptr_null(memchr(buf, '\033', len));
+	ck_assert_ptr_null(memchr(buf, '\r', len));
+	free(buf);
+	free(path);
+	rp_free(p);
+}
+END_TEST
+
 /* ---- refusals ------------------------------------------------------ */
 
 /*
@@ -358,7 +490,12 @@ END_TEST
  */
 enum { IN_DATA_FIRST, IN_SHUTDOWN_FIRST, IN_ROLE, IN_VERSION_TLV,
 	IN_VERSION_HDR, IN_STREAM, IN_ACK, IN_HELLO_ACK, IN_CHECK_REQ,
-	IN_SYNC_BACK, IN_MAGIC, IN_CRC, IN_FLAGS, IN_PEER_ERROR, IN__COUNT };
+	IN_SYNC_BACK, IN_MAGIC, IN_CRC, IN_FLAGS, IN_PEER_ERROR, IN_NAME,
+	IN_PEER, IN_SYNC_MAX, IN_SYNC_PAST, IN_DATA_BIG, IN_DATA_OURS,
+	IN_HELLO_TWICE, IN__COUNT };
+
+/* What the HELLO of the after_hello cases announces as its maxpayload. */
+#define IN_MAXPAYLOAD	100
 
 static const struct {
 	const char	*what;
@@ -366,24 +503,46 @@ static const struct {
 	const char	*error;		/* its ERROR text, NULL: none */
 	const char	*trace;		/* a trace it leaves, or NULL */
 } in_cases[IN__COUNT] = {
-	[IN_DATA_FIRST] = { "DATA before HELLO", 0, "HELLO expected", NULL },
+	[IN_DATA_FIRST] = { "DATA before HELLO", 0, "HELLO expected",
+	    "Bad header '54534b3101030000000000010000000000000003" },
 	[IN_SHUTDOWN_FIRST] = { "SHUTDOWN before HELLO", 0, "HELLO expected",
-	    NULL },
-	[IN_ROLE] = { "HELLO of role IN", 0, "bad HELLO", NULL },
+	    "Bad header '54534b3101090000" },
+	[IN_ROLE] = { "HELLO of role IN", 0, "bad HELLO",
+	    "Bad header '54534b3101010000" },
 	[IN_VERSION_TLV] = { "HELLO of version 0", 0, "bad HELLO", NULL },
 	[IN_VERSION_HDR] = { "frame version 2", 0, NULL, "Bad header" },
 	[IN_STREAM] = { "another stream", 0, "stream mismatch", NULL },
-	[IN_ACK] = { "ACK to a receiver", 1, "unexpected frame", NULL },
+	[IN_ACK] = { "ACK to a receiver", 1, "unexpected frame",
+	    "Bad header '54534b3101040000" },
 	[IN_HELLO_ACK] = { "HELLO_ACK to a receiver", 1, "unexpected frame",
-	    NULL },
+	    "Bad header '54534b3101020000" },
 	[IN_CHECK_REQ] = { "CHECK_REQ (not served)", 1, "unexpected frame",
-	    NULL },
+	    "Bad header '54534b3101070000" },
 	[IN_SYNC_BACK] = { "SYNC backwards", 1, "SYNC would go backwards",
 	    "Bad msg num '2'" },
 	[IN_MAGIC] = { "not our magic", 0, NULL, "Unexpected msg" },
 	[IN_CRC] = { "bad CRC", 1, NULL, "Bad header" },
 	[IN_FLAGS] = { "flags set", 1, NULL, "Bad header" },
 	[IN_PEER_ERROR] = { "the peer's ERROR", 1, NULL, "Peer error 'going'" },
+	[IN_NAME] = { "HELLO from another pair's sender", 0, "name mismatch",
+	    "Name mismatch: mine 'tape', peer's name 'other' "
+	    "expecting 'tape'" },
+	[IN_PEER] = { "HELLO for another receiver", 0, "name mismatch",
+	    "Name mismatch: mine 'tape', peer's name 'tape' "
+	    "expecting 'other'" },
+	[IN_SYNC_MAX] = { "SYNC to 2^63 - 1", 1,
+	    "SYNC beyond what the sender holds",
+	    "Bad msg num '9223372036854775807'" },
+	[IN_SYNC_PAST] = { "SYNC past the HELLO's first held", 1,
+	    "SYNC beyond what the sender holds", "Bad msg num '4'" },
+	[IN_DATA_BIG] = { "DATA over the HELLO's maxpayload", 1,
+	    "DATA over the announced maxpayload",
+	    "Bad header '54534b3101030000000000650000000000000003" },
+	[IN_DATA_OURS] = { "DATA over the receiver's maxpayload", 0,
+	    "DATA over the announced maxpayload",
+	    "Bad header '54534b3101030000000200010000000000000003" },
+	[IN_HELLO_TWICE] = { "a second HELLO", 1, "HELLO already received",
+	    "Bad header '54534b3101010000" },
 };
 
 START_TEST(test_refusal_receiver)
@@ -393,6 +552,8 @@ START_TEST(test_refusal_receiver)
 	static const uint8_t other[HELLO_STREAM_LEN] = { 7, 7, 7 };
 	char text[128], *was, *now;
 	size_t was_len, now_len, len;
+	uint8_t *big;
+	struct hello h;
 	uint64_t got;
 
 	/* A stream of two messages, then a new link. */
@@ -405,7 +566,11 @@ START_TEST(test_refusal_receiver)
 	was = rp_state_image(&p->b, &was_len);
 	server_link_up(&p->b.s);
 	if (in_cases[_i].after_hello) {
-		len = rp_hello_of(hello, HELLO_ROLE_OUT, p->a.s.stream, 3);
+		/* A sender that holds 3 on and sends blocks of at most
+		 * IN_MAXPAYLOAD bytes. */
+		rp_hello_fill(&h, HELLO_ROLE_OUT, p->a.s.stream, 3);
+		h.max_payload = IN_MAXPAYLOAD;
+		len = rp_hello_put(hello, &h);
 		rp_inject(&p->b, FT_HELLO, 0, 0, hello, (uint32_t)len);
 		ck_assert(p->b.s.hello_done);
 		p->b.s.out.off = p->b.s.out.len = 0;	/* its HELLO_ACK */
@@ -474,9 +639,46 @@ START_TEST(test_refusal_receiver)
 		rp_inject(&p->b, FT_ERROR, 0, 0, (const uint8_t *)"going", 5);
 		ck_assert(rp_traced(&p->b, "going"));
 		break;
+	case IN_NAME:
+	case IN_PEER:
+		rp_hello_fill(&h, HELLO_ROLE_OUT, p->a.s.stream, 3);
+		strlcpy(_i == IN_NAME ? h.name : h.peer, "other",
+		    sizeof(h.name));
+		len = rp_hello_put(hello, &h);
+		rp_inject(&p->b, FT_HELLO, 0, 0, hello, (uint32_t)len);
+		break;
+	case IN_SYNC_MAX:
+		rp_inject(&p->b, FT_SYNC, FRAME_MSGNUM_MAX, 0, NULL, 0);
+		break;
+	case IN_SYNC_PAST:
+		/* Forward of the receiver's 2, past the sender's 3. */
+		rp_inject(&p->b, FT_SYNC, 4, 0, NULL, 0);
+		break;
+	case IN_DATA_BIG:
+	case IN_DATA_OURS:
+		/* The next message, one byte over the least of the two
+		 * maxpayloads: the HELLO's, or the receiver's own. */
+		if (_i == IN_DATA_OURS) {
+			len = rp_hello_of(hello, HELLO_ROLE_OUT, p->a.s.stream,
+			    3);
+			rp_inject(&p->b, FT_HELLO, 0, 0, hello, (uint32_t)len);
+			ck_assert(p->b.s.hello_done);
+			p->b.s.out.off = p->b.s.out.len = 0;
+		}
+		len = _i == IN_DATA_BIG ? IN_MAXPAYLOAD + 1 : SRV_BLOCK + 1;
+		big = xcalloc(1, len);
+		rp_inject(&p->b, FT_DATA, 3, 0, big, (uint32_t)len);
+		free(big);
+		break;
+	case IN_HELLO_TWICE:
+		len = rp_hello_of(hello, HELLO_ROLE_OUT, p->a.s.stream, 3);
+		rp_inject(&p->b, FT_HELLO, 0, 0, hello, (uint32_t)len);
+		break;
 	}
 	ck_assert_msg(!server_linked(&p->b.s), "%s: the link stayed",
 	    in_cases[_i].what);
+	/* A frame out of place is a protocol error, not a command. */
+	ck_assert(!rp_traced(&p->b, "Unknown cmd"));
 	ck_assert_str_eq(rp_queued_error(&p->b, text, sizeof(text)),
 	    in_cases[_i].error != NULL ? in_cases[_i].error : "");
 	if (in_cases[_i].trace != NULL)
@@ -498,6 +700,7 @@ END_TEST
 /* Sender refusals; the sender holds 3 and 4 unacknowledged. */
 enum { OUT_ACK_FIRST, OUT_ROLE, OUT_AHEAD, OUT_BEHIND, OUT_ACK_BACK,
 	OUT_ACK_AHEAD, OUT_DATA, OUT_HELLO, OUT_CRC, OUT_PEER_ERROR,
+	OUT_NAME, OUT_PEER, OUT_STREAM, OUT_ZERO_STREAM, OUT_ACK_TWICE,
 	OUT__COUNT };
 
 static const struct {
@@ -507,8 +710,9 @@ static const struct {
 	const char	*trace;
 } out_cases[OUT__COUNT] = {
 	[OUT_ACK_FIRST] = { "ACK before HELLO_ACK", 0, "HELLO_ACK expected",
-	    NULL },
-	[OUT_ROLE] = { "HELLO_ACK of role OUT", 0, "bad HELLO_ACK", NULL },
+	    "Bad header '54534b3101040000" },
+	[OUT_ROLE] = { "HELLO_ACK of role OUT", 0, "bad HELLO_ACK",
+	    "Bad header '54534b3101020000" },
 	[OUT_AHEAD] = { "receiver ahead", 0,
 	    "cannot resume: message numbers disagree", "Bad msg num '9'" },
 	[OUT_BEHIND] = { "receiver behind", 0,
@@ -517,19 +721,39 @@ static const struct {
 	    "Bad msg num '1'" },
 	[OUT_ACK_AHEAD] = { "ACK of what was never sent", 1,
 	    "ACK out of range", "Bad msg num '7'" },
-	[OUT_DATA] = { "DATA to a sender", 1, "unexpected frame", NULL },
-	[OUT_HELLO] = { "HELLO to a sender", 1, "unexpected frame", NULL },
+	[OUT_DATA] = { "DATA to a sender", 1, "unexpected frame",
+	    "Bad header '54534b3101030000" },
+	[OUT_HELLO] = { "HELLO to a sender", 1, "unexpected frame",
+	    "Bad header '54534b3101010000" },
 	[OUT_CRC] = { "bad CRC", 1, NULL, "Bad header" },
 	[OUT_PEER_ERROR] = { "the peer's ERROR", 1, NULL,
 	    "Peer error 'going'" },
+	[OUT_NAME] = { "HELLO_ACK from another pair's receiver", 0,
+	    "name mismatch",
+	    "Name mismatch: mine 'tape', peer's name 'other' "
+	    "expecting 'tape'" },
+	[OUT_PEER] = { "HELLO_ACK for another sender", 0, "name mismatch",
+	    "Name mismatch: mine 'tape', peer's name 'tape' "
+	    "expecting 'other'" },
+	[OUT_STREAM] = { "HELLO_ACK of another stream", 0, "stream mismatch",
+	    "Receiver's stream 07070700" },
+	[OUT_ZERO_STREAM] = { "HELLO_ACK of no stream", 0, "stream mismatch",
+	    "Receiver's stream 00000000000000000000000000000000, mine" },
+	/* Say 4 was written: a second HELLO_ACK taken would trim 3 and
+	 * 4 from the spool, on the word of a resume already made. */
+	[OUT_ACK_TWICE] = { "a second HELLO_ACK", 1,
+	    "HELLO_ACK already received", "Bad header '54534b3101020000" },
 };
 
 START_TEST(test_refusal_sender)
 {
 	struct pair *p = rp_new(LOST_STOP);
 	uint8_t buf[FRAME_HDR_LEN + 64], hello[FRAME_HELLO_MAX];
+	static const uint8_t other[HELLO_STREAM_LEN] = { 7, 7, 7 };
+	static const uint8_t zero[HELLO_STREAM_LEN];
 	char text[128], *was, *now;
 	size_t was_len, now_len, len;
+	struct hello h;
 
 	rp_link_both(p);
 	rp_feed(p, 'a', 100);
@@ -590,9 +814,29 @@ START_TEST(test_refusal_sender)
 		rp_inject(&p->a, FT_ERROR, 0, 0, (const uint8_t *)"going", 5);
 		ck_assert(rp_traced(&p->a, "going"));
 		break;
+	case OUT_NAME:
+	case OUT_PEER:
+		rp_hello_fill(&h, HELLO_ROLE_IN, p->a.s.stream, 2);
+		strlcpy(_i == OUT_NAME ? h.name : h.peer, "other",
+		    sizeof(h.name));
+		len = rp_hello_put(hello, &h);
+		rp_inject(&p->a, FT_HELLO_ACK, 0, 0, hello, (uint32_t)len);
+		break;
+	case OUT_STREAM:
+	case OUT_ZERO_STREAM:
+		len = rp_hello_of(hello, HELLO_ROLE_IN,
+		    _i == OUT_STREAM ? other : zero, 2);
+		rp_inject(&p->a, FT_HELLO_ACK, 0, 0, hello, (uint32_t)len);
+		break;
+	case OUT_ACK_TWICE:
+		len = rp_hello_of(hello, HELLO_ROLE_IN, p->a.s.stream, 4);
+		rp_inject(&p->a, FT_HELLO_ACK, 0, 0, hello, (uint32_t)len);
+		break;
 	}
 	ck_assert_msg(!server_linked(&p->a.s), "%s: the link stayed",
 	    out_cases[_i].what);
+	ck_assert(!rp_traced(&p->a, "Unknown cmd"));
+	ck_assert_uint_eq(p->a.s.acked, 2);
 	ck_assert_str_eq(rp_queued_error(&p->a, text, sizeof(text)),
 	    out_cases[_i].error != NULL ? out_cases[_i].error : "");
 	if (out_cases[_i].trace != NULL)
@@ -624,6 +868,10 @@ roles_suite(void)
 	tcase_add_test(tc, test_gap_refuse);
 	tcase_add_test(tc, test_gap_accept);
 	tcase_add_test(tc, test_sync_forward);
+	tcase_add_test(tc, test_zero_stream_refused);
+	tcase_add_test(tc, test_rshut_off);
+	tcase_add_test(tc, test_heartbeat_flood);
+	tcase_add_test(tc, test_peer_text_printable);
 	tcase_add_loop_test(tc, test_refusal_receiver, 0, IN__COUNT);
 	tcase_add_loop_test(tc, test_refusal_sender, 0, OUT__COUNT);
 	suite_add_tcase(s, tc);

@@ -42,16 +42,19 @@ rp_writer_open(struct side *x)
 	ck_assert_msg(x->fd >= 0, "writer open: %s", strerror(errno));
 }
 
-/* A server as server_main would make it, its configuration filled in. */
+/*
+ * A server as server_main would make it, its configuration filled in:
+ * server name in the home dir/home (two homes, two machines).
+ */
 void
-rp_side_setup(struct side *x, const char *dir, const char *name, int is_out,
-    int lost)
+rp_side_setup(struct side *x, const char *dir, const char *home,
+    const char *name, int is_out, int lost)
 {
 	struct server *s = &x->s;
 	struct errbuf err;
 
 	memset(x, 0, sizeof(*x));
-	x->home = xasprintf("%s/%s", dir, name);
+	x->home = xasprintf("%s/%s", dir, home);
 	ck_assert_int_eq(mkdir(x->home, 0700), 0);
 	x->fifo = xasprintf("%s/pipe", x->home);
 	ck_assert_int_eq(mkfifo(x->fifo, 0600), 0);
@@ -72,6 +75,7 @@ rp_side_setup(struct side *x, const char *dir, const char *name, int is_out,
 	s->conf.hb_timeout = 20;
 	s->conf.trace = 1000;
 	s->conf.lost_policy = lost;
+	s->conf.rshut = 1;		/* the default */
 	s->role = is_out ? &role_sender : &role_receiver;
 	s->sock = s->pipe_fd = s->ctl_fd = s->ino_fd = -1;
 	s->listen_fd = s->pend_fd = -1;
@@ -117,8 +121,8 @@ rp_new(int lost)
 
 	setenv("TAPESOCK_NO_SYSLOG", "1", 1);
 	p->dir = test_tmpdir();
-	rp_side_setup(&p->a, p->dir, "a", 1, lost);
-	rp_side_setup(&p->b, p->dir, "b", 0, lost);
+	rp_side_setup(&p->a, p->dir, "a", RP_NAME, 1, lost);
+	rp_side_setup(&p->b, p->dir, "b", RP_NAME, 0, lost);
 	return p;
 }
 
@@ -376,25 +380,40 @@ rp_inject_raw(struct side *x, const uint8_t *buf, size_t len)
 	x->s.role->frames(&x->s);
 }
 
-/* A HELLO or HELLO_ACK payload as a peer of role would send it. */
+/* A HELLO or HELLO_ACK as a peer of role of this pair would fill it. */
+void
+rp_hello_fill(struct hello *h, uint8_t role, const uint8_t *stream,
+    uint64_t last)
+{
+	memset(h, 0, sizeof(*h));
+	h->version = 1;
+	h->role = role;
+	strlcpy(h->name, RP_NAME, sizeof(h->name));
+	strlcpy(h->peer, RP_NAME, sizeof(h->peer));
+	memcpy(h->stream, stream, HELLO_STREAM_LEN);
+	h->clock_ns = (uint64_t)time(NULL) * 1000000000ULL;
+	h->last_msgnum = last;
+	h->window = SRV_WINDOW;
+	h->max_payload = SRV_BLOCK;
+}
+
+/* Its payload into buf (FRAME_HELLO_MAX bytes): the length. */
+size_t
+rp_hello_put(uint8_t *buf, const struct hello *h)
+{
+	size_t len;
+
+	ck_assert_int_eq(hello_encode(h, buf, FRAME_HELLO_MAX, &len), 0);
+	return len;
+}
+
 size_t
 rp_hello_of(uint8_t *buf, uint8_t role, const uint8_t *stream, uint64_t last)
 {
 	struct hello h;
-	size_t len;
 
-	memset(&h, 0, sizeof(h));
-	h.version = 1;
-	h.role = role;
-	strlcpy(h.name, role == HELLO_ROLE_OUT ? "a" : "b", sizeof(h.name));
-	strlcpy(h.peer, role == HELLO_ROLE_OUT ? "b" : "a", sizeof(h.peer));
-	memcpy(h.stream, stream, HELLO_STREAM_LEN);
-	h.clock_ns = (uint64_t)time(NULL) * 1000000000ULL;
-	h.last_msgnum = last;
-	h.window = SRV_WINDOW;
-	h.max_payload = SRV_BLOCK;
-	ck_assert_int_eq(hello_encode(&h, buf, FRAME_HELLO_MAX, &len), 0);
-	return len;
+	rp_hello_fill(&h, role, stream, last);
+	return rp_hello_put(buf, &h);
 }
 
 /* The first ERROR among the frames a side queued, or "" if none. */

@@ -13,6 +13,8 @@
 #include "svr_out.h"
 
 #define GOT_MAX		(4 * 1024 * 1024)
+/* Both servers' name: a pair's two servers share one (PROTOCOL.md 5). */
+#define RP_NAME		"tape"
 
 struct side {
 	struct server	 s;
@@ -33,8 +35,8 @@ struct pair {
 
 void	rp_reader_open(struct side *x);
 void	rp_writer_open(struct side *x);
-void	rp_side_setup(struct side *x, const char *dir, const char *name,
-	    int is_out, int lost);
+void	rp_side_setup(struct side *x, const char *dir, const char *home,
+	    const char *name, int is_out, int lost);
 void	rp_side_free(struct side *x);
 struct pair	*rp_new(int lost);
 void	rp_free(struct pair *p);
@@ -54,6 +56,9 @@ void	rp_expect_blocks(struct side *x, size_t from, int c, int n, size_t len);
 void	rp_inject(struct side *x, uint8_t type, uint64_t msgnum,
 	    uint64_t aux, const uint8_t *payload, uint32_t len);
 void	rp_inject_raw(struct side *x, const uint8_t *buf, size_t len);
+void	rp_hello_fill(struct hello *h, uint8_t role, const uint8_t *stream,
+	    uint64_t last);
+size_t	rp_hello_put(uint8_t *buf, const struct hello *h);
 size_t	rp_hello_of(uint8_t *buf, uint8_t role, const uint8_t *stream,
 	    uint64_t last);
 const char	*rp_queued_error(struct side *x, char *text, size_t sz);
