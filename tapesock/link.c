@@ -130,6 +130,8 @@ link_read(struct server *s)
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				return got;
+			if (errno == EPROTO && s->xp.ssl != NULL)
+				server_trace(s, MSG_SRV_RECORD_BAD, s->xp.why);
 			server_trace(s, MSG_TS_NREAD_ERR, errno);
 			return -1;
 		}

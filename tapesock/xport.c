@@ -491,7 +491,7 @@ xport_recv(struct xport *x, void *buf, size_t len)
 		}
 		/* FALLTHROUGH */
 	default:
-		ERR_clear_error();
+		ssl_why(x->why, sizeof(x->why), "read");
 		errno = EPROTO;		/* a record failed its check */
 		return -1;
 	}
@@ -534,7 +534,7 @@ xport_send(struct xport *x, const void *buf, size_t len)
 		}
 		/* FALLTHROUGH */
 	default:
-		ERR_clear_error();
+		ssl_why(x->why, sizeof(x->why), "write");
 		errno = EPROTO;
 		return -1;
 	}

@@ -79,6 +79,7 @@ struct xport {
 	uint8_t		 ibuf[XPORT_MAGIC_LEN + XPORT_NONCE_LEN];
 	size_t		 ilen;		/* what the peer sent of its part */
 	int		 step;		/* 0 nonces, 1 answers */
+	char		 why[128];	/* why the last recv/send failed EPROTO */
 };
 
 /*

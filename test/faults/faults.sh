@@ -29,7 +29,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Every scenario, in RELIABILITY.md's order, and the keywords of the
 # server features it needs.
 ALL="out_kill in_kill graceful_in graceful_out net_reset net_stall
-net_blackhole half_open identity spool_full corruption slow_reader
+net_blackhole half_open identity spool_full corruption corruption_plain
+slow_reader
 honest_stop"
 requires()
 {
