@@ -85,12 +85,15 @@ void
 server_notify(struct server *s, enum msgid id, ...)
 {
 	char text[512];
-	va_list ap;
+	va_list ap, again;
 
 	va_start(ap, id);
+	va_copy(again, ap);
 	msg_vformat(text, sizeof(text), id, ap);
 	va_end(ap);
-	tslog_msg(&s->log, s->sletter, s->curmsg, id);
+	/* The log renders the message too: with its arguments. */
+	tslog_vmsg(&s->log, s->sletter, s->curmsg, id, again);
+	va_end(again);
 	notify_send(s->conf.notify, s->name, text, server_notify_skipped, s);
 }
 
