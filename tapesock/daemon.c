@@ -2,6 +2,9 @@
  * daemon.c — pid file, signals, title and start-up report of a
  * tapesockd process (see daemon.h).
  */
+#include <sys/file.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -12,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bsd/libutil.h>
 #include <bsd/unistd.h>
 
 #include "catalog.h"
@@ -25,46 +27,110 @@ static volatile sig_atomic_t *daemon_flags[NSIG];
 void
 daemon_init(struct daemon_life *d, int ready_fd)
 {
-	d->pfh = NULL;
+	d->pid_fd = -1;
 	d->pidpath = NULL;
 	d->ready_fd = ready_fd;
 }
 
+/*
+ * The pid of the holder of fd's lock, once it has written it (a holder
+ * writes it when it serves: wait 0.1 s for one just started, as libbsd
+ * did); 0 if it has not.
+ */
+static long
+pidfile_holder(int fd)
+{
+	char buf[32];
+	uint64_t pid;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\n ")] = '\0';
+			if (parse_u64(buf, 4194304, &pid) == 0 && pid > 0)
+				return (long)pid;
+		}
+		poll(NULL, 0, 5);
+	}
+	return 0;
+}
+
+/*
+ * The pid file: opened with open_nofollow (never through a symbolic
+ * link put in its place, only a regular file), flock'ed for the life of
+ * the process (runstate.c looks at that lock), emptied only once held.
+ * A lock taken on a file that was removed meanwhile (its last holder
+ * leaving) is taken again on the new one.
+ */
 int
 daemon_pidfile_open(struct daemon_life *d, const char *path, const char *who,
     long *other, struct errbuf *err)
 {
-	pid_t pid = 0;
-	int saved;
+	struct stat held, now;
+	int fd, saved, tries;
 
 	free(d->pidpath);
 	d->pidpath = xstrdup(path);
-	d->pfh = pidfile_open(path, 0600, &pid);
-	if (d->pfh == NULL) {
-		saved = errno;
-		*other = (long)pid;
-		if (saved == EEXIST)
-			msg_format(err->msg, sizeof(err->msg),
-			    MSG_TSD_DUPLICATE, who, (long)pid);
-		else
-			msg_format(err->msg, sizeof(err->msg),
-			    MSG_TSD_PID_FILE_LOCK, path, strerror(saved));
-		errno = saved;
-		return saved == EEXIST ? 1 : -1;
+	*other = 0;
+	for (tries = 0;; tries++) {
+		fd = open_nofollow(path, O_RDWR | O_CREAT, 0600);
+		if (fd < 0)
+			goto fail;
+		while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			if (saved == EWOULDBLOCK) {
+				*other = pidfile_holder(fd);
+				close(fd);
+				msg_format(err->msg, sizeof(err->msg),
+				    MSG_TSD_DUPLICATE, who, *other);
+				errno = EEXIST;
+				return 1;
+			}
+			close(fd);
+			errno = saved;
+			goto fail;
+		}
+		if (fstat(fd, &held) == 0 && lstat(path, &now) == 0 &&
+		    held.st_dev == now.st_dev && held.st_ino == now.st_ino)
+			break;
+		close(fd);
+		if (tries == 10) {
+			errno = EAGAIN;
+			goto fail;
+		}
 	}
-	/* Not inherited by what the daemon runs (notify's commands). */
-	(void)fcntl(pidfile_fileno(d->pfh), F_SETFD, FD_CLOEXEC);
+	if (ftruncate(fd, 0) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		goto fail;
+	}
+	d->pid_fd = fd;
 	return 0;
+fail:
+	saved = errno;
+	msg_format(err->msg, sizeof(err->msg), MSG_TSD_PID_FILE_LOCK, path,
+	    strerror(saved));
+	errno = saved;
+	return -1;
 }
 
 int
 daemon_pidfile_write(struct daemon_life *d, struct errbuf *err)
 {
-	int saved;
+	char buf[32];
+	int n, saved;
 
-	if (pidfile_write(d->pfh) == 0)
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (d->pid_fd >= 0 && ftruncate(d->pid_fd, 0) == 0 &&
+	    pwrite(d->pid_fd, buf, (size_t)n, 0) == n)
 		return 0;
-	saved = errno;
+	saved = d->pid_fd >= 0 ? errno : EBADF;
 	msg_format(err->msg, sizeof(err->msg), MSG_TSD_PID_FILE_UPDATE,
 	    d->pidpath, strerror(saved));
 	errno = saved;
@@ -74,9 +140,12 @@ daemon_pidfile_write(struct daemon_life *d, struct errbuf *err)
 void
 daemon_end(struct daemon_life *d)
 {
-	if (d->pfh != NULL)
-		pidfile_remove(d->pfh);
-	d->pfh = NULL;
+	if (d->pid_fd >= 0) {
+		/* Removed while still held: nobody takes it in between. */
+		(void)unlink(d->pidpath);
+		close(d->pid_fd);
+	}
+	d->pid_fd = -1;
 	if (d->ready_fd >= 0)
 		close(d->ready_fd);
 	d->ready_fd = -1;

@@ -2,8 +2,8 @@
  * daemon.h — the life cycle both tapesockd processes share: the server
  * (server_main) and the keeper of its pipe (keeper_main).
  *
- * A daemon takes its pid file (libbsd pidfile_open: flock-held for the
- * life of the process, which is what runstate.c reads), catches the
+ * A daemon takes its pid file (opened with open_nofollow, flock-held
+ * for the life of the process, which is what runstate.c reads), catches the
  * signals it wants as flags and ignores SIGPIPE and SIGHUP, names
  * itself in ps, reports how its start went on the ready descriptor
  * its starter passed (one line, "OK pid" or "ERR reason", then the
@@ -17,10 +17,8 @@
 
 #include "util.h"
 
-struct pidfh;
-
 struct daemon_life {
-	struct pidfh	*pfh;		/* the pid file held, or NULL */
+	int		 pid_fd;	/* the pid file held, or -1 */
 	char		*pidpath;	/* its path; owned */
 	int		 ready_fd;	/* the start-up report's; -1 once sent */
 };

@@ -4,6 +4,10 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,6 +50,83 @@ mkdirs(const char *path)
 	return rc;
 }
 
+/* "alice (uid 1000)", or the number alone. */
+static void
+user_name(uid_t uid, char *buf, size_t sz)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL)
+		snprintf(buf, sz, "%s (uid %lu)", pw->pw_name,
+		    (unsigned long)uid);
+	else
+		snprintf(buf, sz, "uid %lu", (unsigned long)uid);
+}
+
+/*
+ * StrictModes, for root too: traces, pipes' contents, control sockets
+ * and the configuration (whose notify: exec commands the servers run)
+ * live here.  The home (st) is owned by the user or root and not
+ * writable by group or others; each directory above it up to /, as
+ * written and as resolved, is owned by root or the user and not
+ * writable by group or others unless it is sticky (as /tmp).
+ */
+static int
+home_safe(const char *home, const struct stat *st, struct errbuf *err)
+{
+	uid_t me = geteuid();
+	char who[96], mine[96], what[PATH_MAX + 256], fix[2 * PATH_MAX + 64];
+	char bad[PATH_MAX], *parent;
+	const char *dir = home;
+	struct stat bst;
+	int rc;
+
+	user_name(me, mine, sizeof(mine));
+	if (st->st_uid != me && st->st_uid != 0) {
+		user_name(st->st_uid, who, sizeof(who));
+		snprintf(what, sizeof(what), "owned by %s, not by %s%s", who,
+		    mine, me == 0 ? "" : " or root");
+		snprintf(fix, sizeof(fix), "chown %lu %s; chmod 750 %s",
+		    (unsigned long)me, home, home);
+		goto unsafe;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		snprintf(what, sizeof(what), "writable by %s",
+		    (st->st_mode & S_IWOTH) ? "others" : "its group");
+		snprintf(fix, sizeof(fix), "chmod 750 %s", home);
+		goto unsafe;
+	}
+	parent = xstrdup(home);
+	rc = dir_chain_check(dirname(parent), 1, me, bad, sizeof(bad), &bst);
+	free(parent);
+	dir = bad;
+	switch (rc) {
+	case DIRCHK_OK:
+		return 0;
+	case DIRCHK_OWNER:
+		user_name(bst.st_uid, who, sizeof(who));
+		snprintf(what, sizeof(what), "owned by %s, not by root%s%s",
+		    who, me == 0 ? "" : " or ", me == 0 ? "" : mine);
+		snprintf(fix, sizeof(fix), "chown root %s", bad);
+		break;
+	case DIRCHK_WRITABLE:
+		snprintf(what, sizeof(what), "writable by %s and not sticky",
+		    (bst.st_mode & S_IWOTH) ? "others" : "its group");
+		snprintf(fix, sizeof(fix), "chmod go-w %s (or chmod +t %s)",
+		    bad, bad);
+		break;
+	default:
+		snprintf(what, sizeof(what), "%s: %s", bad, strerror(errno));
+		msg_format(err->msg, sizeof(err->msg), MSG_CFG_HOME_ERR, home,
+		    what);
+		return -1;
+	}
+unsafe:
+	msg_format(err->msg, sizeof(err->msg), MSG_CFG_HOME_NOT_SAFE, home,
+	    dir, what, fix);
+	return -1;
+}
+
 char *
 home_open(struct errbuf *err)
 {
@@ -77,12 +158,7 @@ home_open(struct errbuf *err)
 		free(home);
 		return NULL;
 	}
-	/* Traces, pipes' contents and control sockets live here. */
-	if ((st.st_uid != geteuid() && geteuid() != 0) ||
-	    (st.st_mode & S_IWOTH) != 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_CFG_HOME_UNSAFE, home,
-		    (st.st_mode & S_IWOTH) ? "writable by others" :
-		    "owned by another user");
+	if (home_safe(home, &st, err) < 0) {
 		free(home);
 		return NULL;
 	}

@@ -152,7 +152,7 @@ instate_open(struct instate_file *f, const char *path, struct errbuf *why)
 
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
-	if (read_file(path, &text, &len) < 0) {
+	if (read_file_nofollow(path, &text, &len) < 0) {
 		if (errno != ENOENT) {
 			errbuf_set(why, "cannot read it: %s", strerror(errno));
 			return -1;
@@ -169,7 +169,7 @@ instate_open(struct instate_file *f, const char *path, struct errbuf *why)
 		    instate_create(path, &f->st, why) < 0)
 			return -1;
 	}
-	if ((f->fd = open(path, O_RDWR | O_CLOEXEC)) < 0) {
+	if ((f->fd = open_nofollow(path, O_RDWR, 0)) < 0) {
 		errbuf_set(why, "cannot open it: %s", strerror(errno));
 		return -1;
 	}

@@ -23,6 +23,7 @@
 
 #include "daemon.h"
 #include "keeper.h"
+#include "pipes.h"
 #include "runstate.h"
 
 #define KEEPER_START_WAIT	5000	/* ms a keeper has to report */
@@ -517,7 +518,7 @@ same_pipe(const char *pipe, const struct stat *st)
 {
 	struct stat now;
 
-	return stat(pipe, &now) == 0 && now.st_dev == st->st_dev &&
+	return lstat(pipe, &now) == 0 && now.st_dev == st->st_dev &&
 	    now.st_ino == st->st_ino;
 }
 
@@ -631,7 +632,7 @@ keeper_main(const char *home, const char *name, const char *pipe,
 	if (write_fd >= 0) {
 		/* The input role: the server opened the write end for us. */
 		fd = -1;
-		if (stat(pipe, &st) < 0 || !S_ISFIFO(st.st_mode) ||
+		if (lstat(pipe, &st) < 0 || !S_ISFIFO(st.st_mode) ||
 		    fstat(write_fd, &wst) < 0 || wst.st_dev != st.st_dev ||
 		    wst.st_ino != st.st_ino ||
 		    (fcntl(write_fd, F_GETFL) & O_ACCMODE) != O_WRONLY) {
@@ -643,10 +644,14 @@ keeper_main(const char *home, const char *name, const char *pipe,
 		}
 		(void)fcntl(write_fd, F_SETFD, FD_CLOEXEC);
 	} else {
-		fd = open(pipe, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		/* Never through a symbolic link, in a safe directory. */
+		fd = pipe_open(pipe, O_RDONLY | O_NONBLOCK, NULL, &err);
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
 			daemon_report_err(&life, "%s: %s", pipe,
-			    fd < 0 ? strerror(errno) : "not a FIFO");
+			    fd == -1 ? strerror(errno) : fd == -2 ? err.msg :
+			    "not a FIFO");
+			if (fd >= 0)
+				close(fd);
 			daemon_end(&life);
 			return 1;
 		}
@@ -671,7 +676,7 @@ keeper_main(const char *home, const char *name, const char *pipe,
 		if (runstate_pid(home, name) != 0)
 			continue;	/* the server reads: nothing to do */
 		/* A pipe removed or replaced is not ours to hold. */
-		if (stat(pipe, &now) < 0 || now.st_dev != st.st_dev ||
+		if (lstat(pipe, &now) < 0 || now.st_dev != st.st_dev ||
 		    now.st_ino != st.st_ino)
 			break;
 		waiting = 0;

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "keyword.h"
+#include "notify.h"
+#include "pipes.h"
 
 #define COUNT_MAX	1000000000ULL	/* callrep, ndisc, txpriod */
 #define TRACE_MAX	100000ULL
@@ -430,11 +432,19 @@ check_pipe(const char *v, enum kwcheck depth, char **norm, struct errbuf *err)
 		return -1;
 	}
 	if (depth == KWC_FULL) {
-		if (stat(v, &st) < 0) {
+		/* The servers open it with O_NOFOLLOW, in a safe directory. */
+		if (lstat(v, &st) < 0) {
 			errbuf_set(err, "%s (create it with mkfifo)",
 			    strerror(errno));
 			return -1;
 		}
+		if (S_ISLNK(st.st_mode)) {
+			errbuf_set(err, "a symbolic link (name the FIFO "
+			    "itself)");
+			return -1;
+		}
+		if (pipe_dir_check(v, err) < 0)
+			return -1;
 		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
 			errbuf_set(err, "not a FIFO or a character device");
 			return -1;
@@ -477,11 +487,12 @@ check_notify_item(const char *item, enum kwcheck depth, struct errbuf *err)
 	if (strcmp(item, "*") == 0)
 		return 0;
 	if (item[0] == '!') {
-		if (item[1] == '\0')
-			goto bad;
-		for (i = 1; item[i] != '\0'; i++)
-			if (!isalnum((unsigned char)item[i]) && item[i] != '/')
-				goto bad;
+		/* A terminal only: !N or !pts/N (/dev/pts/N), !tty... */
+		if (notify_tty_dev(item + 1, NULL, 0) < 0) {
+			errbuf_set(err, "'%s' is not a terminal: use !N for "
+			    "/dev/pts/N, or !tty, !ttyN, !ttyS0 ...", item);
+			return -1;
+		}
 		return 0;
 	}
 	if (!isalpha((unsigned char)item[0]) && item[0] != '_')

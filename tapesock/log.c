@@ -150,7 +150,7 @@ plog_append(const char *path, const struct timespec *ts, const char *code,
 	}
 	logfmt_add(&b, ": \n" TERMINATOR "\n", 8);
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, LOGFMT_MODE);
+	fd = open_nofollow(path, O_WRONLY | O_APPEND | O_CREAT, LOGFMT_MODE);
 	if (fd < 0)
 		goto out;
 	/* One write(), no lock: the record is one step of the file. */

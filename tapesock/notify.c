@@ -19,25 +19,68 @@
 #include "notify.h"
 #include "util.h"
 
-static void
-to_tty(const char *dev, const char *line)
+int
+notify_tty_dev(const char *name, char *dev, size_t sz)
 {
-	char path[300];
+	const char *num = name;
+	size_t n = strlen(name);
+
+	if (strncmp(name, "pts/", 4) == 0)
+		num = name + 4;
+	if (*num != '\0' && strspn(num, "0123456789") == strlen(num) &&
+	    strlen(num) <= 9) {
+		if (dev != NULL)
+			snprintf(dev, sz, "pts/%s", num);
+		return 0;
+	}
+	if (num == name && strncmp(name, "tty", 3) == 0 && n <= 32 &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == n) {
+		if (dev != NULL)
+			snprintf(dev, sz, "%s", name);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Write line to /dev/dev if it is a terminal: never through a symbolic
+ * link, never blocking, never becoming our controlling terminal.  What
+ * is passed over is told to skip: always when the operator named the
+ * terminal (loud), else (utmp's lines) only when it is no terminal.
+ */
+static void
+to_tty(const char *dev, const char *line, int loud, notify_skip_fn *skip,
+    void *arg)
+{
+	char path[300], why[128];
 	int fd;
 
 	if (strchr(dev, '.') != NULL)
 		return;		/* no way out of /dev */
 	snprintf(path, sizeof(path), "/dev/%s", dev);
-	fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
+	fd = open(path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "%s", errno == ELOOP ?
+		    "a symbolic link" : strerror(errno));
+		if (skip != NULL && (loud || errno == ELOOP))
+			skip(arg, path, why);
 		return;
+	}
+	if (!isatty(fd)) {
+		close(fd);
+		if (skip != NULL)
+			skip(arg, path, "not a terminal");
+		return;
+	}
 	(void)write_all(fd, line, strlen(line));
 	close(fd);
 }
 
 /* Every terminal of user (NULL: of everybody) known to utmp. */
 static void
-to_users(const char *user, const char *line)
+to_users(const char *user, const char *line, notify_skip_fn *skip, void *arg)
 {
 	struct utmpx *u;
 
@@ -53,7 +96,7 @@ to_users(const char *user, const char *line)
 
 			memcpy(dev, u->ut_line, sizeof(u->ut_line));
 			dev[sizeof(u->ut_line)] = '\0';
-			to_tty(dev, line);
+			to_tty(dev, line, 0, skip, arg);
 		}
 	}
 	endutxent();
@@ -91,7 +134,8 @@ to_exec(const char *cmd, const char *text)
 }
 
 void
-notify_send(const char *list, const char *server, const char *text)
+notify_send(const char *list, const char *server, const char *text,
+    notify_skip_fn *skip, void *arg)
 {
 	char *copy, *p, *item, *line;
 
@@ -106,17 +150,17 @@ notify_send(const char *list, const char *server, const char *text)
 		}
 		item = strsep(&p, ",");
 		if (strcmp(item, "*") == 0)
-			to_users(NULL, line);
+			to_users(NULL, line, skip, arg);
 		else if (item[0] == '!') {
 			char dev[64];
 
-			if (strspn(item + 1, "0123456789") == strlen(item + 1))
-				snprintf(dev, sizeof(dev), "pts/%s", item + 1);
-			else
-				snprintf(dev, sizeof(dev), "%s", item + 1);
-			to_tty(dev, line);
+			/* A list written before the rule: still a terminal. */
+			if (notify_tty_dev(item + 1, dev, sizeof(dev)) == 0)
+				to_tty(dev, line, 1, skip, arg);
+			else if (skip != NULL)
+				skip(arg, item, "not a terminal name");
 		} else
-			to_users(item, line);
+			to_users(item, line, skip, arg);
 	}
 	free(copy);
 	free(line);

@@ -12,6 +12,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +69,7 @@ pipe_inspect(const char *path, struct pipeinfo *pi)
 	memset(pi, 0, sizeof(*pi));
 	pi->waiting = -1;
 	pi->openers = -1;
-	if (stat(path, &st) < 0)
+	if (lstat(path, &st) < 0)
 		return -1;
 	pi->exists = 1;
 	pi->uid = st.st_uid;
@@ -82,6 +84,8 @@ pipe_inspect(const char *path, struct pipeinfo *pi)
 		strlcpy(pi->kind, "file", sizeof(pi->kind));
 	else if (S_ISDIR(st.st_mode))
 		strlcpy(pi->kind, "directory", sizeof(pi->kind));
+	else if (S_ISLNK(st.st_mode))
+		strlcpy(pi->kind, "symlink", sizeof(pi->kind));
 	else
 		strlcpy(pi->kind, "other", sizeof(pi->kind));
 	if (!S_ISFIFO(st.st_mode))
@@ -91,9 +95,13 @@ pipe_inspect(const char *path, struct pipeinfo *pi)
 		pi->waiting = 0;	/* a FIFO nobody holds is empty */
 		return 0;
 	}
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {
-		if (ioctl(fd, FIONREAD, &n) == 0)
+		struct stat now;
+
+		/* The FIFO looked at, not one put in its place since. */
+		if (fstat(fd, &now) == 0 && now.st_dev == st.st_dev &&
+		    now.st_ino == st.st_ino && ioctl(fd, FIONREAD, &n) == 0)
 			pi->waiting = n;
 		close(fd);
 	}
@@ -112,17 +120,15 @@ pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 	int in = -1, out = -1, fix, rc = -1;
 
 	*bytes = 0;
-	if (stat(pipe, &st) < 0) {
-		errbuf_set(err, "%s", strerror(errno));
+	if ((in = pipe_open(pipe, O_RDONLY | O_NONBLOCK, NULL, err)) < 0) {
+		if (in == -1)
+			errbuf_set(err, "%s", strerror(errno));
 		return -1;
 	}
 	/* A device may never end: only a FIFO can be emptied. */
-	if (!S_ISFIFO(st.st_mode)) {
+	if (fstat(in, &st) < 0 || !S_ISFIFO(st.st_mode)) {
 		errbuf_set(err, "not a FIFO");
-		return -1;
-	}
-	if ((in = open(pipe, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
-		errbuf_set(err, "%s", strerror(errno));
+		close(in);
 		return -1;
 	}
 	if ((out = lock_file_append(backup)) < 0) {
@@ -161,7 +167,7 @@ pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 	header = xasprintf(DRAIN_HEADER_FMT, stamp, pipe,
 	    (unsigned long long)*bytes);
 	/* pwrite ignores the offset on an O_APPEND descriptor. */
-	fix = open(backup, O_WRONLY | O_CLOEXEC);
+	fix = open_nofollow(backup, O_WRONLY, 0);
 	if (fix < 0 || pwrite(fix, header, strlen(header), start) < 0 ||
 	    write_all(out, "\n", 1) < 0 || fsync(out) < 0) {
 		free(header);
@@ -180,4 +186,70 @@ done:
 		close(in);
 	unlock_file(out);
 	return rc;
+}
+
+int
+pipe_dir_check(const char *path, struct errbuf *err)
+{
+	char bad[PATH_MAX], *dir = xstrdup(path);
+	int rc;
+
+	rc = dir_chain_check(dirname(dir), 0, 0, bad, sizeof(bad), NULL);
+	free(dir);
+	if (rc == DIRCHK_WRITABLE)
+		errbuf_set(err, "directory %s can be written by group or "
+		    "others and is not sticky (chmod go-w %s, or chmod +t %s)",
+		    bad, bad, bad);
+	else if (rc == DIRCHK_ERR)
+		errbuf_set(err, "directory %s: %s", bad, strerror(errno));
+	return rc == DIRCHK_OK ? 0 : -1;
+}
+
+int
+pipe_open(const char *path, int flags, struct pipe_id *id, struct errbuf *err)
+{
+	struct stat st;
+	int fd, saved;
+
+	if (pipe_dir_check(path, err) < 0)
+		return -2;
+	fd = open(path, flags | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		saved = errno;
+		if (saved == ELOOP && lstat(path, &st) == 0 &&
+		    S_ISLNK(st.st_mode)) {
+			errbuf_set(err, "a symbolic link (name the FIFO itself)");
+			return -2;
+		}
+		errno = saved;
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
+		errbuf_set(err, "not a FIFO or a character device");
+		close(fd);
+		return -2;
+	}
+	if (id == NULL)
+		return fd;
+	if (id->set && (st.st_dev != id->dev || st.st_ino != id->ino ||
+	    (st.st_mode & S_IFMT) != id->type)) {
+		errbuf_set(err, "not the %s the server opened first (device "
+		    "%lu inode %lu, now %lu %lu): it was replaced",
+		    id->type == S_IFIFO ? "FIFO" : "device",
+		    (unsigned long)id->dev, (unsigned long)id->ino,
+		    (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+		close(fd);
+		return -2;
+	}
+	id->set = 1;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	id->type = st.st_mode & S_IFMT;
+	return fd;
 }

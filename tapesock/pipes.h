@@ -30,4 +30,36 @@ int	pipe_inspect(const char *path, struct pipeinfo *);
 int	pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 	    struct errbuf *);
 
+/*
+ * Who a server's pipe is: the file it opened first.  Every later open
+ * must find the same one (pipe_open).
+ */
+struct pipe_id {
+	int	 set;		/* an open recorded it */
+	dev_t	 dev;
+	ino_t	 ino;
+	mode_t	 type;		/* S_IFIFO or S_IFCHR */
+};
+
+/*
+ * May only root and the owners change what the pipe's path names?  No
+ * directory from the pipe's up to / (as written, then resolved) may be
+ * writable by group or others unless it has the sticky bit.  0, or -1
+ * with the directory and the fix in err.
+ */
+int	pipe_dir_check(const char *path, struct errbuf *);
+
+/*
+ * Open a server's pipe with flags (O_RDONLY or O_WRONLY, O_NONBLOCK):
+ * pipe_dir_check first, then never through a symbolic link
+ * (O_NOFOLLOW), and only a FIFO or a character device is kept.  With
+ * id, the first open records which file it is and every later one must
+ * find that file again (same st_dev, st_ino and type).  The descriptor;
+ * -1 with errno when open() failed (ENXIO: a FIFO without a reader);
+ * -2 when the pipe is refused: nothing was read or written, err says
+ * why.
+ */
+int	pipe_open(const char *path, int flags, struct pipe_id *id,
+	    struct errbuf *);
+
 #endif

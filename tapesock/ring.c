@@ -311,7 +311,7 @@ flock_now(int fd, int op)
 static int
 ring_open_fd(struct tslog_ring *r)
 {
-	r->fd = open(r->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
+	r->fd = open_nofollow(r->path, O_RDWR | O_APPEND | O_CREAT,
 	    LOGFMT_MODE);
 	r->counted = 0;
 	r->appends = 0;
@@ -725,7 +725,9 @@ tslog_ring_compact(struct tslog_ring *r, unsigned keep)
 	 * holder of LOCK_EX on ts.log writes it.
 	 */
 	snprintf(tmp, sizeof(tmp), "%s.new", r->path);
-	fd = open(tmp, O_RDWR | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC,
+	/* A new file of ours: a leftover (or a link put there) goes. */
+	(void)unlink(tmp);
+	fd = open_nofollow(tmp, O_RDWR | O_APPEND | O_CREAT | O_EXCL,
 	    LOGFMT_MODE);
 	if (fd < 0)
 		goto out;

@@ -36,7 +36,7 @@ runstate_pid_file(const char *path)
 	int fd;
 	long rc = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	/* If we can take the lock, nobody holds it: stale. */

@@ -1,6 +1,6 @@
 /*
  * runstate.h — is a server running?  A running server holds an flock
- * on its pid file <home>/<name>.pid (libbsd pidfile_open does so); a
+ * on its pid file <home>/<name>.pid (daemon_pidfile_open does so); a
  * pid file nobody holds is stale and means "not running".
  */
 #ifndef TAPESOCK_RUNSTATE_H

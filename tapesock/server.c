@@ -74,17 +74,27 @@ server_trace(struct server *s, enum msgid id, ...)
 	va_end(ap);
 }
 
+/* A terminal of the notify list passed over: said in the logs. */
+static void
+server_notify_skipped(void *arg, const char *dev, const char *why)
+{
+	server_trace(arg, MSG_SRV_NOTIFY_SKIPPED, dev, why);
+}
+
 void
 server_notify(struct server *s, enum msgid id, ...)
 {
 	char text[512];
-	va_list ap;
+	va_list ap, again;
 
 	va_start(ap, id);
+	va_copy(again, ap);
 	msg_vformat(text, sizeof(text), id, ap);
 	va_end(ap);
-	tslog_msg(&s->log, s->sletter, s->curmsg, id);
-	notify_send(s->conf.notify, s->name, text);
+	/* The log renders the message too: with its arguments. */
+	tslog_vmsg(&s->log, s->sletter, s->curmsg, id, again);
+	va_end(again);
+	notify_send(s->conf.notify, s->name, text, server_notify_skipped, s);
 }
 
 static const char *const state_names[] = {
@@ -123,7 +133,7 @@ server_state_load(struct server *s)
 {
 	char *buf;
 
-	if (read_file(s->state_path, &buf, NULL) < 0)
+	if (read_file_nofollow(s->state_path, &buf, NULL) < 0)
 		return NULL;
 	return buf;
 }

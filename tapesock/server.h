@@ -21,6 +21,7 @@
 #include "control.h"
 #include "frame.h"
 #include "log.h"
+#include "pipes.h"
 #include "srvconf.h"
 #include "xport.h"
 
@@ -123,6 +124,7 @@ struct server {
 	/* Pipe. */
 	int		 pipe_fd;
 	int		 ino_fd;	/* input: inotify on the pipe */
+	struct pipe_id	 pipe_id;	/* the file of its first open */
 
 	/* Role state. */
 	int		 hello_done;	/* the HELLO exchange completed */

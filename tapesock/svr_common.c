@@ -1,6 +1,7 @@
 /*
  * svr_common.c — frame helpers shared by the input and output servers.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,23 @@ svr_check_pipe(struct server *s, struct errbuf *err)
 	}
 	free(norm);
 	return 0;
+}
+
+int
+svr_open_pipe(struct server *s, int flags)
+{
+	struct errbuf why;
+	int fd;
+
+	if ((fd = pipe_open(s->conf.pipe, flags, &s->pipe_id, &why)) != -2)
+		return fd;
+	/* Nothing is read from it nor written into it: the server ends. */
+	s->sletter = 'E';
+	server_notify(s, MSG_SRV_PIPE_REFUSED, s->conf.pipe, why.msg);
+	s->exit_code = 1;
+	s->done = 1;
+	errno = EPERM;
+	return -2;
 }
 
 void

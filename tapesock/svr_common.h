@@ -11,6 +11,14 @@
 void	svr_trace_decode(struct server *, const struct frame_error *);
 /* The server's pipe exists and may be used now; else err says why. */
 int	svr_check_pipe(struct server *, struct errbuf *);
+/*
+ * Open the server's pipe (pipe_open, flags O_RDONLY or O_WRONLY and
+ * O_NONBLOCK): the same FIFO or device at every open.  The descriptor;
+ * -1 with errno when open() failed (the caller says so, as before);
+ * -2 when the pipe is refused: traced and notified (SRV_PIPE_REFUSED),
+ * and the server stops with S = E (errno EPERM).
+ */
+int	svr_open_pipe(struct server *, int flags);
 /* Fill a HELLO for this server. */
 void	svr_hello(struct server *, struct hello *, uint64_t last);
 /* Clock check of a peer's HELLO, unless (S. */

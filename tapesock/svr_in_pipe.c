@@ -244,12 +244,13 @@ in_open_pipe(struct server *s)
 {
 	struct receiver *r = s->role_data;
 
-	s->pipe_fd = open(s->conf.pipe,
-	    O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	s->pipe_fd = svr_open_pipe(s, O_WRONLY | O_NONBLOCK);
 	if (s->pipe_fd < 0) {
-		/* No reader yet (ENXIO): try again shortly. */
-		if (errno != ENXIO)
+		/* No reader yet (ENXIO): try again shortly.  Refused:
+		 * traced, and the server stops. */
+		if (s->pipe_fd == -1 && errno != ENXIO)
 			server_trace(s, MSG_TS_POPEN_ERR, errno);
+		s->pipe_fd = -1;
 		ts_after(&r->next_pipe_try, PIPE_RETRY);
 		server_set_state(s, SS_OPEN_PIPE);
 		return;

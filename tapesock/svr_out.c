@@ -45,10 +45,11 @@ out_open_pipe(struct server *s)
 {
 	struct sender *o = s->role_data;
 
-	s->pipe_fd = open(s->conf.pipe,
-	    O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	s->pipe_fd = svr_open_pipe(s, O_RDONLY | O_NONBLOCK);
 	if (s->pipe_fd < 0) {
-		server_trace(s, MSG_TS_POPEN_ERR, errno);
+		if (s->pipe_fd == -1)
+			server_trace(s, MSG_TS_POPEN_ERR, errno);
+		s->pipe_fd = -1;
 		return -1;
 	}
 	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);

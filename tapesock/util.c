@@ -256,7 +256,7 @@ open_locked(const char *path, int flags, mode_t mode)
 {
 	int fd, saved;
 
-	fd = open(path, flags | O_CREAT | O_CLOEXEC, mode);
+	fd = open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -1;
 	while (flock(fd, LOCK_EX) < 0) {
@@ -351,4 +351,221 @@ ts_due(const struct timespec *t)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return ts_diff(&now, t) >= 0;
+}
+
+/*
+ * Files the servers and the command line make or read in the home (the
+ * logs, pid files, state files, the pair key): never through a symbolic
+ * link put in their place, never blocked in open() by a FIFO, and only
+ * a regular file is kept.
+ */
+int
+open_nofollow(const char *path, int flags, mode_t mode)
+{
+	struct stat st;
+	int fd, saved;
+
+	fd = open(path, flags | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC,
+	    mode);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	else if (!S_ISREG(st.st_mode))
+		errno = EINVAL;
+	if (!S_ISREG(st.st_mode)) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (!(flags & O_NONBLOCK) &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* read_file through open_nofollow. */
+int
+read_file_nofollow(const char *path, char **bufp, size_t *lenp)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open_nofollow(path, O_RDONLY, 0)) < 0)
+		return -1;
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			saved = errno;
+			free(buf);
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*bufp = buf;
+	if (lenp != NULL)
+		*lenp = len;
+	return 0;
+}
+
+int
+read_private_file(const char *path, char **bufp, size_t *lenp,
+    struct errbuf *err)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open_nofollow(path, O_RDONLY, 0)) < 0) {
+		errbuf_set(err, "%s: %s", path, errno == ELOOP ?
+		    "a symbolic link" : errno == EINVAL ?
+		    "not a regular file" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		errbuf_set(err, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (st.st_uid != geteuid()) {
+		errbuf_set(err, "%s is owned by uid %lu, not by you (uid %lu); "
+		    "run: chown %lu %s", path, (unsigned long)st.st_uid,
+		    (unsigned long)geteuid(), (unsigned long)geteuid(), path);
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0) {
+		errbuf_set(err, "%s can be read or written by others "
+		    "(mode %04o); run: chmod 600 %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	/* Opened again: what was checked is what is read, or an error. */
+	if (read_file_nofollow(path, bufp, lenp) < 0) {
+		errbuf_set(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+write_private_file(const char *path, const void *buf, size_t len)
+{
+	int fd, saved;
+
+	if ((fd = open_nofollow(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
+		return -1;
+	if (fchmod(fd, 0600) < 0 || write_all(fd, buf, len) < 0 ||
+	    fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		unlink(path);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) < 0) {
+		saved = errno;
+		unlink(path);
+		errno = saved;
+		return -1;
+	}
+	return fsync_parent(path);
+}
+
+/* May others than root and uid change the entries of a directory of st? */
+static int
+dir_writable_by_others(const struct stat *st)
+{
+	return (st->st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    (st->st_mode & S_ISVTX) == 0;
+}
+
+/* One walk from dir up to "/" over the path as given. */
+static int
+dir_walk(const char *dir, int owner, uid_t uid, char *bad, size_t badsz,
+    struct stat *badst)
+{
+	char *p = xstrdup(dir), *s;
+	struct stat st;
+	size_t n;
+	int rc = DIRCHK_OK, saved;
+
+	/* No trailing slashes but the root's. */
+	for (n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
+		p[n - 1] = '\0';
+	for (;;) {
+		if (stat(p, &st) < 0) {
+			rc = DIRCHK_ERR;
+			break;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			rc = DIRCHK_ERR;
+			break;
+		}
+		if (owner && st.st_uid != 0 && st.st_uid != uid) {
+			rc = DIRCHK_OWNER;
+			break;
+		}
+		if (dir_writable_by_others(&st)) {
+			rc = DIRCHK_WRITABLE;
+			break;
+		}
+		if (strcmp(p, "/") == 0)
+			break;
+		if ((s = strrchr(p, '/')) == NULL)
+			break;		/* relative: stop at its top */
+		if (s == p)
+			s[1] = '\0';
+		else
+			*s = '\0';
+	}
+	if (rc != DIRCHK_OK) {
+		saved = errno;
+		snprintf(bad, badsz, "%s", p);
+		if (badst != NULL && rc != DIRCHK_ERR)
+			*badst = st;
+		errno = saved;
+	}
+	free(p);
+	return rc;
+}
+
+int
+dir_chain_check(const char *dir, int owner, uid_t uid, char *bad,
+    size_t badsz, struct stat *badst)
+{
+	char *real;
+	int rc, saved;
+
+	if ((rc = dir_walk(dir, owner, uid, bad, badsz, badst)) != DIRCHK_OK)
+		return rc;
+	/* And where its symbolic links lead. */
+	if ((real = realpath(dir, NULL)) == NULL) {
+		snprintf(bad, badsz, "%s", dir);
+		return DIRCHK_ERR;
+	}
+	rc = dir_walk(real, owner, uid, bad, badsz, badst);
+	saved = errno;
+	free(real);
+	errno = saved;
+	return rc;
 }

@@ -72,4 +72,39 @@ int	 kv_get(const char *text, size_t len, const char *key, char *out,
 /* Local time as "yyyy-mm-dd hh:mm:ss.xxx" into buf (>= 24 bytes). */
 void	 format_timestamp(char *buf, size_t, const struct timespec *);
 
+/*
+ * open(2) for the files tapesock keeps in its home (logs, pid files,
+ * state files, the pair key): O_NOFOLLOW, O_CLOEXEC, O_NOCTTY, never
+ * blocked by a FIFO, and only a regular file is kept (else -1 with
+ * EINVAL; a symbolic link gives ELOOP).  O_NONBLOCK stays only if asked.
+ */
+#include <sys/types.h>
+int	 open_nofollow(const char *path, int flags, mode_t mode);
+/* read_file through open_nofollow. */
+int	 read_file_nofollow(const char *path, char **buf, size_t *len);
+/*
+ * A secret (the pair key): read through open_nofollow, and refused
+ * unless it is owned by the effective user and has no permission for
+ * group or others; err says what is wrong and the command that fixes it.
+ */
+int	 read_private_file(const char *path, char **buf, size_t *len,
+	    struct errbuf *err);
+/* Create a new secret file (O_EXCL, mode 0600, never through a link),
+ * write and fsync it and its directory: 0, or -1 with errno (EEXIST). */
+int	 write_private_file(const char *path, const void *, size_t);
+
+/*
+ * May anyone but root and uid change what path names (StrictModes)?
+ * Each directory from dir up to / is looked at, as written and then as
+ * realpath(3) resolves it: none may be writable by group or others
+ * unless it has the sticky bit; with owner, each must also be owned by
+ * root or uid.  DIRCHK_OK, or the first directory found wrong in bad
+ * (and its stat in *badst when not NULL): DIRCHK_WRITABLE, DIRCHK_OWNER,
+ * or DIRCHK_ERR with errno (it cannot be looked at).
+ */
+enum { DIRCHK_OK, DIRCHK_WRITABLE, DIRCHK_OWNER, DIRCHK_ERR };
+struct stat;
+int	 dir_chain_check(const char *dir, int owner, uid_t uid, char *bad,
+	    size_t badsz, struct stat *badst);
+
 #endif

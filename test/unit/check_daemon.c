@@ -18,8 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bsd/libutil.h>
-
 #include "daemon.h"
 #include "keeper.h"
 #include "runstate.h"
@@ -36,7 +34,7 @@ START_TEST(test_pidfile_taken)
 	daemon_init(&d, -1);
 	ck_assert_int_eq(daemon_pidfile_open(&d, path, "srv", &other, &err), 0);
 	/* Not passed on to what the daemon runs. */
-	ck_assert_int_ne(fcntl(pidfile_fileno(d.pfh), F_GETFD) & FD_CLOEXEC, 0);
+	ck_assert_int_ne(fcntl(d.pid_fd, F_GETFD) & FD_CLOEXEC, 0);
 	ck_assert_int_eq(daemon_pidfile_write(&d, &err), 0);
 	ck_assert_int_eq(runstate_pid_file(path), (long)getpid());
 	daemon_end(&d);
@@ -100,6 +98,37 @@ START_TEST(test_pidfile_other)
 	daemon_init(&d, -1);
 	ck_assert_int_eq(daemon_pidfile_open(&d, path, "srv", &other, &err), 0);
 	daemon_end(&d);
+	free(path);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Issue 9 §5: a pid file swapped for a symbolic link truncates nothing. */
+START_TEST(test_pidfile_symlink)
+{
+	char *dir = test_tmpdir(), *path = xasprintf("%s/srv.pid", dir);
+	char *victim = xasprintf("%s/victim", dir), buf[32];
+	struct daemon_life d;
+	struct errbuf err;
+	long other;
+	int fd;
+
+	fd = open(victim, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "precious", 8), 8);
+	close(fd);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	daemon_init(&d, -1);
+	ck_assert_int_eq(daemon_pidfile_open(&d, path, "srv", &other, &err),
+	    -1);
+	ck_assert_int_eq(errno, ELOOP);
+	daemon_end(&d);
+	fd = open(victim, O_RDONLY);
+	ck_assert_int_eq(read(fd, buf, sizeof(buf)), 8);
+	close(fd);
+	ck_assert_int_eq(memcmp(buf, "precious", 8), 0);
+	free(victim);
 	free(path);
 	test_rmtree(dir);
 	free(dir);
@@ -417,6 +446,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_pidfile_taken);
 	tcase_add_test(tc, test_pidfile_other);
 	tcase_add_test(tc, test_pidfile_error);
+	tcase_add_test(tc, test_pidfile_symlink);
 	tcase_add_test(tc, test_report_once);
 	tcase_add_test(tc, test_report_read);
 	tcase_add_test(tc, test_signals);

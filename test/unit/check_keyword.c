@@ -216,6 +216,29 @@ START_TEST(test_pipe)
 	bad(KW_PIPE, dir);
 	ok(KW_PIPE, fifo, NULL);
 	ok(KW_PIPE, "/dev/null", NULL);
+	/* Issue 9 §5: no symbolic link, no directory others may write. */
+	{
+		char *ln = xasprintf("%s/link", dir);
+		char *ww = xasprintf("%s/ww", dir);
+		char *wwf = xasprintf("%s/ww/tapein", dir);
+
+		ck_assert_int_eq(symlink(fifo, ln), 0);
+		bad(KW_PIPE, ln);
+		ok_depth(KW_PIPE, ln, KWC_SYNTAX, NULL);
+		ck_assert_int_eq(mkdir(ww, 0700), 0);
+		ck_assert_int_eq(mkfifo(wwf, 0600), 0);
+		ok(KW_PIPE, wwf, NULL);
+		ck_assert_int_eq(chmod(ww, 0777), 0);
+		bad(KW_PIPE, wwf);
+		ck_assert_int_eq(chmod(ww, 0770), 0);
+		bad(KW_PIPE, wwf);
+		/* Sticky: nobody else may rename or remove our entry. */
+		ck_assert_int_eq(chmod(ww, 01777), 0);
+		ok(KW_PIPE, wwf, NULL);
+		free(ln);
+		free(ww);
+		free(wwf);
+	}
 
 	free(missing);
 	free(reg);
@@ -249,6 +272,18 @@ START_TEST(test_notify)
 	bad(KW_NOTIFY, "bad user!");
 	bad_depth(KW_NOTIFY, "bad user!", KWC_SYNTAX);
 	bad(KW_NOTIFY, "!");
+	/* Issue 9 §5: !line names a terminal, never another device. */
+	bad(KW_NOTIFY, "!sda");
+	bad_depth(KW_NOTIFY, "!sda", KWC_SYNTAX);
+	bad(KW_NOTIFY, "!null");
+	bad(KW_NOTIFY, "!pts/x");
+	bad(KW_NOTIFY, "!tty/../sda");
+	bad(KW_NOTIFY, "!pts/../sda");
+	bad(KW_NOTIFY, "!shm/x");
+	ok(KW_NOTIFY, "!tty", NULL);
+	ok(KW_NOTIFY, "!tty1", NULL);
+	ok(KW_NOTIFY, "!ttyS0", NULL);
+	ok(KW_NOTIFY, "!12", NULL);
 	bad(KW_NOTIFY, "root,!x y");
 	bad(KW_NOTIFY, "nosuchuser_zz");
 	ok_depth(KW_NOTIFY, "nosuchuser_zz", KWC_SYNTAX, NULL);

@@ -19,6 +19,7 @@
 
 #include "codec.h"
 #include "home.h"
+#include "pipes.h"
 #include "tests.h"
 #include "util.h"
 
@@ -445,6 +446,298 @@ START_TEST(test_home_rejected)
 }
 END_TEST
 
+/* Issue 9 §5: no file of the home is opened through a symbolic link. */
+START_TEST(test_open_nofollow)
+{
+	char *dir = test_tmpdir(), *victim = xasprintf("%s/victim", dir);
+	char *link = xasprintf("%s/link", dir), *reg = xasprintf("%s/reg", dir);
+	char *fifo = xasprintf("%s/fifo", dir), *buf;
+	size_t len;
+	int fd;
+
+	write_text(victim, "precious\n");
+	ck_assert_int_eq(symlink(victim, link), 0);
+	/* A link put where a log or pid file goes: refused, not followed. */
+	errno = 0;
+	ck_assert_int_eq(open_nofollow(link, O_WRONLY | O_CREAT | O_TRUNC,
+	    0600), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_int_eq(read_file(victim, &buf, &len), 0);
+	ck_assert_str_eq(buf, "precious\n");
+	free(buf);
+	errno = 0;
+	ck_assert_int_eq(read_file_nofollow(link, &buf, &len), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	/* A FIFO in its place: refused at once, never waited on. */
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	errno = 0;
+	ck_assert_int_eq(open_nofollow(fifo, O_RDONLY, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(open_nofollow(fifo, O_WRONLY | O_APPEND, 0), -1);
+	/* A regular file: kept, blocking unless asked. */
+	fd = open_nofollow(reg, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	ck_assert_int_ne(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	close(fd);
+	ck_assert_int_eq(open_nofollow(reg, O_WRONLY | O_CREAT | O_EXCL,
+	    0600), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	unlink(reg);
+	/* The lock files too (tapesock.yaml.lock, ts.log,backup). */
+	ck_assert_int_eq(lock_file_append(link), -1);
+	ck_assert_int_eq(lock_file(link), -1);
+	ck_assert_int_eq(read_file(victim, &buf, &len), 0);
+	ck_assert_str_eq(buf, "precious\n");
+	free(buf);
+
+	free(victim);
+	free(link);
+	free(reg);
+	free(fifo);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* The pair key's helpers: made 0600 once, read back only if private. */
+START_TEST(test_private_file)
+{
+	char *dir = test_tmpdir(), *key = xasprintf("%s/pair.key", dir);
+	char *link = xasprintf("%s/link.key", dir), *buf;
+	struct errbuf err;
+	size_t len;
+
+	ck_assert_int_eq(write_private_file(key, "secret", 6), 0);
+	ck_assert_uint_eq(mode_of(key), 0600);
+	ck_assert_int_eq(write_private_file(key, "other", 5), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	ck_assert_int_eq(read_private_file(key, &buf, &len, &err), 0);
+	ck_assert_uint_eq(len, 6);
+	ck_assert_str_eq(buf, "secret");
+	free(buf);
+	ck_assert_int_eq(chmod(key, 0640), 0);
+	ck_assert_int_eq(read_private_file(key, &buf, &len, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "chmod 600"));
+	ck_assert_int_eq(chmod(key, 0600), 0);
+	ck_assert_int_eq(symlink(key, link), 0);
+	ck_assert_int_eq(read_private_file(link, &buf, &len, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "symbolic link"));
+	ck_assert_int_eq(write_private_file(link, "x", 1), -1);
+	ck_assert_int_eq(read_file(key, &buf, &len), 0);
+	ck_assert_str_eq(buf, "secret");
+	free(buf);
+
+	free(key);
+	free(link);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* StrictModes of a path: writable directories, sticky ones, owners. */
+START_TEST(test_dir_chain)
+{
+	char *dir = test_tmpdir(), bad[4096];
+	char *ww = xasprintf("%s/ww", dir), *wwsub = xasprintf("%s/ww/sub", dir);
+	char *gw = xasprintf("%s/gw", dir), *st = xasprintf("%s/sticky", dir);
+	char *stsub = xasprintf("%s/sticky/sub", dir);
+	char *lnk = xasprintf("%s/sticky/ln", dir);
+	struct stat sb;
+
+	ck_assert_int_eq(mkdir(ww, 0700), 0);
+	ck_assert_int_eq(mkdir(wwsub, 0700), 0);
+	ck_assert_int_eq(mkdir(gw, 0700), 0);
+	ck_assert_int_eq(mkdir(st, 0700), 0);
+	ck_assert_int_eq(mkdir(stsub, 0700), 0);
+	ck_assert_int_eq(chmod(ww, 0777), 0);
+	ck_assert_int_eq(chmod(gw, 0770), 0);
+	ck_assert_int_eq(chmod(st, 01777), 0);
+
+	ck_assert_int_eq(dir_chain_check(dir, 1, geteuid(), bad, sizeof(bad),
+	    &sb), DIRCHK_OK);
+	ck_assert_int_eq(dir_chain_check(st, 1, geteuid(), bad, sizeof(bad),
+	    &sb), DIRCHK_OK);
+	ck_assert_int_eq(dir_chain_check(stsub, 1, geteuid(), bad,
+	    sizeof(bad), &sb), DIRCHK_OK);
+	ck_assert_int_eq(dir_chain_check(ww, 0, 0, bad, sizeof(bad), &sb),
+	    DIRCHK_WRITABLE);
+	ck_assert_str_eq(bad, ww);
+	ck_assert_int_eq(dir_chain_check(gw, 0, 0, bad, sizeof(bad), NULL),
+	    DIRCHK_WRITABLE);
+	/* A directory above counts as much as the last one. */
+	ck_assert_int_eq(dir_chain_check(wwsub, 0, 0, bad, sizeof(bad), &sb),
+	    DIRCHK_WRITABLE);
+	ck_assert_str_eq(bad, ww);
+	/* So does where a symbolic link leads. */
+	ck_assert_int_eq(symlink(wwsub, lnk), 0);
+	ck_assert_int_eq(dir_chain_check(lnk, 0, 0, bad, sizeof(bad), &sb),
+	    DIRCHK_WRITABLE);
+	ck_assert_str_eq(bad, ww);
+	if (geteuid() == 0) {
+		/* Owned by another user: refused when owners count. */
+		ck_assert_int_eq(chown(stsub, 65534, (gid_t)-1), 0);
+		ck_assert_int_eq(dir_chain_check(stsub, 1, 0, bad,
+		    sizeof(bad), &sb), DIRCHK_OWNER);
+		ck_assert_str_eq(bad, stsub);
+		ck_assert_uint_eq(sb.st_uid, 65534);
+		ck_assert_int_eq(dir_chain_check(stsub, 0, 0, bad,
+		    sizeof(bad), &sb), DIRCHK_OK);
+	}
+	ck_assert_int_eq(dir_chain_check("/nonexistent/x", 0, 0, bad,
+	    sizeof(bad), &sb), DIRCHK_ERR);
+
+	free(ww);
+	free(wwsub);
+	free(gw);
+	free(st);
+	free(stsub);
+	free(lnk);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Issue 9 §5: the home and its parents as sshd's StrictModes, root too. */
+START_TEST(test_home_strict)
+{
+	char *dir = test_tmpdir(), *home, *gw, *ww, *sticky;
+	struct errbuf err;
+
+	env_save();
+	/* Group-writable: refused, with the fix. */
+	gw = xasprintf("%s/gw", dir);
+	ck_assert_int_eq(mkdir(gw, 0700), 0);
+	ck_assert_int_eq(chmod(gw, 0770), 0);
+	setenv("TAPESOCK_HOME", gw, 1);
+	err.msg[0] = '\0';
+	ck_assert_ptr_null(home_open(&err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "writable by its group"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "chmod 750"));
+	/* A private home in a world-writable, non-sticky directory. */
+	ww = xasprintf("%s/ww", dir);
+	ck_assert_int_eq(mkdir(ww, 0777), 0);
+	ck_assert_int_eq(chmod(ww, 0777), 0);
+	home = xasprintf("%s/home", ww);
+	setenv("TAPESOCK_HOME", home, 1);
+	err.msg[0] = '\0';
+	ck_assert_ptr_null(home_open(&err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "not safe"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "chmod go-w"));
+	ck_assert_ptr_nonnull(strstr(err.msg, ww));
+	free(home);
+	/* Sticky like /tmp: others cannot rename it away: accepted. */
+	sticky = xasprintf("%s/sticky", dir);
+	ck_assert_int_eq(mkdir(sticky, 0700), 0);
+	ck_assert_int_eq(chmod(sticky, 01777), 0);
+	home = xasprintf("%s/home", sticky);
+	setenv("TAPESOCK_HOME", home, 1);
+	free(home);
+	home = home_open(&err);
+	ck_assert_msg(home != NULL, "%s", err.msg);
+	if (geteuid() == 0) {
+		/* Root is held to it: a home of another user is refused
+		 * (its notify: exec would run as root). */
+		ck_assert_int_eq(chown(home, 65534, (gid_t)-1), 0);
+		err.msg[0] = '\0';
+		ck_assert_ptr_null(home_open(&err));
+		ck_assert_ptr_nonnull(strstr(err.msg, "owned by"));
+		ck_assert_ptr_nonnull(strstr(err.msg, "chown 0"));
+		ck_assert_int_eq(chown(home, 0, (gid_t)-1), 0);
+		/* And so is a parent of another user. */
+		ck_assert_int_eq(chmod(sticky, 0755), 0);
+		ck_assert_int_eq(chown(sticky, 65534, (gid_t)-1), 0);
+		err.msg[0] = '\0';
+		ck_assert_ptr_null(home_open(&err));
+		ck_assert_ptr_nonnull(strstr(err.msg, sticky));
+		ck_assert_ptr_nonnull(strstr(err.msg, "chown root"));
+	}
+	free(home);
+	env_restore();
+	free(gw);
+	free(ww);
+	free(sticky);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Issue 9 §5: a server's pipe is the FIFO it first opened, or refused. */
+START_TEST(test_pipe_open)
+{
+	char *dir = test_tmpdir(), *fifo = xasprintf("%s/tapein", dir);
+	char *secret = xasprintf("%s/secret", dir), *buf;
+	char *keep = xasprintf("%s/keep", dir);
+	char *ww = xasprintf("%s/ww", dir), *wwfifo = xasprintf("%s/ww/p", dir);
+	struct pipe_id id = { 0 };
+	struct errbuf err;
+	size_t len;
+	int fd;
+
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	/* Kept alive, so that no later file takes its inode number. */
+	ck_assert_int_eq(link(fifo, keep), 0);
+	write_text(secret, "root's\n");
+	fd = pipe_open(fifo, O_RDONLY | O_NONBLOCK, &id, &err);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(id.set, 1);
+	close(fd);
+	/* The same FIFO again: fine. */
+	fd = pipe_open(fifo, O_RDONLY | O_NONBLOCK, &id, &err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	/* Swapped for a symbolic link to a file: refused, not opened. */
+	ck_assert_int_eq(unlink(fifo), 0);
+	ck_assert_int_eq(symlink(secret, fifo), 0);
+	ck_assert_int_eq(pipe_open(fifo, O_WRONLY | O_NONBLOCK, &id, &err),
+	    -2);
+	ck_assert_ptr_nonnull(strstr(err.msg, "symbolic link"));
+	ck_assert_int_eq(read_file(secret, &buf, &len), 0);
+	ck_assert_str_eq(buf, "root's\n");
+	free(buf);
+	/* Swapped for a regular file: refused. */
+	ck_assert_int_eq(unlink(fifo), 0);
+	write_text(fifo, "x");
+	ck_assert_int_eq(pipe_open(fifo, O_RDONLY | O_NONBLOCK, &id, &err),
+	    -2);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not a FIFO"));
+	/* Swapped for another FIFO: refused, it is not the first one. */
+	ck_assert_int_eq(unlink(fifo), 0);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(pipe_open(fifo, O_RDONLY | O_NONBLOCK, &id, &err),
+	    -2);
+	ck_assert_ptr_nonnull(strstr(err.msg, "replaced"));
+	/* Without an identity (drain, the keeper) it is a FIFO: taken. */
+	fd = pipe_open(fifo, O_RDONLY | O_NONBLOCK, NULL, &err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	/* No reader: the open's own error, as before. */
+	memset(&id, 0, sizeof(id));
+	ck_assert_int_eq(pipe_open(fifo, O_WRONLY | O_NONBLOCK, &id, &err),
+	    -1);
+	ck_assert_int_eq(errno, ENXIO);
+	/* A FIFO in a directory others may write: refused. */
+	ck_assert_int_eq(mkdir(ww, 0777), 0);
+	ck_assert_int_eq(chmod(ww, 0777), 0);
+	ck_assert_int_eq(mkfifo(wwfifo, 0600), 0);
+	ck_assert_int_eq(pipe_open(wwfifo, O_RDONLY | O_NONBLOCK, NULL, &err),
+	    -2);
+	ck_assert_ptr_nonnull(strstr(err.msg, "chmod go-w"));
+	ck_assert_int_eq(chmod(ww, 01777), 0);
+	fd = pipe_open(wwfifo, O_RDONLY | O_NONBLOCK, NULL, &err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+
+	free(fifo);
+	free(secret);
+	free(keep);
+	free(ww);
+	free(wwfifo);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* The codec: both byte orders, and a cursor that never runs past. */
 START_TEST(test_codec)
 {
@@ -499,6 +792,11 @@ util_suite(void)
 	tcase_add_test(tc, test_timestamp);
 	tcase_add_test(tc, test_home_created);
 	tcase_add_test(tc, test_home_rejected);
+	tcase_add_test(tc, test_open_nofollow);
+	tcase_add_test(tc, test_private_file);
+	tcase_add_test(tc, test_dir_chain);
+	tcase_add_test(tc, test_home_strict);
+	tcase_add_test(tc, test_pipe_open);
 	suite_add_tcase(s, tc);
 	return s;
 }
