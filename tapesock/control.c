@@ -182,7 +182,32 @@ control_accept(int lfd, struct control_conn *c, struct errbuf *err)
 	c->uid = cred.uid;
 	c->gid = cred.gid;
 	c->pid = cred.pid;
+	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
+	c->deadline.tv_sec += CONTROL_IDLE_S;
 	return 1;
+}
+
+int
+control_expired(const struct control_conn *c, const struct timespec *now)
+{
+	if (now->tv_sec != c->deadline.tv_sec)
+		return now->tv_sec > c->deadline.tv_sec;
+	return now->tv_nsec >= c->deadline.tv_nsec;
+}
+
+/*
+ * POLLHUP on a Unix stream socket is both directions shut: the peer
+ * closed (or shut down both).  Its request may still be in our buffer,
+ * but nobody reads the answer.
+ */
+int
+control_gone(const struct control_conn *c)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = 0 };
+
+	if (poll(&pfd, 1, 0) < 0)
+		return 0;
+	return (pfd.revents & (POLLHUP | POLLERR)) != 0;
 }
 
 /* Is user uid a member of group in the user database? */

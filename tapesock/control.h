@@ -16,12 +16,20 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <time.h>
 
 #include "util.h"
 
 #define CONTROL_LINE_MAX	4096	/* a request, newline included */
 #define CONTROL_OUT_MAX		(1024 * 1024)	/* a whole answer */
 #define CONTROL_BACKLOG		16
+/*
+ * Seconds a connection may live from its accept: to send its request
+ * and read the answer.  A deadline, not an idle time: a client that
+ * trickles a byte now and then is cut all the same.  A healthy one
+ * takes milliseconds; the command line itself waits 10 s for an answer.
+ */
+#define CONTROL_IDLE_S		10
 
 enum control_verb {
 	CONTROL_QUERY,
@@ -60,6 +68,7 @@ struct control_conn {
 	size_t		 outlen, outoff, outsize;
 	int		 overflow;	/* a line was dropped: answer ERR */
 	int		 closing;
+	struct timespec	 deadline;	/* CLOCK_MONOTONIC: CONTROL_IDLE_S on */
 };
 
 /* Parsing: pure code. */
@@ -77,6 +86,15 @@ int	 control_listen(const char *path, mode_t mode, struct errbuf *err);
 void	 control_unlisten(int fd, const char *path);
 /* 1 accepted into c (unused or closed), 0 nothing pending, -1 error. */
 int	 control_accept(int lfd, struct control_conn *c, struct errbuf *err);
+/* 1 when c's deadline (CONTROL_IDLE_S after its accept) is past at now. */
+int	 control_expired(const struct control_conn *c,
+	    const struct timespec *now);
+/*
+ * 1 when the client has closed its connection (or shut down both ways):
+ * it can read no answer, it gave up.  A client that only shut down its
+ * writing side (a half-close after its request) still reads: 0.
+ */
+int	 control_gone(const struct control_conn *c);
 /* Root, owner, or a member of group ((gid_t)-1: no group). */
 int	 control_allowed(const struct control_conn *, uid_t owner,
 	    gid_t group);

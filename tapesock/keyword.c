@@ -64,8 +64,8 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "resolves to one of them). Used by the input server only." },
 	[KW_LOGMAX] = { "logmax", KWF_STORED, "Largest permanent log",
 	    "a size from 64K to 1G: bytes, or a number with K, M or G", "8M",
-	    "Size at which the permanent log (<home>/ts.plog) is rotated: "
-	    "it is renamed ts.plog.1 (the previous ts.plog.1 is dropped) "
+	    "Size at which the permanent log (<home>/ts.log,log) is rotated: "
+	    "it is renamed ts.log,log.1 (the previous one is dropped) "
 	    "and a new one begun, so the two never take more than twice "
 	    "this." },
 	[KW_LOST] = { "lost", KWF_STORED, "When messages are missing",

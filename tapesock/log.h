@@ -29,6 +29,21 @@
 #define TSLOG_FILE	"ts.log"
 #define PLOG_FILE	"ts.log,log"
 #define BACKUP_FILE	"ts.log,backup"
+/* The permanent log rotates: PLOG_FILE becomes PLOG_FILE PLOG_OLD (the
+ * one before it is dropped) once it reaches logmax bytes. */
+#define PLOG_OLD	".1"
+#define PLOG_MAX_DEFAULT ((uint64_t)8 << 20)	/* logmax's default */
+
+/*
+ * Repeated traces: more than TSLOG_BURST_MAX records of one message
+ * within TSLOG_BURST_WINDOW seconds of its first are counted, not
+ * written, and summed up in one LOG_REPEATED record.  A process tracks
+ * TSLOG_BURST_IDS messages at once (the one least recently seen gives
+ * way, summed up first): more than a flood has.
+ */
+#define TSLOG_BURST_MAX	20
+#define TSLOG_BURST_WINDOW 10
+#define TSLOG_BURST_IDS	32
 
 #define TRACE_TEXT_MAX	512
 #define TRACE_NAME_MAX	64
@@ -69,6 +84,20 @@ struct tslog_ring {
 	size_t		 plen, pcap, plines;
 };
 
+/* One message of the rate limit: its window and what it held back. */
+struct tslog_burst {
+	int		 used;
+	enum msgid	 id;
+	struct timespec	 start;		/* CLOCK_MONOTONIC: the window began */
+	struct timespec	 last;		/* the last one held back */
+	struct timespec	 seen;		/* the last one, written or not */
+	unsigned	 count;		/* occurrences in the window */
+	unsigned	 dropped;	/* of them held back, not summed up */
+	char		 status;	/* of the last one held back */
+	uint64_t	 msgnum;
+	char		 text[TRACE_TEXT_MAX];
+};
+
 /* Who is logging: one per server process (or CLI action). */
 struct tslog {
 	char		 home[4096];
@@ -77,7 +106,9 @@ struct tslog {
 	unsigned	 keep;		/* trace=N: entries kept in ts.log */
 	int		 verbose;	/* (V: record MSGF_VERBOSE entries */
 	int		 use_syslog;
+	uint64_t	 logmax;	/* permanent log rotated at (0: never) */
 	struct tslog_ring ring;
+	struct tslog_burst burst[TSLOG_BURST_IDS];
 };
 
 /* tslog_close releases what tslog_init and tslog_msg took. */
@@ -89,8 +120,18 @@ void	tslog_init(struct tslog *, const char *home, const char *server,
  * A server calls it from its loop; it costs nothing when none are held.
  */
 int	tslog_flush(struct tslog *);
-/* Flush (waiting a moment for a compaction if need be) and close. */
+/* Flush (waiting a moment for a compaction if need be) and close;
+ * what the rate limit held back is summed up first. */
 int	tslog_close(struct tslog *);
+/*
+ * The rate limit's deadline: *at (CLOCK_MONOTONIC) is when the first
+ * window that held records back ends, all zero when none did; a server
+ * gives it to server_wake.  tslog_flush writes the summaries due then;
+ * tslog_repeats_flush does it for a given now (the tests' clock), all
+ * of them with now NULL.
+ */
+void	tslog_repeats_due(const struct tslog *, struct timespec *at);
+int	tslog_repeats_flush(struct tslog *, const struct timespec *now);
 
 /*
  * Record message id (rendered with its arguments) for this server:
@@ -154,8 +195,12 @@ struct plog_record {
 	char		*text;		/* may hold several lines; owned */
 };
 
-/* Append one record; text may contain newlines. */
-int	plog_append(const char *path, const struct timespec *,
+/*
+ * Append one record; text may contain newlines.  A writer that finds
+ * the file at logmax bytes or more (0: never) renames it path PLOG_OLD
+ * (see log.c for concurrent writers).
+ */
+int	plog_append(const char *path, uint64_t logmax, const struct timespec *,
 	    const char *code, int number, enum msgtype, const char *text);
 /*
  * Parse a permanent log held in memory.  Complete records go to *out
@@ -165,6 +210,10 @@ int	plog_append(const char *path, const struct timespec *,
 int	plog_parse(const char *buf, size_t len, struct plog_record **out,
 	    size_t *n, size_t *bad);
 int	plog_read(const char *path, struct plog_record **out, size_t *n,
+	    size_t *bad);
+/* The same for the rotated log too: path PLOG_OLD, then path, each
+ * record once even if a rotation happens meanwhile. */
+int	plog_read_all(const char *path, struct plog_record **out, size_t *n,
 	    size_t *bad);
 void	plog_free(struct plog_record *, size_t n);
 

@@ -163,11 +163,38 @@ server_count_bytes(struct server *s, size_t n)
 	s->bytes_frac %= 1024;
 }
 
-/* Room at the end of the queue for need more bytes (compacted first). */
+void
+server_outq_trim(struct server *s)
+{
+	if (s->out.off == s->out.len && s->out.cap > SRV_OUTQ_KEEP) {
+		free(s->out.buf);
+		s->out.buf = NULL;
+		s->out.cap = s->out.len = s->out.off = 0;
+	}
+}
+
+/*
+ * Room at the end of the queue for need more bytes (compacted first),
+ * or NULL when the queue would pass SRV_OUTQ_MAX: a peer that does not
+ * read its answers is dropped (server.h says why a working one never
+ * comes near), and its queue goes with the link.
+ */
 static uint8_t *
 server_queue_room(struct server *s, size_t need)
 {
-	/* Compact, then grow: the queue holds at most a window. */
+	size_t held = s->out.len - s->out.off;
+
+	if (held + need > SRV_OUTQ_MAX) {
+		if (server_linked(s)) {
+			server_trace(s, MSG_SRV_OUTQ_FULL,
+			    (size_t)SRV_OUTQ_MAX);
+			server_link_drop(s);
+		}
+		server_outq_trim(s);
+		return NULL;
+	}
+	server_outq_trim(s);
+	/* Compact, then grow. */
 	if (s->out.off > 0) {
 		memmove(s->out.buf, s->out.buf + s->out.off,
 		    s->out.len - s->out.off);
@@ -201,7 +228,8 @@ server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
 {
 	uint8_t *p = server_queue_room(s, FRAME_HDR_LEN + (size_t)len);
 
-	if (frame_header(p, type, 0, msgnum, aux, payload, len) < 0)
+	if (p == NULL ||
+	    frame_header(p, type, 0, msgnum, aux, payload, len) < 0)
 		return -1;
 	if (len > 0)
 		memcpy(p + FRAME_HDR_LEN, payload, len);
@@ -226,7 +254,8 @@ server_send_frame(struct server *s, uint8_t type, uint64_t msgnum,
 		return -1;
 	left = FRAME_HDR_LEN + (size_t)len - sent;
 	if (left > 0) {
-		p = server_queue_room(s, left);
+		if ((p = server_queue_room(s, left)) == NULL)
+			return -1;
 		if (sent < FRAME_HDR_LEN) {
 			memcpy(p, h + sent, FRAME_HDR_LEN - sent);
 			memcpy(p + FRAME_HDR_LEN - sent, payload, len);
@@ -392,33 +421,92 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 	control_reply_ok(c);
 }
 
+/*
+ * The request came, but its client hung up meanwhile (it gave up
+ * waiting: the server was slow to get to it).  Nothing is run: not a
+ * stop, shutdown, trace change or resync the operator was told had no
+ * answer, and no query or status answer nobody reads.  A request
+ * already run stays run, whatever the client does after its answer.
+ */
+static int
+control_abandoned(struct server *s, struct control_conn *c, const char *line)
+{
+	struct control_req req;
+
+	if (!control_gone(c))
+		return 0;
+	server_trace(s, MSG_SRV_CONTROL_GONE,
+	    control_parse_request(line, &req) == 0 ?
+	    control_verb_name(req.verb) : "(bad request)", (unsigned)c->uid,
+	    (long)c->pid);
+	control_close(c);
+	return 1;
+}
+
+/*
+ * New connections: into a free slot, else answered "ERR busy" and
+ * closed at once, never left waiting in the backlog (whose POLLIN
+ * would wake the loop at every turn besides).
+ */
+static void
+control_accept_all(struct server *s)
+{
+	struct control_conn busy;
+	struct errbuf err;
+	int i, k;
+
+	for (k = 0; k < CONTROL_BACKLOG; k++) {
+		for (i = 0; i < SRV_CTL_MAX && s->ctl[i].fd >= 0; i++)
+			;
+		if (i < SRV_CTL_MAX) {
+			if (control_accept(s->ctl_fd, &s->ctl[i], &err) != 1)
+				return;
+			continue;
+		}
+		if (control_accept(s->ctl_fd, &busy, &err) != 1)
+			return;
+		server_trace(s, MSG_SRV_CONTROL_BUSY, (unsigned)busy.uid,
+		    (long)busy.pid, SRV_CTL_MAX);
+		control_reply_err(&busy, "busy: the server serves %d control "
+		    "connections at once; try again", SRV_CTL_MAX);
+		(void)control_flush(&busy);	/* one line: it fits */
+		control_close(&busy);
+	}
+}
+
 static void
 control_events(struct server *s, struct pollfd *pfd, int n)
 {
 	struct control_conn *c;
-	struct errbuf err;
+	struct timespec now;
 	char *line;
 	int i, r;
 
-	for (i = 0; i < n; i++) {
-		if (pfd[i].fd == s->ctl_fd && (pfd[i].revents & POLLIN)) {
-			for (r = 0; r < SRV_CTL_MAX && s->ctl[r].fd >= 0; r++)
-				;
-			if (r < SRV_CTL_MAX)
-				control_accept(s->ctl_fd, &s->ctl[r], &err);
-		}
-	}
+	for (i = 0; i < n; i++)
+		if (pfd[i].fd == s->ctl_fd && (pfd[i].revents & POLLIN))
+			control_accept_all(s);
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (i = 0; i < SRV_CTL_MAX; i++) {
 		c = &s->ctl[i];
 		if (c->fd < 0)
 			continue;
 		if (!c->closing) {
 			r = control_read(c, &line);
+			if (r == 1 && control_abandoned(s, c, line))
+				continue;
 			if (r == 1)
 				control_dispatch(s, c, line);
 		}
-		if (c->closing && control_flush(c) != 0)
+		if (c->closing && control_flush(c) != 0) {
 			control_close(c);
+			continue;
+		}
+		/* No whole request, or its answer not read, in time. */
+		if (control_expired(c, &now)) {
+			server_trace(s, MSG_SRV_CONTROL_TIMEOUT,
+			    (unsigned)c->uid, (long)c->pid, CONTROL_IDLE_S);
+			control_close(c);
+		}
 	}
 }
 
@@ -474,6 +562,7 @@ server_load(struct server *s, const char *home, const char *name,
 	}
 	tslog_init(&s->log, home, s->name, s->role->logtype,
 	    s->conf.trace, (s->opts & OPT_V) != 0);
+	s->log.logmax = s->conf.logmax;
 	return 0;
 }
 
@@ -499,7 +588,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 	struct server *s = xcalloc(1, sizeof(*s));
 	struct pollfd pfd[16 + SRV_CTL_MAX];
 	struct daemon_life life;
-	struct timespec now;
+	struct timespec now, at;
 	struct errbuf err;
 	char *pidpath;
 	long other;
@@ -590,7 +679,11 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 				pfd[n].fd = s->ctl[i].fd;
 				pfd[n++].events = s->ctl[i].closing ?
 				    POLLOUT : POLLIN;
+				server_wake(&timeout, &s->ctl[i].deadline);
 			}
+		/* A flood of one trace ends in its summary on time. */
+		tslog_repeats_due(&s->log, &at);
+		server_wake(&timeout, &at);
 		link_pollfds(s, pfd, &n, &timeout);
 		s->role->pollfds(s, pfd, &n, &timeout);
 		if (s->stopping && s->stop_wait == 0)
@@ -609,6 +702,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		link_events(s, pfd, n);
 		s->role->events(s, pfd, n);
 		link_output(s);
+		server_outq_trim(s);
 		if (s->stopping)
 			s->role->stop(s);
 		clock_gettime(CLOCK_MONOTONIC, &now);

@@ -38,6 +38,21 @@
 #define SRV_AUTH_GRACE	10.0		/* seconds to prove the key (LoginGraceTime) */
 #define SRV_UNPROVEN_MAX 4		/* connections proving at once (MaxStartups) */
 #define SRV_LISTEN_MAX	4		/* listening sockets (addresses) */
+/*
+ * The output queue's bound.  A working link never comes near it: the
+ * sender stops adding DATA once 2 x SRV_BLOCK wait (out_send), so it
+ * holds at most that, one more frame (FRAME_MAX_LEN at the very most)
+ * and a few small frames (HELLO, HEARTBEAT, SYNC): under 1.5 MiB.  A
+ * receiver queues a small frame (ACK, HEARTBEAT_ACK) per frame it
+ * takes, and a working sender sends at most a window of them before it
+ * reads.  A queue past SRV_OUTQ_MAX is a peer that sends and does not
+ * read: the link is dropped (SRV_OUTQ_FULL).  An empty queue whose
+ * buffer grew past SRV_OUTQ_KEEP (above the doubling a working link
+ * reaches, so that it is never released and grown again at each turn)
+ * gives its memory back.
+ */
+#define SRV_OUTQ_MAX	(8 * 1024 * 1024)
+#define SRV_OUTQ_KEEP	(2 * 1024 * 1024)
 
 /* The "Status" words of query. */
 enum srv_state {
@@ -152,8 +167,12 @@ char	*server_state_load(struct server *);
 void	server_count_bytes(struct server *, size_t);
 void	server_set_state(struct server *, enum srv_state);
 const char *server_state_name(enum srv_state);
+/* Queue a frame for the peer.  -1: it cannot be encoded, or the queue
+ * would pass SRV_OUTQ_MAX (traced, the link dropped). */
 int	server_queue_frame(struct server *, uint8_t type, uint64_t msgnum,
 	    uint64_t aux, const uint8_t *payload, uint32_t len);
+/* An empty queue past SRV_OUTQ_KEEP gives its memory back. */
+void	server_outq_trim(struct server *);
 /*
  * The same, for a payload that may be large and whose own CRC,
  * crc32c(0, payload, len), is known (a spool record's).  One of

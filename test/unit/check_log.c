@@ -479,9 +479,9 @@ START_TEST(test_plog_format)
 	size_t len;
 
 	format_timestamp(stamp, sizeof(stamp), &ts);
-	ck_assert_int_eq(plog_append(path, &ts, "TS", 12, MT_NOTICE,
+	ck_assert_int_eq(plog_append(path, 0, &ts, "TS", 12, MT_NOTICE,
 	    "main[s] 1 Started"), 0);
-	ck_assert_int_eq(plog_append(path, &ts, "SA", 3, MT_FATAL, ""), 0);
+	ck_assert_int_eq(plog_append(path, 0, &ts, "SA", 3, MT_FATAL, ""), 0);
 	want = xasprintf("%s: (TS, 12): NOTICE: main[s] 1 Started: \n====\n"
 	    "%s: (SA, 3): FATAL ERROR: : \n====\n", stamp, stamp);
 	ck_assert_int_eq(read_file(path, &buf, &len), 0);
@@ -490,8 +490,8 @@ START_TEST(test_plog_format)
 	free(buf);
 	free(want);
 
-	ck_assert_int_eq(plog_append(path, &ts, "bad code", 1, MT_ERROR, "x"),
-	    -1);
+	ck_assert_int_eq(plog_append(path, 0, &ts, "bad code", 1, MT_ERROR,
+	    "x"), -1);
 
 	test_rmtree(dir);
 	free(path);
@@ -508,7 +508,7 @@ roundtrip(const char *text, const char *want)
 	struct plog_record *v;
 	size_t n, bad;
 
-	ck_assert_int_eq(plog_append(path, &ts, "LOG", 2, MT_WARNING, text),
+	ck_assert_int_eq(plog_append(path, 0, &ts, "LOG", 2, MT_WARNING, text),
 	    0);
 	ck_assert_int_eq(plog_read(path, &v, &n, &bad), 0);
 	ck_assert_uint_eq(n, 1);
@@ -547,7 +547,7 @@ START_TEST(test_plog_escapes)
 	roundtrip("\\", "\\");
 	roundtrip("\\: ", "\\: ");
 
-	ck_assert_int_eq(plog_append(path, &ts, "TS", 1, MT_ERROR, text), 0);
+	ck_assert_int_eq(plog_append(path, 0, &ts, "TS", 1, MT_ERROR, text), 0);
 	ck_assert_int_eq(read_file(path, &buf, NULL), 0);
 	ck_assert_ptr_nonnull(strstr(buf, "ERROR: \\====\nx\n\\====\n"
 	    "\\=====more\n\\\\====\n\\\\\\two\n\\\\\nend\\\n\\2023-11-14"));
@@ -655,8 +655,8 @@ START_TEST(test_plog_concurrent)
 				char *t = child_text(c, i);
 
 				clock_gettime(CLOCK_REALTIME, &ts);
-				if (plog_append(path, &ts, "TS", i, MT_NOTICE,
-				    t) < 0)
+				if (plog_append(path, 0, &ts, "TS", i,
+				    MT_NOTICE, t) < 0)
 					_exit(1);
 				free(t);
 			}

@@ -61,6 +61,7 @@ main(void)
 	srunner_add_suite(sr, instate_suite());
 	srunner_add_suite(sr, daemon_suite());
 	srunner_add_suite(sr, roles_suite());
+	srunner_add_suite(sr, bounds_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
