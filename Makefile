@@ -35,8 +35,8 @@ UNITSRC	 = $(wildcard test/unit/*.c)
 UNITOBJ	 = $(UNITSRC:%.c=$(B)/%.o)
 PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/mkmsgman
 
-.PHONY: all deps fuzz check unit unit-run san integration security faults \
-	faults-short \
+.PHONY: all deps fuzz fuzz-long fuzz-seeds san-integration check unit unit-run san \
+	integration security faults faults-short \
 	faults-progs demo bench man update-man clean
 all: $(PROGS) $(B)/man/tapesock-messages.7
 
@@ -109,10 +109,34 @@ integration: all $(B)/tsfake
 security: all $(B)/tsfake
 	test/integration/run.sh $(B) $(wildcard test/security/s_*.sh)
 
+# The integration tests against the servers built with ASan/UBSan
+# (build/san).  A server's stdio is /dev/null, so the sanitizers write
+# their reports into build/san/sanlog/ (one file a process); any file
+# there fails the run.  Leaks are looked for too: the servers and the
+# keepers leave through exit() on SIGTERM/SIGINT (daemon.c's flags),
+# and a process killed with SIGKILL or ending in _exit() (a fork's
+# child) is not checked at all, so no report is a false one; set
+# SAN_ASAN_OPTIONS=detect_leaks=0 to leave leaks out.  SAN_TESTS=
+# names tests (default: all); each gets SAN_TEST_TIMEOUT seconds.
+SAN_TESTS ?=
+SAN_TEST_TIMEOUT ?= 300
+SAN_ASAN_OPTIONS ?= detect_leaks=1
+SANLOG	 = $(CURDIR)/build/san/sanlog
+
+san-integration:
+	$(MAKE) B=build/san SAN=1 all build/san/tsfake
+	rm -rf $(SANLOG) && mkdir -p $(SANLOG)
+	ASAN_OPTIONS=log_path=$(SANLOG)/asan:$(SAN_ASAN_OPTIONS) \
+	    UBSAN_OPTIONS=log_path=$(SANLOG)/ubsan:print_stacktrace=1 \
+	    TAPESOCK_TEST_TIMEOUT=$(SAN_TEST_TIMEOUT) \
+	    test/integration/run.sh build/san $(SAN_TESTS)
+	@if [ -n "$$(ls -A $(SANLOG))" ]; then \
+	    echo "sanitizer reports in $(SANLOG):"; cat $(SANLOG)/*; exit 1; fi
+
 check: all
 	$(MAKE) unit-run
 	$(MAKE) san
-	$(MAKE) fuzz FUZZ_SECONDS=10
+	$(MAKE) fuzz FUZZ_SECONDS=8
 	$(MAKE) integration
 	$(MAKE) security
 	$(MAKE) faults-short
@@ -139,28 +163,77 @@ faults: all faults-progs
 faults-short: all faults-progs
 	test/faults/faults.sh -m short $(B) $(FAULTS)
 
-# libFuzzer target of the frame and HELLO decoders (clang): `make fuzz`
-# runs it for FUZZ_SECONDS from a corpus seeded with valid frames.
+# The libFuzzer targets (test/fuzz/fuzz_<name>.c, DEVELOPING.md
+# "Fuzzing"), one a decoder: built with clang against the library
+# compiled again for them ($(B)/fuzz/lib, coverage and ASan/UBSan on).
+# `make fuzz` runs each FUZZ_SECONDS, `make fuzz-long` FUZZ_LONG_SECONDS,
+# from a copy of its seeds (test/fuzz/corpus/<name>) in $(B)/fuzz/<name>,
+# which keeps what the runs add; a crash stops make and leaves its input
+# as $(B)/fuzz/<name>-crash-*.  FUZZ_TARGETS= runs some of them.
+# (The authentication exchange will have its target here: auth.)
+FUZZ_TARGETS ?= frame control config keyword instate spool logs cli
 FUZZ_SECONDS ?= 20
+FUZZ_LONG_SECONDS ?= 600
 FUZZCC	?= clang
-FUZZSRC	 = tapesock/frame.c tapesock/crc32c.c
-FUZZDEP	 = test/fuzz/fuzz_frame.c $(FUZZSRC) tapesock/frame.h tapesock/crc32c.h
+FUZZSAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZCFLAGS = -g -O1 $(filter-out -O% -g,$(CFLAGS)) $(FUZZSAN) \
+	   -fno-omit-frame-pointer
+# The longest input each target is given.
+FUZZ_MAXLEN_frame   = 70000
+FUZZ_MAXLEN_control = 8192
+FUZZ_MAXLEN_config  = 16384
+FUZZ_MAXLEN_keyword = 2048
+FUZZ_MAXLEN_instate = 9000
+FUZZ_MAXLEN_spool   = 70000
+FUZZ_MAXLEN_logs    = 32768
+FUZZ_MAXLEN_cli     = 4096
+FUZZLIBOBJ = $(LIBSRC:%.c=$(B)/fuzz/lib/%.o) $(B)/fuzz/lib/catalog_table.o
+FUZZBINS = $(FUZZ_TARGETS:%=$(B)/fuzz_%)
 
-$(B)/fuzz_frame: $(FUZZDEP) | deps
+$(B)/fuzz/lib/%.o: %.c $(wildcard tapesock/*.h) $(GENHDR) | deps
 	@mkdir -p $(@D)
-	$(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -D_GNU_SOURCE -Itapesock \
-	    -o $@ test/fuzz/fuzz_frame.c $(FUZZSRC)
+	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(B)/fuzz_frame_seed: $(FUZZDEP) | deps
+$(B)/fuzz/lib/catalog_table.o: $(GENSRC) $(wildcard tapesock/*.h) $(GENHDR) | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -DFUZZ_FRAME_SEED -o $@ test/fuzz/fuzz_frame.c $(FUZZSRC)
+	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-fuzz: $(B)/fuzz_frame $(B)/fuzz_frame_seed
-	@mkdir -p $(B)/fuzz/frame
-	$(B)/fuzz_frame_seed $(B)/fuzz/frame
-	$(B)/fuzz_frame -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
-	    -timeout=10 -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/frame
+$(B)/fuzz/libtapesock.a: $(FUZZLIBOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(B)/fuzz/libtapesock.a
+	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(B)/fuzz/libtapesock.a $(LDLIBS)
+
+# The frame target's seeds are also written afresh by fuzz_frame_seed.
+$(B)/fuzz_frame_seed: test/fuzz/fuzz_frame.c test/fuzz/fuzz.h $(B)/libtapesock.a
+	$(CC) $(CFLAGS) -DFUZZ_FRAME_SEED -o $@ $< $(B)/libtapesock.a $(LDLIBS)
+
+# Seeds made by the library itself (a spool segment, a state file, log
+# records): `make fuzz-seeds` rewrites them in test/fuzz/corpus.
+$(B)/fuzz_mkseeds: test/fuzz/mkseeds.c $(B)/libtapesock.a
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libtapesock.a $(LDLIBS)
+
+fuzz-seeds: $(B)/fuzz_frame_seed $(B)/fuzz_mkseeds
+	$(B)/fuzz_frame_seed test/fuzz/corpus/frame
+	$(B)/fuzz_mkseeds test/fuzz/corpus
+
+# $(call fuzz_run,NAME,SECONDS): one run of one target.
+define fuzz_run
+	@mkdir -p $(B)/fuzz/$(1)
+	cp test/fuzz/corpus/$(1)/* $(B)/fuzz/$(1)/
+	$(if $(filter frame,$(1)),$(B)/fuzz_frame_seed $(B)/fuzz/frame)
+	$(B)/fuzz_$(1) -max_total_time=$(2) -max_len=$(FUZZ_MAXLEN_$(1)) \
+	    -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(B)/fuzz/$(1)- $(B)/fuzz/$(1)
+
+endef
+
+fuzz: $(FUZZBINS) $(B)/fuzz_frame_seed
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),$(FUZZ_SECONDS)))
+
+fuzz-long: $(FUZZBINS) $(B)/fuzz_frame_seed
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),$(FUZZ_LONG_SECONDS)))
 
 demo: all
 	scripts/demo.sh $(B)

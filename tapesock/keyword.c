@@ -519,7 +519,11 @@ check_notify(const char *v, enum kwcheck depth, char **norm,
 	size_t len;
 	int rc = -1;
 
-	if (streqi(v, "OFF")) {
+	/* OFF with spaces around it too: else it would be the user "OFF"
+	 * here, and the word OFF once read back from the configuration. */
+	len = strspn(v, " ");
+	if (strncasecmp(v + len, "OFF", 3) == 0 &&
+	    v[len + 3 + strspn(v + len + 3, " ")] == '\0') {
 		*norm = xstrdup("OFF");
 		return 0;
 	}

@@ -255,6 +255,11 @@ START_TEST(test_notify)
 
 	ok(KW_NOTIFY, "OFF", "OFF");
 	ok(KW_NOTIFY, "off", "OFF");
+	/* Found by fuzz_keyword: "oFF " was the user oFF, which the
+	 * configuration read back as the word OFF. */
+	ok(KW_NOTIFY, "oFF   ", "OFF");
+	ok_depth(KW_NOTIFY, " off", KWC_SYNTAX, "OFF");
+	ok_depth(KW_NOTIFY, "off,root", KWC_SYNTAX, NULL);
 	ok(KW_NOTIFY, "root", NULL);
 	ok(KW_NOTIFY, "*", NULL);
 	ok(KW_NOTIFY, "!0", NULL);
