@@ -170,8 +170,7 @@ faults-short: all faults-progs
 # from a copy of its seeds (test/fuzz/corpus/<name>) in $(B)/fuzz/<name>,
 # which keeps what the runs add; a crash stops make and leaves its input
 # as $(B)/fuzz/<name>-crash-*.  FUZZ_TARGETS= runs some of them.
-# (The authentication exchange will have its target here: auth.)
-FUZZ_TARGETS ?= frame control config keyword instate spool logs cli
+FUZZ_TARGETS ?= frame control config keyword instate spool logs cli auth
 FUZZ_SECONDS ?= 20
 FUZZ_LONG_SECONDS ?= 600
 FUZZCC	?= clang
@@ -187,6 +186,7 @@ FUZZ_MAXLEN_instate = 9000
 FUZZ_MAXLEN_spool   = 70000
 FUZZ_MAXLEN_logs    = 32768
 FUZZ_MAXLEN_cli     = 4096
+FUZZ_MAXLEN_auth    = 4096
 FUZZLIBOBJ = $(LIBSRC:%.c=$(B)/fuzz/lib/%.o) $(B)/fuzz/lib/catalog_table.o
 FUZZBINS = $(FUZZ_TARGETS:%=$(B)/fuzz_%)
 
