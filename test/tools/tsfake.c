@@ -8,7 +8,11 @@
  *
  * FIRST is the "last" of the HELLO (first number held).  Actions, in
  * order, after the HELLO_ACK: data:N (DATA N, payload "msg N\n"),
- * eof:N, sync:N.  Then it reads for 3 seconds, answering heartbeats,
+ * eof:N, sync:N, shutdown:0, error:N (an ERROR whose text carries
+ * terminal escape sequences), hb:N (HEARTBEAT N, not reading what
+ * comes back), repeat:N (the action before, N times more).  A send
+ * the input server refused by closing prints "CLOSED" and ends the
+ * run (exit 0).  Then it reads for 3 seconds, answering heartbeats,
  * and prints one line per frame received: "HELLO_ACK last=L", "ACK n",
  * "ERROR text", and "CLOSED" if the input server closed the
  * connection.  Exit 0 once it has run, 1 if it could not connect.
@@ -25,6 +29,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,10 +103,14 @@ send_frame(int fd, uint8_t type, uint64_t n, uint64_t aux,
 	size_t flen = frame_encode(buf, FRAME_HDR_LEN + len, type, 0, n, aux,
 	    p, len);
 
-	if (flen == 0 || xwrite(fd, buf, flen) < 0) {
-		fprintf(stderr, "tsfake: cannot send %s\n",
+	if (flen == 0) {
+		fprintf(stderr, "tsfake: cannot encode %s\n",
 		    frame_type_name(type));
 		exit(1);
+	}
+	if (xwrite(fd, buf, flen) < 0) {
+		printf("CLOSED\n");
+		exit(0);
 	}
 	free(buf);
 }
@@ -211,22 +220,47 @@ main(int argc, char **argv)
 	send_frame(fd, FT_HELLO, 0, 0, hbuf, (uint32_t)len);
 	if (read_frames(fd, 5000) != 1)
 		return 0;
+	signal(SIGPIPE, SIG_IGN);
 	for (a = 4; a < argc; a++) {
-		const char *colon = strchr(argv[a], ':');
+		const char *colon = strchr(argv[a], ':'), *act = argv[a];
+		uint64_t times = 1, k;
 
 		if (colon == NULL || parse_u64(colon + 1, UINT64_MAX, &n) < 0)
 			return 2;
-		if (strncmp(argv[a], "data:", 5) == 0) {
-			snprintf(payload, sizeof(payload), "msg %llu\n",
-			    (unsigned long long)n);
-			send_frame(fd, FT_DATA, n, 0, (uint8_t *)payload,
-			    (uint32_t)strlen(payload));
-		} else if (strncmp(argv[a], "eof:", 4) == 0)
-			send_frame(fd, FT_EOF, n, 0, NULL, 0);
-		else if (strncmp(argv[a], "sync:", 5) == 0)
-			send_frame(fd, FT_SYNC, n, 0, NULL, 0);
-		else
-			return 2;
+		if (strncmp(act, "repeat:", 7) == 0) {
+			if (a == 4)
+				return 2;
+			times = n;
+			act = argv[a - 1];
+			colon = strchr(act, ':');
+			if (parse_u64(colon + 1, UINT64_MAX, &n) < 0)
+				return 2;
+		}
+		for (k = 0; k < times; k++) {
+			if (strncmp(act, "data:", 5) == 0) {
+				snprintf(payload, sizeof(payload),
+				    "msg %llu\n", (unsigned long long)n);
+				send_frame(fd, FT_DATA, n, 0,
+				    (uint8_t *)payload,
+				    (uint32_t)strlen(payload));
+			} else if (strncmp(act, "eof:", 4) == 0)
+				send_frame(fd, FT_EOF, n, 0, NULL, 0);
+			else if (strncmp(act, "sync:", 5) == 0)
+				send_frame(fd, FT_SYNC, n, 0, NULL, 0);
+			else if (strncmp(act, "shutdown:", 9) == 0)
+				send_frame(fd, FT_SHUTDOWN, 0, 0, NULL, 0);
+			else if (strncmp(act, "hb:", 3) == 0)
+				send_frame(fd, FT_HEARTBEAT, 0, n, NULL, 0);
+			else if (strncmp(act, "error:", 6) == 0) {
+				snprintf(payload, sizeof(payload),
+				    "\033[2J\033]0;owned\007evil %llu\r\n",
+				    (unsigned long long)n);
+				send_frame(fd, FT_ERROR, 0, 0,
+				    (uint8_t *)payload,
+				    (uint32_t)strlen(payload));
+			} else
+				return 2;
+		}
 	}
 	read_frames(fd, 3000);
 	if (secured)
