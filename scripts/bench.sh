@@ -8,7 +8,9 @@
 #   ceiling   no network: one cat(1) from the source FIFO to the other
 #   socat     socat -u -b131072 PIPE -> TCP-LISTEN -> PIPE
 #   mbuffer   mbuffer -O 127.0.0.1:PORT -> mbuffer -I 127.0.0.1:PORT
-#   ts-off    tapesock, both servers sync=OFF
+#   ts-off    tapesock, both servers sync=OFF (tls=ON, the default)
+#   ts-clear  tapesock, both servers sync=OFF tls=OFF (the key proven,
+#             data in clear: what TLS costs is ts-clear against ts-off)
 #   ts-on     tapesock, both servers sync=ON
 #
 # and each write size of BENCH_SIZES.  The writer and the reader are
@@ -22,7 +24,7 @@
 #   BENCH_BYTES=1073741824  bytes per run for writes of 8 KiB and more
 #   BENCH_SMALL=134217728   bytes per run for writes under 8 KiB
 #   BENCH_SIZES="500 8192 131072 1048576"
-#   BENCH_TOOLS="ceiling socat mbuffer ts-off ts-on"
+#   BENCH_TOOLS="ceiling socat mbuffer ts-off ts-clear ts-on"
 #   BENCH_LAT=200           latency samples (BENCH_LAT=0: none)
 #   BENCH_LAT_SIZE=500  BENCH_LAT_PAUSE_MS=20
 #   BENCH_TIMEOUT=300       seconds any one run may take
@@ -61,7 +63,7 @@ fi
 BYTES=${BENCH_BYTES:-$((1024 * MiB))}
 SMALL=${BENCH_SMALL:-$((128 * MiB))}
 SIZES=${BENCH_SIZES:-"500 8192 131072 1048576"}
-TOOLS=${BENCH_TOOLS:-"ceiling socat mbuffer ts-off ts-on"}
+TOOLS=${BENCH_TOOLS:-"ceiling socat mbuffer ts-off ts-clear ts-on"}
 LAT=${BENCH_LAT:-200}
 LAT_SIZE=${BENCH_LAT_SIZE:-500}
 LAT_PAUSE=${BENCH_LAT_PAUSE_MS:-20}
@@ -77,7 +79,7 @@ for v in "$BYTES" "$SMALL" "$LAT" "$LAT_SIZE" "$LAT_PAUSE" "$LIMIT" \
 done
 for t in $TOOLS; do
 	case $t in
-	ceiling | ts-off | ts-on) ;;
+	ceiling | ts-off | ts-clear | ts-on) ;;
 	socat | mbuffer)
 		command -v "$t" >/dev/null 2>&1 || {
 			echo "$0: no $t; run scripts/deps.sh bench as root" >&2
@@ -321,12 +323,12 @@ latency()
 	    "$out" >&2
 }
 
-# ts_pair MODE: set up and start an input server (home b) and an
-# output server (home a) with sync=MODE on $SRC and $DST; sets TA, TB,
-# PIN, POUT.
+# ts_pair SYNC TLS: set up and start an input server (home b) and an
+# output server (home a) with sync=SYNC tls=TLS on $SRC and $DST; sets
+# TA, TB, PIN, POUT.
 ts_pair()
 {
-	local d="$W/ts-$1" port
+	local d="$W/ts-$1-$2" port
 
 	fresh_fifos
 	TA="$d/a"
@@ -334,10 +336,10 @@ ts_pair()
 	mkdir -p "$d" || die "mkdir $d"
 	port=$(free_port)
 	TAPESOCK_HOME="$TB" "$TS" setup servertype=IN port="$port" \
-	    pipe="$DST" listen=127.0.0.1 sync="$1" >/dev/null ||
+	    pipe="$DST" listen=127.0.0.1 sync="$1" tls="$2" >/dev/null ||
 	    die "setup of the input server"
 	TAPESOCK_HOME="$TA" "$TS" setup servertype=OUT host=127.0.0.1 \
-	    port="$port" pipe="$SRC" calldelay=1 sync="$1" >/dev/null ||
+	    port="$port" pipe="$SRC" calldelay=1 sync="$1" tls="$2" >/dev/null ||
 	    die "setup of the output server"
 	TAPESOCK_HOME="$TA" "$TS" keyexport | TAPESOCK_HOME="$TB" "$TS" \
 	    keyimport >/dev/null || die "copy of the pair key"
@@ -347,7 +349,7 @@ ts_pair()
 	POUT=$(ts_pid "$TA") || die "no output server"
 	# The first transfer waits for the call: not to be timed.
 	timeout 30 "$IO" run "$SRC" "$DST" 65536 16 >/dev/null ||
-	    die "the warm-up transfer through tapesock sync=$1"
+	    die "the warm-up transfer through tapesock sync=$1 tls=$2"
 }
 
 ts_stop()
@@ -428,10 +430,11 @@ detach()
 
 run_ts()
 {
-	local mode=$1 size sync=OFF m0 m1 co ci fo fn mib
+	local mode=$1 size sync=OFF tls=ON m0 m1 co ci fo fn mib
 
 	[ "$mode" = ts-on ] && sync=ON
-	ts_pair "$sync"
+	[ "$mode" = ts-clear ] && tls=OFF
+	ts_pair "$sync" "$tls"
 	for size in $SIZES; do
 		hwm_reset
 		m0=$(ts_msgs)
@@ -516,10 +519,11 @@ done
 if [[ " $TOOLS " == *" mbuffer "* ]] && [[ " $TOOLS " == *" ts-"* ]]; then
 	echo
 	echo "tapesock / mbuffer"
-	printf '%-9s %8s %8s\n' write sync=OFF sync=ON
+	printf '%-9s %8s %8s %8s\n' write sync=OFF tls=OFF sync=ON
 	for s in $SIZES; do
-		printf '%-9s %8s %8s\n' "$(human "$s")" \
+		printf '%-9s %8s %8s %8s\n' "$(human "$s")" \
 		    "$(ratio "$(get ts-off "$s")" "$(get mbuffer "$s")")" \
+		    "$(ratio "$(get ts-clear "$s")" "$(get mbuffer "$s")")" \
 		    "$(ratio "$(get ts-on "$s")" "$(get mbuffer "$s")")"
 	done
 fi

@@ -212,26 +212,24 @@ fail:
 	return -1;
 }
 
-int
-read_file(const char *path, char **bufp, size_t *lenp)
+/* Read all of fd, then close it: a NUL-terminated copy in *bufp. */
+static int
+read_fd(int fd, char **bufp, size_t *lenp)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	ssize_t n;
-	int fd, saved;
+	int saved;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
 	for (;;) {
 		if (cap - len < 4096) {
 			cap = cap ? cap * 2 : 8192;
 			buf = xreallocarray(buf, cap, 1);
 		}
 		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			saved = errno;
 			free(buf);
 			close(fd);
@@ -248,6 +246,14 @@ read_file(const char *path, char **bufp, size_t *lenp)
 	if (lenp != NULL)
 		*lenp = len;
 	return 0;
+}
+
+int
+read_file(const char *path, char **bufp, size_t *lenp)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -1 : read_fd(fd, bufp, lenp);
 }
 
 /* Open path with flags and wait for an exclusive flock on it. */
@@ -393,38 +399,9 @@ open_nofollow(const char *path, int flags, mode_t mode)
 int
 read_file_nofollow(const char *path, char **bufp, size_t *lenp)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
-	int fd, saved;
+	int fd = open_nofollow(path, O_RDONLY, 0);
 
-	if ((fd = open_nofollow(path, O_RDONLY, 0)) < 0)
-		return -1;
-	for (;;) {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			saved = errno;
-			free(buf);
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*bufp = buf;
-	if (lenp != NULL)
-		*lenp = len;
-	return 0;
+	return fd < 0 ? -1 : read_fd(fd, bufp, lenp);
 }
 
 int

@@ -30,6 +30,7 @@
 #include "xport.h"
 
 #define PSK_IDENTITY	"tapesock pair v1"
+#define XPORT_READ_AHEAD (64 * 1024)	/* bytes of the socket read at once */
 #define PROOF_LABEL	"tapesock pair v1"
 /* TLS_AES_128_GCM_SHA256: the PSK's hash must be the suite's. */
 static const unsigned char psk_suite[2] = { 0x13, 0x01 };
@@ -141,6 +142,9 @@ tls_init(struct xport_ctx *ctx, const struct srv_conf *c,
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_CTX_set_options(sc, SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION |
 	    SSL_OP_NO_RENEGOTIATION);
+	/* Read what the socket holds, not a record header at a time. */
+	SSL_CTX_set_read_ahead(sc, 1);
+	SSL_CTX_set_default_read_buffer_len(sc, XPORT_READ_AHEAD);
 	SSL_CTX_set_session_cache_mode(sc, SSL_SESS_CACHE_OFF);
 	(void)SSL_CTX_set_num_tickets(sc, 0);
 	if (ctx->mode == TLS_PSK) {
@@ -543,8 +547,14 @@ xport_send(struct xport *x, const void *buf, size_t len)
 size_t
 xport_pending(const struct xport *x)
 {
-	return x->ssl != NULL && x->state == XS_UP ?
-	    (size_t)SSL_pending(x->ssl) : 0;
+	int n;
+
+	if (x->ssl == NULL || x->state != XS_UP)
+		return 0;
+	/* Read ahead: records not yet decrypted count too, or they would
+	 * wait for a poll() that the empty socket never wakes. */
+	n = SSL_pending(x->ssl);
+	return n > 0 ? (size_t)n : (size_t)SSL_has_pending(x->ssl);
 }
 
 int
