@@ -275,6 +275,39 @@ check_range(const char *v, uint64_t min, uint64_t max, char **norm,
 	return 0;
 }
 
+/*
+ * tls=CERT is a whole: the CA, the certificate and its key, and (on an
+ * input server, where host= gives no default) the peer's name.  Set
+ * half-way it could never start: refused where it is set.
+ */
+static int
+check_tls_cert(char *const val[KW__COUNT], struct errbuf *err)
+{
+	static const enum kw need[] = { KW_TLSCA, KW_TLSCERT, KW_TLSKEY,
+	    KW_TLSPEER };
+	char missing[64] = "";
+	size_t i;
+	int in = val[KW_SERVERTYPE] != NULL && streqi(val[KW_SERVERTYPE], "IN");
+
+	if (val[KW_TLS] == NULL || !streqi(val[KW_TLS], "CERT"))
+		return 0;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		if (need[i] == KW_TLSPEER && !in)
+			continue;	/* the output server checks host= */
+		if (val[need[i]] == NULL || val[need[i]][0] == '\0')
+			snprintf(missing + strlen(missing), sizeof(missing) -
+			    strlen(missing), "%s%s", missing[0] ? ", " : "",
+			    kwdefs[need[i]].name);
+	}
+	if (missing[0] == '\0')
+		return 0;
+	errbuf_set(err, "tls=CERT needs %s too; give them in the same "
+	    "command (absolute paths of PEM files%s), or keep tls=ON and "
+	    "the pair key", missing, in ? "; tlspeer: the name in the output "
+	    "server's certificate" : "");
+	return -1;
+}
+
 int
 kw_check_server(char *const val[KW__COUNT], struct errbuf *err)
 {
@@ -294,7 +327,7 @@ kw_check_server(char *const val[KW__COUNT], struct errbuf *err)
 		    (unsigned long long)(t / 2));
 		return -1;
 	}
-	return 0;
+	return check_tls_cert(val, err);
 }
 
 int

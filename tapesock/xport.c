@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -49,6 +51,43 @@ ssl_why(char *why, size_t sz, const char *what)
 		snprintf(why, sz, "%s: %s", what, buf);
 	}
 	ERR_clear_error();
+}
+
+/*
+ * tlskey: a private key, held to the pair key's rules (a regular file,
+ * no link, the user's own, mode 0600 or stricter), read once through
+ * those checks and parsed from memory.
+ */
+static int
+load_private_key(SSL_CTX *sc, const char *path, struct errbuf *err)
+{
+	struct errbuf e;
+	char why[300], *pem;
+	size_t len;
+	EVP_PKEY *pk = NULL;
+	BIO *mb;
+	int ok;
+
+	if (read_private_file(path, &pem, &len, &e) < 0) {
+		errbuf_set(err, "tlskey: %s", e.msg);
+		return -1;
+	}
+	ERR_clear_error();
+	if (len <= INT_MAX && (mb = BIO_new_mem_buf(pem, (int)len)) != NULL) {
+		pk = PEM_read_bio_PrivateKey(mb, NULL, NULL, NULL);
+		BIO_free(mb);
+	}
+	OPENSSL_cleanse(pem, len);
+	free(pem);
+	ok = pk != NULL && SSL_CTX_use_PrivateKey(sc, pk) == 1 &&
+	    SSL_CTX_check_private_key(sc) == 1;
+	EVP_PKEY_free(pk);
+	if (!ok) {
+		ssl_why(why, sizeof(why), path);
+		errbuf_set(err, "tlskey: %s", why);
+		return -1;
+	}
+	return 0;
 }
 
 /* The session that carries the pair key as a TLS 1.3 external PSK. */
@@ -171,12 +210,8 @@ tls_init(struct xport_ctx *ctx, const struct srv_conf *c,
 		errbuf_set(err, "tlscert: %s", why);
 		return -1;
 	}
-	if (SSL_CTX_use_PrivateKey_file(sc, c->tls_key, SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_check_private_key(sc) != 1) {
-		ssl_why(why, sizeof(why), c->tls_key);
-		errbuf_set(err, "tlskey: %s", why);
+	if (load_private_key(sc, c->tls_key, err) < 0)
 		return -1;
-	}
 	if (SSL_CTX_load_verify_locations(sc, c->tls_ca, NULL) != 1) {
 		ssl_why(why, sizeof(why), c->tls_ca);
 		errbuf_set(err, "tlsca: %s", why);

@@ -195,6 +195,11 @@ for bad in fake other; do
 	stop_both
 done
 expect_rc 0 ta setarg tlscert="$TMP/prod.pem" tlskey="$TMP/prod.key"
+# A private key others may read is refused, as the pair key is.
+chmod 0644 "$TMP/backup.key"
+expect_rc 1 tb start
+expect_err "tlskey: .*backup\.key can be read or written by others.*chmod 600"
+chmod 0600 "$TMP/backup.key"
 expect_rc 0 tb start
 expect_rc 0 ta start
 wait_logged "$HB" "Peer proven: 127.0.0.1:"

@@ -617,6 +617,24 @@ START_TEST(test_new_keywords)
 	val[KW_HBINT] = "1";
 	val[KW_HBTIMEOUT] = "3";
 	ck_assert_int_eq(kw_check_server(val, &err), 0);
+
+	/* tls=CERT whole or not at all; tlspeer required on IN only. */
+	val[KW_TLS] = "CERT";
+	val[KW_SERVERTYPE] = "OUT";
+	ck_assert_int_eq(kw_check_server(val, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "tlsca, tlscert, tlskey too"));
+	val[KW_TLSCA] = "/etc/ca.pem";
+	val[KW_TLSCERT] = "/etc/me.pem";
+	val[KW_TLSKEY] = "/etc/me.key";
+	ck_assert_int_eq(kw_check_server(val, &err), 0);
+	val[KW_SERVERTYPE] = "IN";
+	ck_assert_int_eq(kw_check_server(val, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "needs tlspeer too"));
+	val[KW_TLSPEER] = "prod.example";
+	ck_assert_int_eq(kw_check_server(val, &err), 0);
+	val[KW_TLS] = "ON";
+	val[KW_TLSCA] = NULL;
+	ck_assert_int_eq(kw_check_server(val, &err), 0);
 }
 END_TEST
 
