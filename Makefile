@@ -119,6 +119,10 @@ security: all $(B)/tsfake
 # SAN_ASAN_OPTIONS=detect_leaks=0 to leave leaks out.  SAN_TESTS=
 # names tests (default: all); each gets SAN_TEST_TIMEOUT seconds.
 SAN_TESTS ?=
+# What make check runs sanitized: the servers' data path and their
+# attack tests (the whole suite is `make san-integration`).
+SAN_CHECK_TESTS = t_replicate t_stream_id test/security/s_auth.sh \
+	test/security/s_peer.sh test/security/s_flood.sh
 SAN_TEST_TIMEOUT ?= 300
 SAN_ASAN_OPTIONS ?= detect_leaks=1
 SANLOG	 = $(CURDIR)/build/san/sanlog
@@ -136,9 +140,10 @@ san-integration:
 check: all
 	$(MAKE) unit-run
 	$(MAKE) san
-	$(MAKE) fuzz FUZZ_SECONDS=8
+	$(MAKE) fuzz FUZZ_SECONDS=5
 	$(MAKE) integration
 	$(MAKE) security
+	$(MAKE) san-integration SAN_TESTS="$(SAN_CHECK_TESTS)"
 	$(MAKE) faults-short
 
 # The fault-injection suite (test/faults): a relay that cuts, stalls,

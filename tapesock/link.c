@@ -509,8 +509,8 @@ link_secure(struct server *s, struct errbuf *err)
 	return 0;
 }
 
-int
-link_start(struct server *s, struct errbuf *err)
+void
+link_init(struct server *s)
 {
 	int i;
 
@@ -519,6 +519,12 @@ link_start(struct server *s, struct errbuf *err)
 	s->xp.fd = s->pend_x.fd = -1;
 	for (i = 0; i < SRV_UNPROVEN_MAX; i++)
 		s->unproven[i].fd = -1;
+}
+
+int
+link_start(struct server *s, struct errbuf *err)
+{
+	link_init(s);
 	if (s->role->link == LINK_CALL) {
 		clock_gettime(CLOCK_MONOTONIC, &s->next_call);
 		return 0;

@@ -581,6 +581,20 @@ server_release(struct server *s)
 	tslog_close(&s->log);
 }
 
+/* The memory of a server, after server_release or before any of it. */
+static void
+server_free(struct server *s)
+{
+	server_clear(&s->cfg);
+	srvconf_free(&s->conf);
+	free(s->out.buf);
+	free(s->rbuf);
+	free(s->state_path);
+	free(s->ctl_path);
+	free(s->home);
+	free(s);
+}
+
 int
 server_main(const char *home, const char *name, unsigned opts, int ready_fd,
     const struct role *const *roles)
@@ -603,6 +617,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		s->home_uid = stat(home, &st) == 0 ? st.st_uid : getuid();
 	}
 	s->sock = s->pipe_fd = s->ctl_fd = s->ino_fd = -1;
+	link_init(s);
 	s->stop_wait = SRV_STOP_WAIT;
 	for (i = 0; i < SRV_CTL_MAX; i++)
 		s->ctl[i].fd = -1;
@@ -612,6 +627,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		daemon_report_err(&life, "%s", err.msg);
 		tslog_close(&s->log);
 		daemon_end(&life);
+		server_free(s);
 		return 1;
 	}
 	pidpath = runstate_pidfile(home, s->name);
@@ -621,6 +637,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		daemon_report_err(&life, "%s", err.msg);
 		tslog_close(&s->log);
 		daemon_end(&life);
+		server_free(s);
 		return 1;
 	}
 	s->state_path = xasprintf("%s/%s.state", home, s->name);
@@ -648,10 +665,12 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 	if (rc < 0 || daemon_pidfile_write(&life, &err) < 0) {
 		s->sletter = 'E';
 		tslog_msg(&s->log, 'E', s->curmsg, MSG_TS_STOPPED);
-		tslog_close(&s->log);
 		daemon_report_err(&life, "%s", err.msg);
-		s->role->close(s);
+		if (s->ctl_fd >= 0)
+			control_unlisten(s->ctl_fd, s->ctl_path);
+		server_release(s);
 		daemon_end(&life);
+		server_free(s);
 		return 1;
 	}
 	daemon_title("%s server %s", s->role->name, s->name);
@@ -723,13 +742,6 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 	server_release(s);
 	daemon_end(&life);
 	rc = s->exit_code;
-	server_clear(&s->cfg);
-	srvconf_free(&s->conf);
-	free(s->out.buf);
-	free(s->rbuf);
-	free(s->state_path);
-	free(s->ctl_path);
-	free(s->home);
-	free(s);
+	server_free(s);
 	return rc;
 }

@@ -202,6 +202,8 @@ int	server_main(const char *home, const char *name, unsigned opts,
 /* Load what proves the peer (the pair key, certificates): before the
  * role starts, so that a server that could not be proven never runs. */
 int	link_secure(struct server *, struct errbuf *);
+/* No descriptor yet: what link_close may then be given. */
+void	link_init(struct server *);
 /* Listen or prepare the first call, as the role's link says. */
 int	link_start(struct server *, struct errbuf *);
 /* Add the link's descriptors; lower *timeout to its deadlines. */
