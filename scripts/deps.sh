@@ -8,7 +8,7 @@ set -u
 
 PKGS="gcc libc6-dev make pkg-config libbsd-dev libncurses-dev libyaml-dev
 check libssl-dev openssl socat mbuffer tmux procps iproute2 coreutils tar
-clang libclang-rt-14-dev"
+python3 clang libclang-rt-14-dev"
 BENCH_PKGS="socat mbuffer linux-perf strace"
 
 case "${1:-}" in
