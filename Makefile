@@ -55,7 +55,7 @@ $(GEN)/%.o: $(GEN)/%.c $(wildcard tapesock/*.h) $(GENHDR) | deps
 # mkcatalog rewrites a generated file only when it changes, so that a
 # new Meaning recompiles the table alone; the stamp records the run.
 # A generated file missing behind a current stamp is made again.
-$(B)/mkcatalog: tapesock/mkcatalog.c
+$(B)/mkcatalog: tapesock/mkcatalog.c | deps
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) $(HOSTLDFLAGS) -o $@ $<
 
