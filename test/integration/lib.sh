@@ -301,6 +301,19 @@ two_homes()
 	share_key
 }
 
+# backup_reader FILE: read the input server's pipe ($FIFO_IN) into FILE
+# for the rest of the test, holding it open read-write, so that a
+# restart of the server is no end of file for the reader.
+backup_reader()
+{
+	: >"$1"
+	(
+		exec 4<>"$FIFO_IN"
+		exec cat <&4 >"$1"
+	) &
+	track $!
+}
+
 # share_key: the input home takes the output home's pair key, as an
 # operator does with keyexport | ssh ... keyimport.
 share_key()

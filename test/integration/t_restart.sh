@@ -31,11 +31,7 @@ seq -f 'line %06g' 1 "$LINES" |
     fail "the generated data is $(file_size "$TMP/data") bytes"
 
 # The reader: everything that comes out of b's pipe, in one file.
-(
-	exec 4<>"$FIFO_IN"
-	exec cat <&4 >"$TMP/got"
-) &
-track $!
+backup_reader "$TMP/got"
 
 # The tape process: one process, a chunk every 20 ms.  Three quarters
 # are written freely; the rest waits until the test has done its

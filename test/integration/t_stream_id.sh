@@ -22,11 +22,7 @@ expect_logged() { logged "$1" || fail "b's log has no '$1'"; }
 not_running() { ! is_running "$HB"; }
 
 # The reader holds its pipe read-write: restarts are no end of file.
-(
-	exec 4<>"$FIFO_IN"
-	exec cat <&4 >"$TMP/got"
-) &
-track $!
+backup_reader "$TMP/got"
 got_lines() { [ "$(wc -l <"$TMP/got")" -ge "$1" ]; }
 
 expect_rc 0 tb start

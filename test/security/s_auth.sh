@@ -32,12 +32,7 @@ stop_both() {
 both_stopped() { ! is_running "$HA" && ! is_running "$HB"; }
 
 # The reader of the backup pipe, for the whole test.
-: >"$TMP/got"
-(
-	exec 4<>"$FIFO_IN"
-	exec cat <&4 >"$TMP/got"
-) &
-track $!
+backup_reader "$TMP/got"
 
 # --- 1. a wrong pair key: nothing is read, nothing is sent --------------------
 openssl rand -hex 32 | tb keyimport '(Q' >/dev/null ||

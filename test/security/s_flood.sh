@@ -14,12 +14,7 @@ plog() { cat "$HB"/ts.log,log 2>/dev/null; }
 count() { plog | grep -ac -- "$1"; }
 got() { grep -qx -- "$1" "$TMP/got" 2>/dev/null; }
 
-: >"$TMP/got"
-(
-	exec 4<>"$FIFO_IN"
-	exec cat <&4 >"$TMP/got"
-) &
-track $!
+backup_reader "$TMP/got"
 expect_rc 0 tb start
 expect_rc 0 ta start
 # The tape process: one line now, more on request, the pipe held open.

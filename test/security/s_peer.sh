@@ -31,12 +31,7 @@ hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 b_pid() { tr -dc 0-9 <"$HB/default.pid"; }
 not_running_b() { ! is_running "$HB"; }
 
-: >"$TMP/got"
-(
-	exec 4<>"$FIFO_IN"
-	exec cat <&4 >"$TMP/got"
-) &
-track $!
+backup_reader "$TMP/got"
 expect_rc 0 tb start
 
 # --- 1. a stream of zeros ----------------------------------------------------
