@@ -127,8 +127,22 @@ unsafe:
 	return -1;
 }
 
+static char *home_get(struct errbuf *, int);
+
 char *
 home_open(struct errbuf *err)
+{
+	return home_get(err, 1);
+}
+
+char *
+home_find(struct errbuf *err)
+{
+	return home_get(err, 0);
+}
+
+static char *
+home_get(struct errbuf *err, int create)
 {
 	const char *env = getenv("TAPESOCK_HOME");
 	struct stat st;
@@ -146,7 +160,10 @@ home_open(struct errbuf *err)
 		    "HOME is not set");
 		return NULL;
 	}
-	if (mkdirs(home) < 0 || stat(home, &st) < 0) {
+	/* Not there and not to be made: nothing in it to check. */
+	if (!create && stat(home, &st) < 0 && errno == ENOENT)
+		return home;
+	if ((create && mkdirs(home) < 0) || stat(home, &st) < 0) {
 		msg_format(err->msg, sizeof(err->msg), MSG_CFG_HOME_ERR, home,
 		    strerror(errno));
 		free(home);

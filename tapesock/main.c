@@ -13,6 +13,27 @@
 #include "cli.h"
 #include "home.h"
 
+/* The commands that write into the home (and so may create it). */
+static int
+writes_home(enum cmd c)
+{
+	switch (c) {
+	case CMD_SETUP:
+	case CMD_SETARG:
+	case CMD_DRAIN:
+	case CMD_START:
+	case CMD_STARTSEND:
+	case CMD_STARTRECEIVE:
+	case CMD_STARTALL:
+	case CMD_RESET:
+	case CMD_RESYNC:
+	case CMD_KEYIMPORT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -39,7 +60,8 @@ main(int argc, char **argv)
 	ctx.req = &req;
 	ctx.in = stdin;
 	ctx.out = stdout;
-	if ((ctx.home = home_open(&err)) == NULL) {
+	ctx.home = writes_home(req.cmd) ? home_open(&err) : home_find(&err);
+	if (ctx.home == NULL) {
 		fprintf(stderr, "tape-socket: %s\n", err.msg);
 		cli_request_free(&req);
 		return EXIT_FAILED;
