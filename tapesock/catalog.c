@@ -124,7 +124,39 @@ msg_err(enum msgid id, ...)
 	va_start(ap, id);
 	msg_vformat(buf, sizeof(buf), id, ap);
 	va_end(ap);
-	fprintf(stderr, "tape-socket: %s\n", buf);
+	msg_err_line(buf);
+}
+
+/*
+ * One message is one line: a value that holds a newline or an escape
+ * sequence (given on the command line, read from a file) is shown as
+ * \n, \t, \r or \ooo, never raw.
+ */
+static void
+one_line(FILE *f, const char *prefix, const char *text)
+{
+	const unsigned char *p;
+
+	fputs(prefix, f);
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != 0x7f)
+			putc(*p, f);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p == '\r')
+			fputs("\\r", f);
+		else
+			fprintf(f, "\\%03o", *p);
+	}
+	putc('\n', f);
+}
+
+void
+msg_err_line(const char *text)
+{
+	one_line(stderr, "tape-socket: ", text);
 }
 
 void
@@ -138,5 +170,5 @@ msg_out(int quiet, enum msgid id, ...)
 	va_start(ap, id);
 	msg_vformat(buf, sizeof(buf), id, ap);
 	va_end(ap);
-	printf("%s\n", buf);
+	one_line(stdout, "", buf);
 }

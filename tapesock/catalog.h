@@ -66,7 +66,10 @@ char	*msg_vformat(char *buf, size_t, enum msgid, va_list);
  * command line reports an error or a warning.
  */
 void	 msg_err(enum msgid, ...);
-/* Print the rendered message on stdout, unless quiet. */
+/* The same for a text already rendered (an errbuf's). */
+void	 msg_err_line(const char *);
+/* Print the rendered message on stdout, unless quiet.  Both print one
+ * line: control characters in it come out as \n, \t, \r, \ooo. */
 void	 msg_out(int quiet, enum msgid, ...);
 
 #endif

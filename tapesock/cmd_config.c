@@ -18,7 +18,7 @@ ctx_load_config(struct ctx *ctx, struct config *cfg)
 	struct errbuf err;
 
 	if (config_load(ctx->cfgpath, cfg, &err) < 0) {
-		fprintf(stderr, "tape-socket: %s\n", err.msg);
+		msg_err_line(err.msg);
 		return -1;
 	}
 	return 0;
@@ -83,7 +83,7 @@ config_change(struct ctx *ctx, int (*fn)(struct ctx *, struct config *))
 	int fd, rc;
 
 	if ((fd = config_lock(ctx->cfgpath, &err)) < 0) {
-		fprintf(stderr, "tape-socket: %s\n", err.msg);
+		msg_err_line(err.msg);
 		return EXIT_FAILED;
 	}
 	memset(&cfg, 0, sizeof(cfg));
@@ -91,7 +91,7 @@ config_change(struct ctx *ctx, int (*fn)(struct ctx *, struct config *))
 		rc = EXIT_FAILED;
 	else if ((rc = fn(ctx, &cfg)) == EXIT_OK &&
 	    config_save(&cfg, &err) < 0) {
-		fprintf(stderr, "tape-socket: %s\n", err.msg);
+		msg_err_line(err.msg);
 		rc = EXIT_FAILED;
 	}
 	config_free(&cfg);

@@ -293,8 +293,10 @@ server_stop(struct ctx *ctx, const struct server_cfg *s)
 	}
 	if (srv_val(s, KW_PIPE) != NULL &&
 	    pipe_inspect(srv_val(s, KW_PIPE), &pi) == 0 && pi.waiting > 0) {
-		msg_err(MSG_CLI_PIPE_NOT_EMPTY, srv_val(s, KW_PIPE),
-		    pi.waiting);
+		/* OUT: the server has not read them; IN: its reader. */
+		msg_err(strcmp(s->val[KW_SERVERTYPE], "IN") == 0 ?
+		    MSG_CLI_PIPE_NOT_READ : MSG_CLI_PIPE_NOT_EMPTY,
+		    srv_val(s, KW_PIPE), pi.waiting);
 		if (!quiet && !ask_yes(ctx->in, ctx->out, "Stop anyway")) {
 			msg_err(MSG_CLI_NOT_CONFIRMED, "stop");
 			return EXIT_FAILED;

@@ -53,7 +53,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--version") == 0)
 		argv[1] = "version";
 	if ((rc = cli_parse(argc - 1, argv + 1, &req, &err)) != 0) {
-		fprintf(stderr, "tape-socket: %s\n", err.msg);
+		msg_err_line(err.msg);
 		return rc;
 	}
 	memset(&ctx, 0, sizeof(ctx));
@@ -62,14 +62,14 @@ main(int argc, char **argv)
 	ctx.out = stdout;
 	ctx.home = writes_home(req.cmd) ? home_open(&err) : home_find(&err);
 	if (ctx.home == NULL) {
-		fprintf(stderr, "tape-socket: %s\n", err.msg);
+		msg_err_line(err.msg);
 		cli_request_free(&req);
 		return EXIT_FAILED;
 	}
 	ctx.cfgpath = home_path(ctx.home, CONFIG_FILE);
 	rc = cli_resolve(&req, ctx.home, ctx.in, ctx.out, &err);
 	if (rc != 0)
-		fprintf(stderr, "tape-socket: %s\n", err.msg);
+		msg_err_line(err.msg);
 	else {
 		rc = cli_cmd(req.cmd)->run(&ctx);
 		/* Remember what was given, for keyword=. next time. */
