@@ -464,6 +464,12 @@ plog_free(struct plog_record *v, size_t n)
 
 /* ---- the logger of one process -------------------------------------- */
 
+unsigned
+tslog_keep(unsigned trace)
+{
+	return trace > 0 ? trace : 1;
+}
+
 void
 tslog_init(struct tslog *l, const char *home, const char *server, char type,
     unsigned keep, int verbose)
@@ -475,7 +481,7 @@ tslog_init(struct tslog *l, const char *home, const char *server, char type,
 	snprintf(l->home, sizeof(l->home), "%s", home);
 	snprintf(l->server, sizeof(l->server), "%s", server);
 	l->type = type;
-	l->keep = keep;
+	l->keep = tslog_keep(keep);
 	l->verbose = verbose;
 	l->logmax = PLOG_MAX_DEFAULT;	/* a server sets its logmax= */
 	l->use_syslog = nosys == NULL || *nosys == '\0';

@@ -112,6 +112,9 @@ struct tslog {
 };
 
 /* tslog_close releases what tslog_init and tslog_msg took. */
+/* Entries of a server the ring keeps for trace=n: n, and the last one
+ * even for 0 (status shows it, stop reads how the server ended). */
+unsigned tslog_keep(unsigned trace);
 void	tslog_init(struct tslog *, const char *home, const char *server,
 	    char type, unsigned keep, int verbose);
 /*

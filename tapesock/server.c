@@ -392,7 +392,7 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 				    req.args);
 				return;
 			}
-			s->log.keep = (unsigned)n;
+			s->log.keep = tslog_keep((unsigned)n);
 		}
 		s->opts |= OPT_V;
 		s->log.verbose = 1;
