@@ -30,6 +30,7 @@ daemon_init(struct daemon_life *d, int ready_fd)
 	d->pid_fd = -1;
 	d->pidpath = NULL;
 	d->ready_fd = ready_fd;
+	d->by_hand = ready_fd < 0;
 }
 
 /*
@@ -263,6 +264,11 @@ daemon_report_err(struct daemon_life *d, const char *fmt, ...)
 	len = strlen(line);
 	line[len] = '\n';
 	line[len + 1] = '\0';
+	/* Run by hand, not by start: nobody reads a report; say it. */
+	if (d->by_hand) {
+		fprintf(stderr, "tapesockd: %s", line + 4);
+		return 0;
+	}
 	return daemon_report(d, line);
 }
 

@@ -21,6 +21,7 @@ struct daemon_life {
 	int		 pid_fd;	/* the pid file held, or -1 */
 	char		*pidpath;	/* its path; owned */
 	int		 ready_fd;	/* the start-up report's; -1 once sent */
+	int		 by_hand;	/* none from the start: errors to stderr */
 };
 
 /* A signal a daemon catches (its flag is set to 1) or, with a NULL
@@ -30,7 +31,8 @@ struct daemon_signal {
 	volatile sig_atomic_t	*flag;
 };
 
-/* Nothing held yet; the report will go to ready_fd (-1: nowhere). */
+/* Nothing held yet; the report will go to ready_fd (-1: run by hand,
+ * errors to stderr). */
 void	daemon_init(struct daemon_life *, int ready_fd);
 /*
  * Take the pid file path, close-on-exec: 0.  1 when another process

@@ -80,8 +80,7 @@ main(int argc, char **argv, char **envp)
 		struct daemon_life life;
 
 		daemon_init(&life, ready_fd);
-		if (daemon_report_err(&life, "%s", err.msg) < 0)
-			fprintf(stderr, "tapesockd: %s\n", err.msg);
+		(void)daemon_report_err(&life, "%s", err.msg);
 		return 1;
 	}
 	if (keep != NULL) {
