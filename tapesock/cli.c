@@ -260,7 +260,8 @@ cli_usage(FILE *fp)
 
 	fputs("usage: tape-socket {cmd {keyword=value ...}} {(options}\n"
 	    "       tape-socket --help | --version\n"
-	    "Without a command, the menu of the default server opens.\n\n"
+	    "Without a command the reference system opens a menu; this\n"
+	    "build has none yet.\n\n"
 	    "Commands (abbreviation):\n", fp);
 	for (i = 0; i < CMD__COUNT; i++)
 		fprintf(fp, "  %-13s %-6s %s\n", cmds[i].name,
