@@ -104,13 +104,23 @@ do_setup(struct ctx *ctx, struct config *cfg)
 {
 	const struct request *req = ctx->req;
 	const char *name = req->val[KW_SERVER];
+	const struct server_cfg *other;
 	struct server_cfg *s;
 	struct errbuf why;
 	char done[1024];
 	size_t k;
+	long pid;
 
 	if (name == NULL)
 		name = config_default(cfg);
+	/* A running server keeps what it started with: not replaced
+	 * under it (its type, its pipe, its port). */
+	if (config_find(cfg, name) != NULL &&
+	    (pid = runstate_pid(ctx->home, name)) > 0) {
+		msg_err(MSG_CLI_SERVER_RUNNING_CHANGE, name, pid,
+		    "replace it with setup");
+		return EXIT_FAILED;
+	}
 	/* The first server set up becomes the default one. */
 	if (cfg->nservers == 0 && cfg->default_name == NULL &&
 	    strcmp(name, CONFIG_DEFAULT_SERVER) != 0)
@@ -123,6 +133,11 @@ do_setup(struct ctx *ctx, struct config *cfg)
 	apply_values(req, s, done, sizeof(done));
 	if (kw_check_server(s->val, &why) < 0) {
 		msg_err(MSG_CLI_KEYWORD_CONFLICT, s->name, why.msg);
+		return EXIT_USAGE;
+	}
+	if ((other = config_pipe_shared(cfg, s)) != NULL) {
+		msg_err(MSG_CLI_PIPE_SHARED, s->name, s->val[KW_PIPE],
+		    other->name);
 		return EXIT_USAGE;
 	}
 	warn_txopt(req, s);
@@ -143,15 +158,29 @@ static int
 do_setarg(struct ctx *ctx, struct config *cfg)
 {
 	const struct request *req = ctx->req;
+	const struct server_cfg *other;
 	struct server_cfg *s;
 	struct errbuf why;
 	char done[1024];
+	long pid;
 
 	if ((s = ctx_server(ctx, cfg)) == NULL)
 		return EXIT_FAILED;
+	if (req->val[KW_SERVERTYPE] != NULL &&
+	    strcmp(req->val[KW_SERVERTYPE], s->val[KW_SERVERTYPE]) != 0 &&
+	    (pid = runstate_pid(ctx->home, s->name)) > 0) {
+		msg_err(MSG_CLI_SERVER_RUNNING_CHANGE, s->name, pid,
+		    "change its servertype");
+		return EXIT_FAILED;
+	}
 	apply_values(req, s, done, sizeof(done));
 	if (kw_check_server(s->val, &why) < 0) {
 		msg_err(MSG_CLI_KEYWORD_CONFLICT, s->name, why.msg);
+		return EXIT_USAGE;
+	}
+	if ((other = config_pipe_shared(cfg, s)) != NULL) {
+		msg_err(MSG_CLI_PIPE_SHARED, s->name, s->val[KW_PIPE],
+		    other->name);
 		return EXIT_USAGE;
 	}
 	warn_txopt(req, s);

@@ -163,13 +163,21 @@ strlcat_flag(char *flags, char c)
 }
 
 static int
-server_start(struct ctx *ctx, const struct server_cfg *s)
+server_start(struct ctx *ctx, const struct config *cfg,
+    const struct server_cfg *s)
 {
+	const struct server_cfg *other;
 	char *prog, flags[8] = "-", ready[ERRBUF_SIZE + 16];
 	unsigned opts = ctx->req->opts;
 	int p[2], rc;
 	pid_t pid;
 
+	/* A configuration written by hand may give two servers one pipe. */
+	if ((other = config_pipe_shared(cfg, s)) != NULL) {
+		msg_err(MSG_CLI_PIPE_SHARED, s->name, s->val[KW_PIPE],
+		    other->name);
+		return EXIT_FAILED;
+	}
 	if ((rc = start_ready(ctx, s)) != EXIT_OK)
 		return rc;
 	if (opts & OPT_C)
@@ -385,7 +393,7 @@ cmd_server(struct ctx *ctx)
 		for (i = 0; i < cfg.nservers; i++) {
 			s = &cfg.servers[i];
 			if (c == CMD_STARTALL)
-				r = server_start(ctx, s);
+				r = server_start(ctx, &cfg, s);
 			else if (runstate_pid(ctx->home, s->name) > 0) {
 				running++;
 				r = server_request(ctx, s);
@@ -400,7 +408,7 @@ cmd_server(struct ctx *ctx)
 		break;
 	case CMD_START:
 		if ((s = ctx_server(ctx, &cfg)) != NULL)
-			rc = server_start(ctx, s);
+			rc = server_start(ctx, &cfg, s);
 		break;
 	case CMD_STARTSEND:
 	case CMD_STARTRECEIVE:
@@ -413,7 +421,7 @@ cmd_server(struct ctx *ctx)
 			    s->val[KW_SERVERTYPE], cli_cmd(c)->name);
 			break;
 		}
-		rc = server_start(ctx, s);
+		rc = server_start(ctx, &cfg, s);
 		break;
 	case CMD_QUERY:
 	case CMD_STOP:

@@ -7,6 +7,8 @@
  * with file, line and column.  It never has to recurse into nodes it
  * does not expect, so a hostile file cannot make it go deep.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -106,6 +108,32 @@ config_find(const struct config *cfg, const char *name)
 	for (i = 0; i < cfg->nservers; i++)
 		if (strcmp(cfg->servers[i].name, name) == 0)
 			return &cfg->servers[i];
+	return NULL;
+}
+
+const struct server_cfg *
+config_pipe_shared(const struct config *cfg, const struct server_cfg *s)
+{
+	const char *mine = s->val[KW_PIPE], *theirs;
+	struct stat a, b;
+	int have;
+	size_t i;
+
+	if (mine == NULL || *mine == '\0')
+		return NULL;
+	have = stat(mine, &a) == 0;
+	for (i = 0; i < cfg->nservers; i++) {
+		const struct server_cfg *o = &cfg->servers[i];
+
+		if (o == s || strcmp(o->name, s->name) == 0 ||
+		    (theirs = o->val[KW_PIPE]) == NULL || *theirs == '\0')
+			continue;
+		/* The same path, or another name of the same file. */
+		if (strcmp(mine, theirs) == 0 || (have &&
+		    stat(theirs, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino))
+			return o;
+	}
 	return NULL;
 }
 

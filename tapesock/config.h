@@ -60,6 +60,9 @@ void	config_free(struct config *cfg);
 /* The default server's name: default_name, else "default". */
 const char		*config_default(const struct config *);
 struct server_cfg	*config_find(const struct config *, const char *name);
+/* Another server whose pipe is this one's (same path or same file). */
+const struct server_cfg	*config_pipe_shared(const struct config *,
+			    const struct server_cfg *);
 /* Add an empty server (or return the existing one). */
 struct server_cfg	*config_add(struct config *, const char *name);
 /* Set a value (copied; NULL unsets). */
