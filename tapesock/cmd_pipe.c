@@ -11,6 +11,7 @@
 #include "home.h"
 #include "log.h"
 #include "pipes.h"
+#include "runstate.h"
 
 int
 cmd_drain(struct ctx *ctx)
@@ -64,9 +65,30 @@ cmd_drain(struct ctx *ctx)
 	if (pipe_drain(pipe, backup, &bytes, &err) < 0)
 		msg_err(MSG_CLI_DRAIN_ERR, pipe, err.msg);
 	else {
-		tslog_init(&tl, ctx->home, s ? s->name : "-", '-',
+		/*
+		 * The trace goes in the server's line of status: with the
+		 * state and number it had (a running server still runs),
+		 * not as a stopped server at message 0.
+		 */
+		char type = '-', status = 'C';
+		uint64_t msgnum = 0;
+
+		if (s != NULL) {
+			char *ring = home_path(ctx->home, TSLOG_FILE);
+			struct trace_entry last;
+
+			type = strcmp(s->val[KW_SERVERTYPE], "OUT") == 0 ?
+			    's' : 'r';
+			if (tslog_ring_last(ring, s->name, &last) == 1) {
+				msgnum = last.msgnum;
+				if (runstate_pid(ctx->home, s->name) > 0)
+					status = last.status;
+			}
+			free(ring);
+		}
+		tslog_init(&tl, ctx->home, s ? s->name : "-", type,
 		    (unsigned)atoi(s ? srv_val(s, KW_TRACE) : "4"), 0);
-		tslog_msg(&tl, 'C', 0, MSG_CLI_DRAINED,
+		tslog_msg(&tl, status, msgnum, MSG_CLI_DRAINED,
 		    (unsigned long long)bytes, pipe, backup);
 		tslog_close(&tl);
 		msg_out(ctx->req->opts & OPT_Q, MSG_CLI_DRAINED,

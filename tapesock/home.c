@@ -69,7 +69,9 @@ user_name(uid_t uid, char *buf, size_t sz)
  * live here.  The home (st) is owned by the user or root and not
  * writable by group or others; each directory above it up to /, as
  * written and as resolved, is owned by root or the user and not
- * writable by group or others unless it is sticky (as /tmp).
+ * writable by group or others unless it is sticky (as /tmp).  A NULL
+ * st: the home is not there (a command that only reads), and only the
+ * directories above it that exist are checked.
  */
 static int
 home_safe(const char *home, const struct stat *st, struct errbuf *err)
@@ -82,6 +84,8 @@ home_safe(const char *home, const struct stat *st, struct errbuf *err)
 	int rc;
 
 	user_name(me, mine, sizeof(mine));
+	if (st == NULL)
+		goto above;	/* not there: what would hold it */
 	if (st->st_uid != me && st->st_uid != 0) {
 		user_name(st->st_uid, who, sizeof(who));
 		snprintf(what, sizeof(what), "owned by %s, not by %s%s", who,
@@ -96,8 +100,14 @@ home_safe(const char *home, const struct stat *st, struct errbuf *err)
 		snprintf(fix, sizeof(fix), "chmod 750 %s", home);
 		goto unsafe;
 	}
+above:
 	parent = xstrdup(home);
-	rc = dir_chain_check(dirname(parent), 1, me, bad, sizeof(bad), &bst);
+	dir = dirname(parent);
+	/* For a home not made yet, the nearest directory that exists. */
+	while (st == NULL && strcmp(dir, "/") != 0 && stat(dir, &bst) < 0 &&
+	    errno == ENOENT)
+		dir = dirname((char *)dir);
+	rc = dir_chain_check(dir, 1, me, bad, sizeof(bad), &bst);
 	free(parent);
 	dir = bad;
 	switch (rc) {
@@ -160,9 +170,15 @@ home_get(struct errbuf *err, int create)
 		    "HOME is not set");
 		return NULL;
 	}
-	/* Not there and not to be made: nothing in it to check. */
-	if (!create && stat(home, &st) < 0 && errno == ENOENT)
+	/* Not there and not to be made: nothing in it to check, but
+	 * what is above it must be safe as for a home that exists. */
+	if (!create && stat(home, &st) < 0 && errno == ENOENT) {
+		if (home_safe(home, NULL, err) < 0) {
+			free(home);
+			return NULL;
+		}
 		return home;
+	}
 	if ((create && mkdirs(home) < 0) || stat(home, &st) < 0) {
 		msg_format(err->msg, sizeof(err->msg), MSG_CFG_HOME_ERR, home,
 		    strerror(errno));

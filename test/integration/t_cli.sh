@@ -73,9 +73,10 @@ expect_err_has "cmd"
 # --- a home with servers: every command is understood -------------------
 
 F1=$(mkpipe f1)
+F2=$(mkpipe f2)
 expect_rc 0 ts setup servertype=IN port=3000 pipe="$F1"
 expect_rc 0 ts setup server=tl servertype=OUT host=127.0.0.1 port=3000 \
-    pipe="$F1" txlog=ON
+    pipe="$F2" txlog=ON
 
 # Commands that work without a running server.
 for c in status sta listpipes lp listserver show stopall stopa; do

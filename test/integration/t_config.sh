@@ -8,6 +8,7 @@ CFG="$TAPESOCK_HOME/tapesock.yaml"
 F1=$(mkpipe f1)
 F2=$(mkpipe f2)
 F3=$(mkpipe f3)
+F4=$(mkpipe f4)
 
 # --- the first setup creates the home and the file ----------------------
 
@@ -190,7 +191,7 @@ done
 expect_rc 0 ts setup server=one servertype=IN port=3200
 me=$(id -un)
 changes=(callrep=11 ndisc=12 txpriod=13 trace=14 poll=00:01:40
-    "notify=$me" host=h1.example port=3210 txlog=ON pipe="$F3")
+    "notify=$me" host=h1.example port=3210 txlog=ON pipe="$F4")
 pids=()
 for i in "${!changes[@]}"; do
 	ts setarg server=one "${changes[$i]}" >"$TMP/d$i.log" 2>&1 &
@@ -212,7 +213,7 @@ notify $me
 host h1.example
 port 3210
 txlog ON
-pipe $F3
+pipe $F4
 servertype IN
 EOF
 # Nothing else was lost on the way.

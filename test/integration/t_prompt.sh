@@ -6,6 +6,8 @@
 
 CFG="$TAPESOCK_HOME/tapesock.yaml"
 F=$(mkpipe f)
+G=$(mkpipe g)
+H=$(mkpipe h)
 
 # ? shows the help, then the answer is taken.
 expect_rc 0 ts setup servertype=IN port=? pipe="$F" < <(printf '?\n3000\n')
@@ -35,16 +37,18 @@ expect_rc 1 ts setarg port=? < <(printf '80\n')
 cmp -s "$TMP/before.yaml" "$CFG" || fail "end of input changed $CFG"
 
 # Several prompts in one command.
-expect_rc 0 ts setup server=out1 servertype=OUT host=? port=? pipe="$F" \
+expect_rc 0 ts setup server=out1 servertype=OUT host=? port=? pipe="$G" \
     < <(printf 'backup\n3001\n')
 expect_value out1 host backup
 expect_value out1 port 3001
 
 # . reuses the last value given to a command that succeeded.
 expect_rc 0 ts setarg port=3007
+# (A pipe no server has, since two servers cannot share one.)
+expect_rc 0 ts drain pipe="$H" '(Q'
 expect_rc 0 ts setup server=two servertype=IN port=. pipe=.
 expect_value two port 3007
-expect_value two pipe "$F"
+expect_value two pipe "$H"
 # A value answered at a prompt is remembered too.
 expect_rc 0 ts setarg server=two trace=? < <(printf '12\n')
 expect_rc 0 ts setarg trace=.
