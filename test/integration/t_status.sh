@@ -7,6 +7,7 @@
 F1=$(mkpipe f1)
 F2=$(mkpipe f2)
 F3=$(mkpipe f3)
+F4=$(mkpipe f4)
 
 HEADER='^id[[:space:]].*[[:space:]]T[[:space:]]+Pipe[[:space:]]+Host[[:space:]]+Port[[:space:]]+S[[:space:]]+Time[[:space:]]+Date[[:space:]]+Message[[:space:]]*$'
 
@@ -99,19 +100,19 @@ expect_err_oneline
 
 # --- start refuses a server that cannot run ----------------------------
 
-expect_rc 0 ts setup server=gone servertype=IN port=3003 pipe="$F3"
-rm -f "$F3"
+expect_rc 0 ts setup server=gone servertype=IN port=3003 pipe="$F4"
+rm -f "$F4"
 expect_rc 1 ts start server=gone
 expect_err_oneline
-expect_err_has "$F3"
+expect_err_has "$F4"
 expect_rc 1 ts startreceive server=gone
-expect_err_has "$F3"
+expect_err_has "$F4"
 
 # A plain file where the pipe should be.
-: >"$F3"
+: >"$F4"
 expect_rc 1 ts start server=gone
 expect_err_oneline
-expect_err_has "$F3"
+expect_err_has "$F4"
 
 # startsend needs an OUT server, startreceive an IN one.
 expect_rc 1 ts startsend server=gone
