@@ -99,17 +99,36 @@ config_change(struct ctx *ctx, int (*fn)(struct ctx *, struct config *))
 	return rc;
 }
 
+/* What setup and setarg leave must go together, and with the other
+ * servers: EXIT_OK, or EXIT_USAGE said. */
+static int
+check_server(const struct config *cfg, const struct server_cfg *s)
+{
+	const struct server_cfg *other;
+	struct errbuf why;
+
+	if (kw_check_server(s->val, &why) < 0) {
+		msg_err(MSG_CLI_KEYWORD_CONFLICT, s->name, why.msg);
+		return EXIT_USAGE;
+	}
+	if ((other = config_pipe_shared(cfg, s)) != NULL) {
+		msg_err(MSG_CLI_PIPE_SHARED, s->name, s->val[KW_PIPE],
+		    other->name);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 static int
 do_setup(struct ctx *ctx, struct config *cfg)
 {
 	const struct request *req = ctx->req;
 	const char *name = req->val[KW_SERVER];
-	const struct server_cfg *other;
 	struct server_cfg *s;
-	struct errbuf why;
 	char done[1024];
 	size_t k;
 	long pid;
+	int rc;
 
 	if (name == NULL)
 		name = config_default(cfg);
@@ -131,15 +150,8 @@ do_setup(struct ctx *ctx, struct config *cfg)
 		if ((kw_def(k)->flags & KWF_STORED) && kw_def(k)->defval)
 			server_set(s, k, kw_def(k)->defval);
 	apply_values(req, s, done, sizeof(done));
-	if (kw_check_server(s->val, &why) < 0) {
-		msg_err(MSG_CLI_KEYWORD_CONFLICT, s->name, why.msg);
-		return EXIT_USAGE;
-	}
-	if ((other = config_pipe_shared(cfg, s)) != NULL) {
-		msg_err(MSG_CLI_PIPE_SHARED, s->name, s->val[KW_PIPE],
-		    other->name);
-		return EXIT_USAGE;
-	}
+	if ((rc = check_server(cfg, s)) != EXIT_OK)
+		return rc;
 	warn_txopt(req, s);
 	/* tls=CERT needs no key, but a later tls=ON would. */
 	if (key_ensure(ctx, req->opts & OPT_Q) != EXIT_OK)
@@ -158,11 +170,10 @@ static int
 do_setarg(struct ctx *ctx, struct config *cfg)
 {
 	const struct request *req = ctx->req;
-	const struct server_cfg *other;
 	struct server_cfg *s;
-	struct errbuf why;
 	char done[1024];
 	long pid;
+	int rc;
 
 	if ((s = ctx_server(ctx, cfg)) == NULL)
 		return EXIT_FAILED;
@@ -174,15 +185,8 @@ do_setarg(struct ctx *ctx, struct config *cfg)
 		return EXIT_FAILED;
 	}
 	apply_values(req, s, done, sizeof(done));
-	if (kw_check_server(s->val, &why) < 0) {
-		msg_err(MSG_CLI_KEYWORD_CONFLICT, s->name, why.msg);
-		return EXIT_USAGE;
-	}
-	if ((other = config_pipe_shared(cfg, s)) != NULL) {
-		msg_err(MSG_CLI_PIPE_SHARED, s->name, s->val[KW_PIPE],
-		    other->name);
-		return EXIT_USAGE;
-	}
+	if ((rc = check_server(cfg, s)) != EXIT_OK)
+		return rc;
 	warn_txopt(req, s);
 	msg_out(req->opts & OPT_Q, MSG_CLI_SETARG_DONE, s->name, done);
 	return EXIT_OK;

@@ -48,18 +48,30 @@ key_ensure(struct ctx *ctx, int quiet)
 	return EXIT_OK;
 }
 
-int
-cmd_key(struct ctx *ctx)
+/* The home's key into key, its path into *pathp: 0, or -1 said. */
+static int
+key_read(struct ctx *ctx, uint8_t key[XPORT_KEY_LEN], char **pathp)
 {
-	char *path = key_path(ctx), fp[32];
-	uint8_t key[XPORT_KEY_LEN];
+	char *path = key_path(ctx);
 	struct errbuf err;
 
 	if (xport_key_load(path, key, &err) < 0) {
 		msg_err(MSG_CLI_KEY_FAILED, err.msg);
 		free(path);
-		return EXIT_FAILED;
+		return -1;
 	}
+	*pathp = path;
+	return 0;
+}
+
+int
+cmd_key(struct ctx *ctx)
+{
+	char *path, fp[32];
+	uint8_t key[XPORT_KEY_LEN];
+
+	if (key_read(ctx, key, &path) < 0)
+		return EXIT_FAILED;
 	xport_key_fingerprint(key, fp);
 	OPENSSL_cleanse(key, sizeof(key));
 	msg_out(0, MSG_CLI_KEY_SHOW, path, fp);
@@ -70,15 +82,11 @@ cmd_key(struct ctx *ctx)
 int
 cmd_keyexport(struct ctx *ctx)
 {
-	char *path = key_path(ctx), text[65];
+	char *path, text[65];
 	uint8_t key[XPORT_KEY_LEN];
-	struct errbuf err;
 
-	if (xport_key_load(path, key, &err) < 0) {
-		msg_err(MSG_CLI_KEY_FAILED, err.msg);
-		free(path);
+	if (key_read(ctx, key, &path) < 0)
 		return EXIT_FAILED;
-	}
 	free(path);
 	xport_key_format(key, text);
 	OPENSSL_cleanse(key, sizeof(key));

@@ -170,18 +170,14 @@ home_get(struct errbuf *err, int create)
 		    "HOME is not set");
 		return NULL;
 	}
-	/* Not there and not to be made: nothing in it to check, but
-	 * what is above it must be safe as for a home that exists. */
-	if (!create && stat(home, &st) < 0 && errno == ENOENT) {
-		if (home_safe(home, NULL, err) < 0) {
-			free(home);
-			return NULL;
-		}
-		return home;
-	}
 	if ((create && mkdirs(home) < 0) || stat(home, &st) < 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_CFG_HOME_ERR, home,
-		    strerror(errno));
+		if (create || errno != ENOENT)
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_CFG_HOME_ERR, home, strerror(errno));
+		/* Not there and not to be made: nothing in it to check,
+		 * but what is above it must be safe as for a home. */
+		else if (home_safe(home, NULL, err) == 0)
+			return home;
 		free(home);
 		return NULL;
 	}

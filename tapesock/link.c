@@ -524,7 +524,6 @@ link_init(struct server *s)
 int
 link_start(struct server *s, struct errbuf *err)
 {
-	link_init(s);
 	if (s->role->link == LINK_CALL) {
 		clock_gettime(CLOCK_MONOTONIC, &s->next_call);
 		return 0;

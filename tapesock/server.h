@@ -204,7 +204,8 @@ int	server_main(const char *home, const char *name, unsigned opts,
 int	link_secure(struct server *, struct errbuf *);
 /* No descriptor yet: what link_close may then be given. */
 void	link_init(struct server *);
-/* Listen or prepare the first call, as the role's link says. */
+/* Listen or prepare the first call, as the role's link says (after
+ * link_init). */
 int	link_start(struct server *, struct errbuf *);
 /* Add the link's descriptors; lower *timeout to its deadlines. */
 void	link_pollfds(struct server *, struct pollfd *, int *n, int *timeout);
