@@ -120,8 +120,9 @@ security: all $(B)/tsfake
 # names tests (default: all); each gets SAN_TEST_TIMEOUT seconds.
 SAN_TESTS ?=
 # What make check runs sanitized: the servers' data path and their
-# attack tests (the whole suite is `make san-integration`).
-SAN_CHECK_TESTS = t_replicate t_stream_id test/security/s_auth.sh \
+# attack tests, and the remote commands (the whole suite is `make
+# san-integration`).
+SAN_CHECK_TESTS = t_replicate t_stream_id t_check test/security/s_auth.sh \
 	test/security/s_peer.sh test/security/s_flood.sh
 SAN_TEST_TIMEOUT ?= 300
 SAN_ASAN_OPTIONS ?= detect_leaks=1

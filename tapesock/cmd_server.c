@@ -270,7 +270,8 @@ server_control(struct ctx *ctx, const struct server_cfg *s,
 			fprintf(ctx->out, "%s\n", resp);
 		} else
 			reason = resp;
-		msg_err(MSG_CLI_CONTROL_ERR, s->name, sock, reason);
+		/* Reached: the server's own reason, not "cannot reach". */
+		msg_err(MSG_CLI_SERVER_ANSWERED_ERR, s->name, reason);
 	} else if (!quiet && resp != NULL && *resp != '\0')
 		fprintf(ctx->out, "%s\n", resp);
 	free(resp);
@@ -328,6 +329,11 @@ server_stop(struct ctx *ctx, const struct server_cfg *s)
 	logpath = home_path(ctx->home, TSLOG_FILE);
 	rc = tslog_ring_last(logpath, s->name, &e);
 	free(logpath);
+	if (rc == 1 && trace_is(&e, MSG_SRV_STOP_NO_SHUTDOWN)) {
+		/* The output server stopped; its input server did not. */
+		msg_err(MSG_CLI_SHUTDOWN_HALF, s->name);
+		return EXIT_FAILED;
+	}
 	if (rc == 1 && trace_is(&e, MSG_TS_STOP_ON_REQ)) {
 		msg_out(quiet, MSG_CLI_STOPPED, s->name, e.text);
 		return EXIT_OK;
@@ -339,6 +345,45 @@ server_stop(struct ctx *ctx, const struct server_cfg *s)
 	}
 	msg_err(MSG_CLI_STOP_FAILED, s->name, rc == 1 ? e.text : "no trace");
 	return EXIT_FAILED;
+}
+
+/*
+ * check: the remote server's answer, printed.  A test that found
+ * nothing ("0 File 'f' missing") exits 1, as test(1) would, so that a
+ * script can ask "is it there?".
+ */
+static int
+server_check(struct ctx *ctx, const struct server_cfg *s)
+{
+	const char *cmd = ctx->req->val[KW_CMD];
+	struct errbuf err;
+	char *sock, *req, *resp = NULL;
+	size_t l;
+	int r, rc = EXIT_FAILED;
+
+	sock = xasprintf("%s/%s.sock", ctx->home, s->name);
+	req = xasprintf("CHECK %s", cmd);
+	r = control_request(sock, req, &resp, CONTROL_WAIT_MS, &err);
+	if (resp != NULL) {
+		l = strlen(resp);
+		while (l > 0 && resp[l - 1] == '\n')
+			resp[--l] = '\0';
+	}
+	if (r == -2)
+		msg_err(MSG_CLI_SERVER_NOT_RUNNING, s->name, s->name);
+	else if (r == -1)
+		msg_err(MSG_CLI_CONTROL_ERR, s->name, sock, err.msg);
+	else if (r == 1)
+		msg_err(MSG_CLI_SERVER_ANSWERED_ERR, s->name, resp);
+	else {
+		fprintf(ctx->out, "%s\n", resp);
+		rc = strncmp(cmd, "test ", 5) == 0 && strncmp(resp, "0 ", 2) ==
+		    0 ? EXIT_FAILED : EXIT_OK;
+	}
+	free(resp);
+	free(req);
+	free(sock);
+	return rc;
 }
 
 /* A command for a running server, through its control socket. */
@@ -360,11 +405,12 @@ server_request(struct ctx *ctx, const struct server_cfg *s)
 	case CMD_TRACEOFF:
 		return server_control(ctx, s, "TRACEOFF", 0);
 	case CMD_CHECK:
-		return server_control(ctx, s, "CHECK", 0);
+		return server_check(ctx, s);
 	case CMD_SHUTDOWN:
 		return server_stop(ctx, s);
 	case CMD_TLTEST:
-		return server_control(ctx, s, "CHECK tltest", 0);
+		/* What there is of a transaction logger: the remote's word. */
+		return server_control(ctx, s, "CHECK tlchk", 0);
 	default:
 		return server_control(ctx, s, "STATUS", 0);
 	}

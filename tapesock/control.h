@@ -68,6 +68,7 @@ struct control_conn {
 	size_t		 outlen, outoff, outsize;
 	int		 overflow;	/* a line was dropped: answer ERR */
 	int		 closing;
+	int		 waiting;	/* its answer comes later (check) */
 	struct timespec	 deadline;	/* CLOCK_MONOTONIC: CONTROL_IDLE_S on */
 };
 

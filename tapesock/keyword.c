@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkcmd.h"
 #include "keyword.h"
 #include "notify.h"
 #include "pipes.h"
@@ -146,6 +147,21 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "connection, but the data travels in clear and a host on the "
 	    "path could alter it: only on a network you trust. Both servers "
 	    "must have the same setting." },
+	[KW_DATADIR] = { "datadir", KWF_STORED, "Data area (check test)",
+	    "an absolute path to a directory", NULL,
+	    "The data area the check commands test -f FILE and test -r[d] "
+	    "FILE ID look in, when the remote server asks: a FILE is a "
+	    "directory in it, an ID a file in that directory (a Pick file "
+	    "and its item). Not set: those commands answer that there is no "
+	    "data area." },
+	[KW_EXECALLOW] = { "execallow", KWF_STORED, "Commands check may exec",
+	    "command names or absolute paths, separated by commas", NULL,
+	    "The commands the remote server may run on this one with check "
+	    "cmd=\"exec CMD ...\" (say execallow=date,uptime). A name is "
+	    "looked for in /usr/local/bin, /usr/bin and /bin; a path names "
+	    "one program. They run without a shell, as this server's user, "
+	    "for 5 seconds at most; only the first line of what they print "
+	    "is answered. Not set: exec is refused." },
 	[KW_TLSCA] = { "tlsca", KWF_STORED, "CA certificates (tls=CERT)",
 	    "an absolute path to a PEM file", NULL,
 	    "PEM file of the certificate authorities that sign the peer's "
@@ -511,6 +527,71 @@ check_file(const char *v, enum kwcheck depth, char **norm, struct errbuf *err)
 	return 0;
 }
 
+/* A directory the server reads (the data area). */
+static int
+check_dir(const char *v, enum kwcheck depth, char **norm, struct errbuf *err)
+{
+	struct stat st;
+
+	if (v[0] != '/') {
+		errbuf_set(err, "not an absolute path");
+		return -1;
+	}
+	if (strlen(v) >= PATH_MAX - 2 * CHECK_NAME_MAX - 2) {
+		errbuf_set(err, "path too long");
+		return -1;
+	}
+	if (depth == KWC_FULL) {
+		if (stat(v, &st) < 0) {
+			errbuf_set(err, "%s", strerror(errno));
+			return -1;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			errbuf_set(err, "not a directory");
+			return -1;
+		}
+	}
+	*norm = xstrdup(v);
+	return 0;
+}
+
+/* execallow: names or absolute paths, comma-separated. */
+static int
+check_execallow(const char *v, char **norm, struct errbuf *err)
+{
+	char *copy = xstrdup(v), *p = copy, *e;
+	size_t i, n = 0;
+
+	while ((e = strsep(&p, ",")) != NULL) {
+		if (*e == '\0' || strlen(e) >= 256) {
+			errbuf_set(err, "an empty or too long command");
+			goto bad;
+		}
+		for (i = 0; e[i] != '\0'; i++)
+			if (!isalnum((unsigned char)e[i]) &&
+			    strchr("._+-/", e[i]) == NULL) {
+				errbuf_set(err, "'%s': a command name or "
+				    "absolute path has only letters, digits "
+				    "and . _ + - /", e);
+				goto bad;
+			}
+		if (strchr(e, '/') != NULL && (e[0] != '/' ||
+		    strstr(e, "/../") != NULL || strstr(e, "//") != NULL ||
+		    e[strlen(e) - 1] == '/')) {
+			errbuf_set(err, "'%s' is neither a command name nor a "
+			    "plain absolute path", e);
+			goto bad;
+		}
+		n++;
+	}
+	free(copy);
+	*norm = xstrdup(v);
+	return 0;
+bad:
+	free(copy);
+	return -1;
+}
+
 /* One item of a notify list other than exec. */
 static int
 check_notify_item(const char *item, enum kwcheck depth, struct errbuf *err)
@@ -608,57 +689,13 @@ done:
 static int
 check_cmd(const char *v, char **norm, struct errbuf *err)
 {
-	static const char *const words[] = { "exec", "msgnum", "query",
-	    "shtdwn", "test", "tlchk", "tlstrt", "tron", "troff" };
-	char *copy = xstrdup(v), *p = copy, *w[4] = { NULL };
-	size_t i, n = 0, ok = 0;
-	uint64_t num;
-	int rc = -1;
+	struct check_cmd c;
 
-	while (n < ARRAY_LEN(w) && (w[n] = strsep(&p, " ")) != NULL)
-		if (*w[n] != '\0')
-			n++;
-	if (n == 0) {
-		errbuf_set(err, "empty command");
-		goto done;
-	}
-	for (i = 0; i < ARRAY_LEN(words); i++)
-		if (strcmp(w[0], words[i]) == 0)
-			ok = 1;
-	if (!ok) {
-		errbuf_set(err, "unknown check command '%s'", w[0]);
-		goto done;
-	}
-	if (strcmp(w[0], "exec") == 0) {
-		if (n < 2) {
-			errbuf_set(err, "exec needs a command");
-			goto done;
-		}
-	} else if (strcmp(w[0], "test") == 0) {
-		if (n >= 3 && strcmp(w[1], "-f") == 0 && p == NULL && n == 3)
-			;
-		else if (n == 4 && p == NULL && (strcmp(w[1], "-r") == 0 ||
-		    strcmp(w[1], "-rd") == 0))
-			;
-		else {
-			errbuf_set(err, "test takes -f FILE or -r[d] FILE ID");
-			goto done;
-		}
-	} else if (strcmp(w[0], "tron") == 0) {
-		if (p != NULL || n > 2 ||
-		    (n == 2 && parse_u64(w[1], TRACE_MAX, &num) < 0)) {
-			errbuf_set(err, "tron takes one number of traces");
-			goto done;
-		}
-	} else if (n > 1 || p != NULL) {
-		errbuf_set(err, "%s takes no argument", w[0]);
-		goto done;
-	}
-	*norm = xstrdup(v);
-	rc = 0;
-done:
-	free(copy);
-	return rc;
+	if (check_parse(v, &c, err) < 0)
+		return -1;
+	*norm = check_normal(&c);
+	check_cmd_free(&c);
+	return 0;
 }
 
 int
@@ -779,6 +816,10 @@ kw_check(enum kw k, const char *v, enum kwcheck depth, char **norm,
 
 		return check_word3(v, w, norm, err);
 	}
+	case KW_DATADIR:
+		return check_dir(v, depth, norm, err);
+	case KW_EXECALLOW:
+		return check_execallow(v, norm, err);
 	case KW_TLSCA:
 	case KW_TLSCERT:
 	case KW_TLSKEY:

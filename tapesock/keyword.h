@@ -41,6 +41,8 @@ enum kw {
 	KW_TXOPT,
 	KW_TXPRIOD,
 	KW_WAIT,
+	KW_DATADIR,
+	KW_EXECALLOW,
 	KW__COUNT
 };
 

@@ -205,6 +205,7 @@ server_link_drop(struct server *s)
 		return;
 	}
 	s->connected = 0;
+	check_link_down(s);
 	s->role->link_down(s);
 	link_close_sock(s, 1, 1);
 	s->hello_done = 0;
@@ -519,6 +520,7 @@ link_init(struct server *s)
 	s->xp.fd = s->pend_x.fd = -1;
 	for (i = 0; i < SRV_UNPROVEN_MAX; i++)
 		s->unproven[i].fd = -1;
+	check_init(s);
 }
 
 int

@@ -293,7 +293,9 @@ server_stop_due(struct server *s)
 
 	if ((count = s->role->pending(s, &first, &last)) == 0) {
 		s->sletter = 'C';
-		server_trace(s, MSG_TS_STOP_ON_REQ);
+		/* A shutdown whose SHUTDOWN never went (out_stop) says so. */
+		server_trace(s, s->shutdown && s->role->sender ?
+		    MSG_SRV_STOP_NO_SHUTDOWN : MSG_TS_STOP_ON_REQ);
 		s->done = 1;
 		return 1;
 	}
@@ -401,6 +403,10 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		s->opts &= ~OPT_V;
 		s->log.verbose = 0;
 		break;
+	case CONTROL_CHECK:
+		/* Answered when the peer answers (rcheck.c). */
+		check_request(s, c, (int)(c - s->ctl), req.args);
+		return;
 	case CONTROL_RESYNC: {
 		const char *r = s->role->resync != NULL ?
 		    s->role->resync(s) :
@@ -490,6 +496,16 @@ control_events(struct server *s, struct pollfd *pfd, int n)
 		c = &s->ctl[i];
 		if (c->fd < 0)
 			continue;
+		if (c->waiting) {
+			/* Its check is out; a client that gave up is let go. */
+			if (control_gone(c)) {
+				server_trace(s, MSG_SRV_CONTROL_GONE, "CHECK",
+				    (unsigned)c->uid, (long)c->pid);
+				check_forget(s, i);
+				control_close(c);
+			}
+			continue;
+		}
 		if (!c->closing) {
 			r = control_read(c, &line);
 			if (r == 1 && control_abandoned(s, c, line))
@@ -505,6 +521,7 @@ control_events(struct server *s, struct pollfd *pfd, int n)
 		if (control_expired(c, &now)) {
 			server_trace(s, MSG_SRV_CONTROL_TIMEOUT,
 			    (unsigned)c->uid, (long)c->pid, CONTROL_IDLE_S);
+			check_forget(s, i);
 			control_close(c);
 		}
 	}
@@ -571,6 +588,7 @@ server_load(struct server *s, const char *home, const char *name,
 void
 server_release(struct server *s)
 {
+	check_close(s);
 	link_close(s);
 	if (s->pipe_fd >= 0)
 		close(s->pipe_fd);
@@ -696,14 +714,15 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		for (i = 0; i < SRV_CTL_MAX; i++)
 			if (s->ctl[i].fd >= 0) {
 				pfd[n].fd = s->ctl[i].fd;
-				pfd[n++].events = s->ctl[i].closing ?
-				    POLLOUT : POLLIN;
+				pfd[n++].events = s->ctl[i].waiting ? 0 :
+				    s->ctl[i].closing ? POLLOUT : POLLIN;
 				server_wake(&timeout, &s->ctl[i].deadline);
 			}
 		/* A flood of one trace ends in its summary on time. */
 		tslog_repeats_due(&s->log, &at);
 		server_wake(&timeout, &at);
 		link_pollfds(s, pfd, &n, &timeout);
+		check_pollfds(s, pfd, &n, &timeout);
 		s->role->pollfds(s, pfd, &n, &timeout);
 		if (s->stopping && s->stop_wait == 0)
 			timeout = 0;
@@ -719,6 +738,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 			server_request_stop(s);
 		control_events(s, pfd, n);
 		link_events(s, pfd, n);
+		check_events(s, pfd, n);
 		s->role->events(s, pfd, n);
 		link_output(s);
 		server_outq_trim(s);

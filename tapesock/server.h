@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "rcheck.h"
 #include "config.h"
 #include "control.h"
 #include "frame.h"
@@ -157,6 +158,8 @@ struct server {
 	unsigned	 stop_wait;
 
 	uint64_t	 acked;		/* last number acknowledged (OUT: by the peer) */
+
+	struct check_state check;	/* rcheck.c: remote commands */
 };
 
 /* server.c */

@@ -171,6 +171,10 @@ svr_common_frame(struct server *s, const struct frame *f,
 		return 1;
 	case FT_HEARTBEAT_ACK:
 		return 1;
+	case FT_CHECK_REQ:
+	case FT_CHECK_RESP:
+		check_frame(s, f);
+		return 1;
 	case FT_ERROR:
 		/* It goes to the logs and the operator's terminal. */
 		frame_printable(text, sizeof(text), f->payload, f->len);

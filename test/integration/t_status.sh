@@ -82,7 +82,7 @@ tltest server=tl
 EOF
 
 # check takes the words of the reference manual; the value is checked.
-expect_rc 1 ts check "cmd=test -f /etc/hosts"
+expect_rc 1 ts check "cmd=test -f dm,users,"
 expect_err "is not running"
 expect_rc 1 ts check "cmd=tron 5"
 expect_err "is not running"

@@ -71,6 +71,9 @@ fill_server(struct server_cfg *s, int n, const char *type)
 	server_set(s, KW_TLSKEY, "/etc/tapesock/key.pem");
 	snprintf(buf, sizeof(buf), "peer%d.example.org", n);
 	server_set(s, KW_TLSPEER, buf);
+	snprintf(buf, sizeof(buf), "/srv/pick/data%d", n);
+	server_set(s, KW_DATADIR, buf);
+	server_set(s, KW_EXECALLOW, n % 2 ? "date" : "date,/usr/bin/uptime");
 	/* Commas, '!', '*' and spaces: the emitter must quote right. */
 	server_set(s, KW_NOTIFY, n % 2 ? "OFF" :
 	    "bob,!0,*,exec run bp send-mail: now # not a comment");

@@ -351,7 +351,7 @@ START_TEST(test_cmd)
 {
 	static const char *const good[] = { "query", "msgnum", "shtdwn",
 	    "tlchk", "tlstrt", "troff", "tron", "tron 10", "tron 100000",
-	    "exec who", "exec ls -l /tmp", "test -f /etc/hosts",
+	    "exec who", "exec ls -l /tmp", "test -f dm,users,",
 	    "test -r f id", "test -rd f id" };
 	static const char *const wrong[] = { "tron x", "tron 100001",
 	    "tron 1 2", "test -x f", "test -f", "test -f a b", "test -r f",
@@ -396,6 +396,23 @@ START_TEST(test_sizes)
 	ok(KW_TLSCA, "/dev/null", "/dev/null");
 	bad(KW_TLSCA, "ca.pem");
 	bad(KW_TLSKEY, "/nonexistent/key.pem");
+	ok(KW_DATADIR, "/tmp", "/tmp");
+	bad(KW_DATADIR, "tmp");
+	bad(KW_DATADIR, "/dev/null");
+	ok(KW_EXECALLOW, "date,/usr/bin/uptime", "date,/usr/bin/uptime");
+	bad(KW_EXECALLOW, "date,,who");
+	bad(KW_EXECALLOW, "rm -rf");
+	bad(KW_EXECALLOW, "bin/date");
+	bad(KW_EXECALLOW, "/usr/../bin/sh");
+	ok(KW_CMD, "QUERY", "query");
+	ok(KW_CMD, "Test -F dm,users,", "test -f dm,users,");
+	ok(KW_CMD, "tron  5", "tron 5");
+	ok(KW_CMD, "exec Date -u", "exec Date -u");
+	bad(KW_CMD, "set-date 10/06/93");
+	bad(KW_CMD, "test -r ../etc passwd");
+	bad(KW_CMD, "test -r f .hidden");
+	bad(KW_CMD, "tron many");
+	bad(KW_CMD, "msgnum 3");
 }
 END_TEST
 
@@ -457,6 +474,10 @@ valid_value(enum kw k)
 		return "8M";
 	case KW_TXOPT:
 		return "DL";
+	case KW_DATADIR:
+		return "/tmp";
+	case KW_EXECALLOW:
+		return "date,/usr/bin/uptime";
 	case KW__COUNT:
 		break;
 	}
@@ -558,7 +579,7 @@ START_TEST(test_stored_flags)
 	    KW_SPOOLMAX, KW_TRACE, KW_TXLOG, KW_TXOPT, KW_TXPRIOD, KW_HBINT,
 	    KW_HBTIMEOUT,
 	    KW_LISTEN, KW_LOST, KW_SYNC, KW_LOGMAX, KW_RSHUT, KW_TLS,
-	    KW_TLSCA, KW_TLSCERT, KW_TLSKEY, KW_TLSPEER };
+	    KW_TLSCA, KW_TLSCERT, KW_TLSKEY, KW_TLSPEER, KW_DATADIR, KW_EXECALLOW };
 	size_t i;
 	int k, want;
 

@@ -13,7 +13,11 @@
  * announced maxpayload, a second HELLO or HELLO_ACK, a HEARTBEAT flood,
  * a peer's text with escape sequences.
  */
+#include <sys/stat.h>
+
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bsd/string.h>
 
@@ -423,6 +427,82 @@ START_TEST(test_rshut_off)
 END_TEST
 
 /*
+ * CHECK_REQ from a key holder, as it comes, not as the command line
+ * would send it: answered in a CHECK_RESP with its request id, the bad
+ * ones refused with ERR (nothing outside the data area read, no exec
+ * without execallow=), and the link stays.  A CHECK_RESP nobody asked
+ * for is ignored.
+ */
+static void
+check_asks(struct pair *p, const char *cmd, size_t len, uint64_t id,
+    const char *want)
+{
+	char text[CHECK_ANSWER_MAX + 8];
+	uint64_t aux = 0;
+
+	p->b.s.out.off = p->b.s.out.len = 0;
+	rp_inject(&p->b, FT_CHECK_REQ, 0, id, (const uint8_t *)cmd,
+	    (uint32_t)len);
+	ck_assert_msg(server_linked(&p->b.s), "%s: the link dropped", want);
+	rp_queued_text(&p->b, FT_CHECK_RESP, text, sizeof(text), &aux);
+	ck_assert_msg(strncmp(text, want, strlen(want)) == 0,
+	    "asked '%.*s': answered '%s', not '%s...'", (int)len, cmd, text,
+	    want);
+	ck_assert_uint_eq(aux, id);
+}
+
+START_TEST(test_check_answers)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	char *area = xasprintf("%s/data", p->dir), *f;
+	int fd;
+
+	rp_link_both(p);
+	rp_feed(p, 'a', 100);
+	rp_run(p);
+	ck_assert_int_eq(mkdir(area, 0755), 0);
+	f = xasprintf("%s/f", area);
+	ck_assert_int_eq(mkdir(f, 0755), 0);
+	free(f);
+	f = xasprintf("%s/f/item", area);
+	fd = open(f, O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "a\nb\n", 4), 4);
+	close(fd);
+	free(f);
+
+	check_asks(p, "msgnum", 6, 1, "OK 1");
+	check_asks(p, "QUERY", 5, 2, "OK tape IN R ");
+	check_asks(p, "tron 3", 6, 3, "OK traces on, ");
+	ck_assert(p->b.s.log.verbose);
+	check_asks(p, "troff", 5, 4, "OK traces off");
+	ck_assert(!p->b.s.log.verbose);
+	check_asks(p, "tlchk", 5, 5, "ERR no transaction logger");
+	check_asks(p, "rm -rf /", 8, 6, "ERR 'rm' is not a check command");
+	check_asks(p, "query\0x", 7, 7, "ERR not a check command");
+	check_asks(p, "exec sh -c id", 13, 8, "ERR exec of 'sh' refused: "
+	    "server tape allows none");
+	check_asks(p, "test -f f", 9, 9, "ERR no data area");
+	p->b.s.cfg.val[KW_DATADIR] = area;
+	check_asks(p, "test -f f", 9, 10, "OK 1 File 'f' exists");
+	check_asks(p, "test -r f item", 14, 11, "OK 1 a^b");
+	check_asks(p, "test -r .. data", 15, 12, "ERR test: bad FILE '..'");
+	check_asks(p, "test -r f ../f", 14, 13, "ERR test: bad ID");
+	check_asks(p, "test -rd f item", 15, 14, "OK 1 a^b");
+	check_asks(p, "test -r f item", 14, 15, "OK 0 Item 'item' missing");
+	p->b.s.cfg.val[KW_DATADIR] = NULL;
+	ck_assert(rp_traced(&p->b, "Check 'test -rd f item' of the peer "
+	    "answered: OK 1 a^b"));
+	/* Nobody asked: ignored, no trace, the link stays. */
+	rp_inject(&p->a, FT_CHECK_RESP, 0, 77, (const uint8_t *)"OK x", 4);
+	ck_assert(server_linked(&p->a.s));
+	ck_assert(!rp_traced(&p->a, "Check OK"));
+	free(area);
+	rp_free(p);
+}
+END_TEST
+
+/*
  * A HEARTBEAT flood from a peer that never reads: at most one answer
  * per SVR_HB_ANSWER, on both sides; the link stays (they are traffic).
  */
@@ -516,7 +596,7 @@ static const struct {
 	    "Bad header '54534b3101040000" },
 	[IN_HELLO_ACK] = { "HELLO_ACK to a receiver", 1, "unexpected frame",
 	    "Bad header '54534b3101020000" },
-	[IN_CHECK_REQ] = { "CHECK_REQ (not served)", 1, "unexpected frame",
+	[IN_CHECK_REQ] = { "CHECK_REQ before HELLO", 0, "HELLO expected",
 	    "Bad header '54534b3101070000" },
 	[IN_SYNC_BACK] = { "SYNC backwards", 1, "SYNC would go backwards",
 	    "Bad msg num '2'" },
@@ -870,6 +950,7 @@ roles_suite(void)
 	tcase_add_test(tc, test_sync_forward);
 	tcase_add_test(tc, test_zero_stream_refused);
 	tcase_add_test(tc, test_rshut_off);
+	tcase_add_test(tc, test_check_answers);
 	tcase_add_test(tc, test_heartbeat_flood);
 	tcase_add_test(tc, test_peer_text_printable);
 	tcase_add_loop_test(tc, test_refusal_receiver, 0, IN__COUNT);

@@ -420,6 +420,14 @@ rp_hello_of(uint8_t *buf, uint8_t role, const uint8_t *stream, uint64_t last)
 const char *
 rp_queued_error(struct side *x, char *text, size_t sz)
 {
+	return rp_queued_text(x, FT_ERROR, text, sz, NULL);
+}
+
+/* The text of the last frame of a type a side queued ("" if none). */
+const char *
+rp_queued_text(struct side *x, uint8_t type, char *text, size_t sz,
+    uint64_t *aux)
+{
 	struct frame_error e;
 	struct frame f;
 	size_t off = x->s.out.off, used;
@@ -427,10 +435,13 @@ rp_queued_error(struct side *x, char *text, size_t sz)
 	*text = '\0';
 	while (frame_decode(x->s.out.buf + off, x->s.out.len - off, &f,
 	    &used, &e) == FRAME_OK) {
-		if (f.type == FT_ERROR) {
+		if (f.type == type) {
 			snprintf(text, sz, "%.*s", (int)f.len,
 			    (const char *)f.payload);
-			break;
+			if (aux != NULL)
+				*aux = f.aux;
+			if (type == FT_ERROR)
+				break;
 		}
 		off += used;
 	}

@@ -62,6 +62,8 @@ size_t	rp_hello_put(uint8_t *buf, const struct hello *h);
 size_t	rp_hello_of(uint8_t *buf, uint8_t role, const uint8_t *stream,
 	    uint64_t last);
 const char	*rp_queued_error(struct side *x, char *text, size_t sz);
+const char	*rp_queued_text(struct side *x, uint8_t type, char *text,
+	    size_t sz, uint64_t *aux);
 unsigned	rp_queued_count(struct side *x, uint8_t type,
 	    uint64_t *first, uint64_t *last);
 int	rp_traced(struct side *x, const char *text);
