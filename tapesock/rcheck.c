@@ -362,6 +362,7 @@ check_run(struct server *s, const struct frame *f)
 	if (check_parse(line, &cmd, &err) < 0) {
 		frame_printable(shown, sizeof(shown), f->payload,
 		    f->len > 64 ? 64 : f->len);
+		server_trace(s, MSG_TS_UNKNOWN_CMD, shown);
 		check_answer(s, f->aux, shown, 0, "%s (the check commands: "
 		    "%s)", err.msg, kw_def(KW_CMD)->allowed);
 		return;

@@ -358,6 +358,12 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		return;
 	}
 	if (control_parse_request(line, &req) < 0) {
+		char shown[4 * 32 + 1];
+
+		/* The verb only, made printable: it reaches the logs. */
+		frame_printable(shown, sizeof(shown), (const uint8_t *)line,
+		    strcspn(line, " \t") > 32 ? 32 : strcspn(line, " \t"));
+		server_trace(s, MSG_TS_UNKNOWN_CMD, shown);
 		control_reply_err(c, "%s", req.error);
 		return;
 	}

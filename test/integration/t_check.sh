@@ -121,6 +121,16 @@ expect_err_oneline
 expect_err "'set-date' is not a check command"
 expect_err "exec"
 
+# Straight to the control socket, past the command line's checks: the
+# server validates too, and an unknown verb is traced Unknown cmd.
+expect_rc 0 socat -t 5 - UNIX-CONNECT:"$HA/default.sock" \
+    < <(printf 'CHECK test -r .. secret\n')
+expect_out "^ERR test: bad FILE"
+expect_rc 0 socat -t 5 - UNIX-CONNECT:"$HA/default.sock" \
+    < <(printf 'FROB now\n')
+expect_out "^ERR unknown verb"
+last_trace_is "$HA" "Unknown cmd 'FROB'" || fail "no Unknown cmd trace"
+
 # From the input side, answered by the output server.
 expect_rc 0 tb check cmd=msgnum
 expect_out "^2$"

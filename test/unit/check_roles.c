@@ -479,6 +479,7 @@ START_TEST(test_check_answers)
 	ck_assert(!p->b.s.log.verbose);
 	check_asks(p, "tlchk", 5, 5, "ERR no transaction logger");
 	check_asks(p, "rm -rf /", 8, 6, "ERR 'rm' is not a check command");
+	ck_assert(rp_traced(&p->b, "Unknown cmd 'rm -rf /'"));
 	check_asks(p, "query\0x", 7, 7, "ERR not a check command");
 	check_asks(p, "exec sh -c id", 13, 8, "ERR exec of 'sh' refused: "
 	    "server tape allows none");
