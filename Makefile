@@ -10,7 +10,7 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
 	   -Wno-unused-parameter -D_GNU_SOURCE -DTAPESOCK_VERSION='"$(VERSION)"' \
-	   -Itapesock $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+	   -Itapesock -Itxlog $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(SAN),1)
 CFLAGS	+= -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
@@ -29,11 +29,14 @@ HOSTCC	?= $(CC)
 HOSTCFLAGS ?= $(CFLAGS)
 HOSTLDFLAGS ?= $(LDFLAGS)
 
-LIBSRC	 = $(filter-out tapesock/main.c tapesock/mkmsgman.c tapesock/mkcatalog.c tapesock/tapesockd.c,$(wildcard tapesock/*.c))
-LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o) $(GENSRC:%.c=%.o)
+LIBSRC	 = $(filter-out tapesock/main.c tapesock/mkmsgman.c tapesock/mkcatalog.c tapesock/tapesockd.c,$(wildcard tapesock/*.c)) \
+	   $(filter-out txlog/main.c,$(wildcard txlog/*.c))
+# Objects of txlog/ go under $(B)/libtxlog: $(B)/txlog is the program.
+LIBOBJ	 = $(patsubst $(B)/txlog/%,$(B)/libtxlog/%,$(LIBSRC:%.c=$(B)/%.o)) \
+	   $(GENSRC:%.c=%.o)
 UNITSRC	 = $(wildcard test/unit/*.c)
 UNITOBJ	 = $(UNITSRC:%.c=$(B)/%.o)
-PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/mkmsgman
+PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/txlog $(B)/mkmsgman
 
 .PHONY: all deps fuzz fuzz-long fuzz-seeds san-integration check unit unit-run san \
 	integration security faults faults-short \
@@ -45,7 +48,11 @@ deps:
 
 # Every object depends on the generated headers, so they exist before
 # anything that includes catalog.h compiles (make -j too).
-$(B)/%.o: %.c $(wildcard tapesock/*.h test/unit/*.h) $(GENHDR) | deps
+$(B)/%.o: %.c $(wildcard tapesock/*.h txlog/*.h test/unit/*.h) $(GENHDR) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libtxlog/%.o: txlog/%.c $(wildcard tapesock/*.h txlog/*.h) $(GENHDR) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -74,6 +81,9 @@ $(B)/tape-socket: $(B)/tapesock/main.o $(B)/libtapesock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tapesockd: $(B)/tapesock/tapesockd.o $(B)/libtapesock.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/txlog: $(B)/libtxlog/main.o $(B)/libtapesock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/mkmsgman: $(B)/tapesock/mkmsgman.o $(B)/libtapesock.a
@@ -176,7 +186,8 @@ faults-short: all faults-progs
 # from a copy of its seeds (test/fuzz/corpus/<name>) in $(B)/fuzz/<name>,
 # which keeps what the runs add; a crash stops make and leaves its input
 # as $(B)/fuzz/<name>-crash-*.  FUZZ_TARGETS= runs some of them.
-FUZZ_TARGETS ?= frame control config keyword instate spool logs cli auth
+FUZZ_TARGETS ?= frame control config keyword instate spool logs cli auth \
+	txrec
 FUZZ_SECONDS ?= 20
 FUZZ_LONG_SECONDS ?= 600
 FUZZCC	?= clang
@@ -193,10 +204,11 @@ FUZZ_MAXLEN_spool   = 70000
 FUZZ_MAXLEN_logs    = 32768
 FUZZ_MAXLEN_cli     = 4096
 FUZZ_MAXLEN_auth    = 4096
+FUZZ_MAXLEN_txrec   = 16384
 FUZZLIBOBJ = $(LIBSRC:%.c=$(B)/fuzz/lib/%.o) $(B)/fuzz/lib/catalog_table.o
 FUZZBINS = $(FUZZ_TARGETS:%=$(B)/fuzz_%)
 
-$(B)/fuzz/lib/%.o: %.c $(wildcard tapesock/*.h) $(GENHDR) | deps
+$(B)/fuzz/lib/%.o: %.c $(wildcard tapesock/*.h txlog/*.h) $(GENHDR) | deps
 	@mkdir -p $(@D)
 	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
