@@ -7,11 +7,14 @@
  *   txlog [-d area] get FILE ID
  *   txlog [-d area] del FILE ID
  *   txlog [-d area] queue
+ *   txlog [-d area] logger [-a] [-p seconds] PIPE
+ *   txlog [-d area] restore PIPE
  *
  * The area: -d, else $TXLOG_AREA, else <home>/data of the tapesock
  * home ($TAPESOCK_HOME or the default, as tape-socket finds it).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +34,9 @@ usage(void)
 	    "       txlog [-d area] put FILE ID [BODY]\n"
 	    "       txlog [-d area] get FILE ID\n"
 	    "       txlog [-d area] del FILE ID\n"
-	    "       txlog [-d area] queue\n");
+	    "       txlog [-d area] queue\n"
+	    "       txlog [-d area] logger [-a] [-p seconds] PIPE\n"
+	    "       txlog [-d area] restore PIPE\n");
 }
 
 static char *
@@ -79,6 +84,57 @@ read_stdin(uint8_t **body, size_t *len)
 	return *len > TXL_BODY_MAX ? -1 : 0;
 }
 
+static volatile sig_atomic_t stop;
+
+static void
+on_term(int sig)
+{
+	stop = 1;
+}
+
+/* logger and restore: run until SIGTERM or SIGINT. */
+static int
+agent(struct txl *t, int argc, char **argv)
+{
+	struct sigaction sa;
+	uint64_t period = 0;
+	int all = 0, c, rc;
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "ap:")) != -1) {
+		switch (c) {
+		case 'a':
+			all = 1;
+			break;
+		case 'p':
+			if (parse_u64(optarg, 3600, &period) < 0) {
+				fprintf(stderr, "txlog: -p: seconds, 0 to "
+				    "3600\n");
+				return EX_USAGE;
+			}
+			break;
+		default:
+			usage();
+			return EX_USAGE;
+		}
+	}
+	if (argc - optind != 1 || (strcmp(argv[0], "restore") == 0 &&
+	    (all || period != 0))) {
+		usage();
+		return EX_USAGE;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (strcmp(argv[0], "logger") == 0)
+		rc = txl_logger_run(t, argv[optind], all,
+		    (unsigned)period * 1000, &stop, stderr);
+	else
+		rc = txl_restore_run(t, argv[optind], &stop, stderr);
+	return rc == 0 ? EX_OK : EX_FAIL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -91,7 +147,7 @@ main(int argc, char **argv)
 	char *area;
 	int c, rc = EX_FAIL, r;
 
-	while ((c = getopt(argc, argv, "d:h")) != -1) {
+	while ((c = getopt(argc, argv, "+d:h")) != -1) {
 		switch (c) {
 		case 'd':
 			dopt = optarg;
@@ -115,7 +171,9 @@ main(int argc, char **argv)
 	    strcmp(argv[2], "DL") == 0))) ||
 	    (strcmp(cmd, "put") == 0 && (argc == 3 || argc == 4)) ||
 	    ((strcmp(cmd, "get") == 0 || strcmp(cmd, "del") == 0) &&
-	    argc == 3) || (strcmp(cmd, "queue") == 0 && argc == 1))) {
+	    argc == 3) || (strcmp(cmd, "queue") == 0 && argc == 1) ||
+	    ((strcmp(cmd, "logger") == 0 || strcmp(cmd, "restore") == 0) &&
+	    argc >= 2))) {
 		usage();
 		return EX_USAGE;
 	}
@@ -138,7 +196,9 @@ main(int argc, char **argv)
 		free(area);
 		return EX_FAIL;
 	}
-	if (strcmp(cmd, "create") == 0)
+	if (strcmp(cmd, "logger") == 0 || strcmp(cmd, "restore") == 0)
+		rc = agent(&t, argc, argv);
+	else if (strcmp(cmd, "create") == 0)
 		rc = txl_file_create(&t, argv[1], argc == 3, &err) == 0 ?
 		    EX_OK : EX_FAIL;
 	else if (strcmp(cmd, "put") == 0) {
@@ -168,7 +228,8 @@ main(int argc, char **argv)
 		    (unsigned long long)txl_applied(&t));
 		rc = EX_OK;
 	}
-	if (rc != EX_OK)
+	if (rc == EX_FAIL && strcmp(cmd, "logger") != 0 &&
+	    strcmp(cmd, "restore") != 0)
 		fprintf(stderr, "txlog: %s: %s\n", cmd, err.msg);
 	txl_close(&t);
 	free(body);

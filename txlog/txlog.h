@@ -21,8 +21,10 @@
 #ifndef TAPESOCK_TXLOG_H
 #define TAPESOCK_TXLOG_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util.h"
 
@@ -102,5 +104,26 @@ size_t	 txl_rec_size(const struct txl_rec *);
 void	 txl_rec_encode(const struct txl_rec *, uint8_t *out);
 /* Decode the record at p[0..len): its size, 0 need more, -1 corrupt. */
 long	 txl_rec_decode(const uint8_t *p, size_t len, struct txl_rec *r);
+
+/*
+ * The transaction logger (production side): the queue's records after
+ * the last one sent (<area>/.txlog/sent), those of DL files or all of
+ * them, written as they are into the output server's pipe, every
+ * period_ms (0: as soon as they come), until *stop.  A record sent
+ * twice (the logger stopped before it noted it) is applied once on
+ * the backup: txl_apply knows its number.  log: one line per event.
+ */
+int	 txl_logger_run(struct txl *, const char *pipe, int all,
+	    unsigned period_ms, volatile sig_atomic_t *stop, FILE *log);
+uint64_t txl_sent(struct txl *);
+/*
+ * The transaction restore (backup side): reads the input server's pipe
+ * (open read-write, so that no tape mark is an end of file) and applies
+ * each record with txl_apply, until *stop.  Bytes that are not a whole
+ * record (a logger that stopped in the middle of one) are passed over
+ * up to the next record that checks.
+ */
+int	 txl_restore_run(struct txl *, const char *pipe,
+	    volatile sig_atomic_t *stop, FILE *log);
 
 #endif
