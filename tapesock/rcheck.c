@@ -25,6 +25,7 @@
 #include "rcheck.h"
 #include "checkcmd.h"
 #include "server.h"
+#include "txagent.h"
 
 #define CHECK_POLL_MS	20	/* an exec whose output ended: reap it */
 #define CHECK_ITEM_MAX	(CHECK_ANSWER_MAX - 16)
@@ -342,6 +343,41 @@ check_test(struct server *s, uint64_t id, const char *norm,
 	check_answer(s, id, norm, 1, "1 %s", body);
 }
 
+/* tlchk, tlstrt: the restore (or logger) of a server with txlog=ON. */
+static void
+check_tl(struct server *s, uint64_t id, const char *norm, int start)
+{
+	char line[CHECK_ANSWER_MAX];
+	struct errbuf err;
+	int r;
+
+	if (!txagent_on(s)) {
+		check_answer(s, id, norm, 0, "no transaction logger: server "
+		    "%s is not linked to one (txlog=OFF)", s->name);
+		return;
+	}
+	if (start) {
+		r = txagent_start(s, &err);
+		if (r < 0) {
+			check_answer(s, id, norm, 0, "%s not started: %s",
+			    txagent_name(s), err.msg);
+			return;
+		}
+		if (r == 1) {
+			txagent_describe(s, line, sizeof(line));
+			check_answer(s, id, norm, 1, "%s", line);
+			return;
+		}
+		server_trace(s, MSG_SRV_TXAGENT_STARTED, txagent_name(s),
+		    s->conf.pipe);
+		check_answer(s, id, norm, 1, "%s started on %s",
+		    txagent_name(s), s->conf.pipe);
+		return;
+	}
+	r = txagent_describe(s, line, sizeof(line));
+	check_answer(s, id, norm, r == 0, "%s", line);
+}
+
 /* CHECK_REQ: run it, or refuse it, and answer. */
 static void
 check_run(struct server *s, const struct frame *f)
@@ -400,11 +436,7 @@ check_run(struct server *s, const struct frame *f)
 		break;
 	case CK_TLCHK:
 	case CK_TLSTRT:
-		check_answer(s, f->aux, norm, 0, "no transaction logger: "
-		    "server %s %s", s->name, streqi(srv_val(&s->cfg, KW_TXLOG), "ON") ?
-		    "has txlog=ON, but this version has no transaction "
-		    "logger to check or restart" :
-		    "is not linked to one (txlog=OFF)");
+		check_tl(s, f->aux, norm, cmd.verb == CK_TLSTRT);
 		break;
 	case CK_TRON:
 		if (cmd.has_tron)

@@ -22,6 +22,7 @@
 #include "notify.h"
 #include "runstate.h"
 #include "server.h"
+#include "txagent.h"
 #include "svr_common.h"
 
 static volatile sig_atomic_t got_term;	/* SIGTERM, SIGINT: stop */
@@ -699,6 +700,19 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 	}
 	daemon_title("%s server %s", s->role->name, s->name);
 	server_trace(s, MSG_TS_STARTED);
+	/* Linked to the transaction logger: its logger or restore runs. */
+	if (txagent_on(s)) {
+		switch (txagent_start(s, &err)) {
+		case 0:
+			server_trace(s, MSG_SRV_TXAGENT_STARTED,
+			    txagent_name(s), s->conf.pipe);
+			break;
+		case -1:
+			server_trace(s, MSG_SRV_TXAGENT_FAILED,
+			    txagent_name(s), err.msg);
+			break;
+		}
+	}
 	daemon_report_ok(&life, (long)getpid());
 	daemon_detach_stdio();
 

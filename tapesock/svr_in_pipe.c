@@ -20,6 +20,7 @@
 #include "srvconf.h"
 #include "svr_common.h"
 #include "svr_in.h"
+#include "txagent.h"
 
 #define PIPE_RETRY	0.1	/* seconds between opens while no reader */
 #define KEEPER_LOOK	0.05	/* seconds between looks: keeper gone? */
@@ -277,7 +278,9 @@ in_reader_left(struct server *s)
 	close(s->pipe_fd);
 	s->pipe_fd = -1;
 	in_keeper_release(s);
-	r->skip_file = 1;
+	/* Not the transaction restore's stream: one long tape file of
+	 * records its next run takes up again (it knows what it applied). */
+	r->skip_file = !txagent_on(s);
 	server_trace(s, MSG_TS_BROKEN_PIPE);
 }
 

@@ -26,6 +26,7 @@
 #include "spool.h"
 #include "svr_common.h"
 #include "svr_out.h"
+#include "txagent.h"
 
 static void
 out_save(struct server *s)
@@ -220,7 +221,9 @@ out_start(struct server *s, struct errbuf *err)
 	 */
 	if ((o->keeper = keeper_pid(s->home, s->name)) > 0)
 		server_trace(s, MSG_SPL_KEEPER_HELD, o->keeper);
-	else if (!(s->opts & OPT_C)) {
+	else if (!(s->opts & OPT_C) && !txagent_on(s)) {
+		/* Linked to the transaction logger, it is the logger's
+		 * data: never set aside (the manual's words). */
 		struct stat st;
 
 		if (stat(s->conf.pipe, &st) == 0 &&

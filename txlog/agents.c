@@ -10,6 +10,7 @@
  * notes the last sent after writing it), the restore applies a number
  * once (txl_apply, under the area's lock, its number kept durably).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -24,6 +25,8 @@
 #include "txlog.h"
 
 #define TXL_SENT	"sent"
+#define TXL_LOCKSUF	".lock"
+#define TXL_STATESUF	".state"
 #define TXL_RETRY_MS	1000	/* no reader (logger), no pipe: again */
 #define TXL_IDLE_MS	200	/* period 0: look at the queue this often */
 
@@ -47,6 +50,99 @@ txl_say(FILE *log, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', log);
 	fflush(log);
+}
+
+int
+txl_agent_lock(struct txl *t, const char *name, long *other,
+    struct errbuf *err)
+{
+	char lock[64], path[64], buf[128], val[32];
+	uint64_t pid = 0;
+	ssize_t n;
+	int fd, sfd;
+
+	*other = 0;
+	snprintf(lock, sizeof(lock), "%s%s", name, TXL_LOCKSUF);
+	fd = openat(t->dir_fd, lock, O_RDWR | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0640);
+	if (fd < 0) {
+		errbuf_set(err, "%s/%s/%s: %s", t->area, TXL_DIR, lock,
+		    strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	close(fd);
+	snprintf(path, sizeof(path), "%s%s", name, TXL_STATESUF);
+	if ((sfd = openat(t->dir_fd, path, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW)) >= 0) {
+		n = read(sfd, buf, sizeof(buf) - 1);
+		close(sfd);
+		if (n > 0) {
+			buf[n] = '\0';
+			if (kv_get(buf, (size_t)n, "pid", val,
+			    sizeof(val)) == 0)
+				(void)parse_u64(val, 1u << 22, &pid);
+		}
+	}
+	*other = (long)pid;
+	errbuf_set(err, "the %s of %s runs already (pid %ld)", name, t->area,
+	    *other);
+	return -1;
+}
+
+void
+txl_agent_state(struct txl *t, const char *name, const char *state,
+    uint64_t at)
+{
+	char *path = xasprintf("%s/%s/%s%s", t->area, TXL_DIR, name,
+	    TXL_STATESUF);
+	char buf[128];
+	int n = snprintf(buf, sizeof(buf), "pid %ld\nstate %s\nat %llu\n",
+	    (long)getpid(), state, (unsigned long long)at);
+
+	(void)atomic_replace_file(path, buf, (size_t)n, 0640, 0);
+	free(path);
+}
+
+int
+txl_agent_query(const char *area, const char *name, long *pid, char *state,
+    size_t sz, uint64_t *at)
+{
+	char *path, buf[128], val[32];
+	uint64_t n64 = 0;
+	ssize_t n;
+	int fd, running;
+
+	*pid = 0;
+	*at = 0;
+	snprintf(state, sz, "never ran");
+	path = xasprintf("%s/%s/%s%s", area, TXL_DIR, name, TXL_LOCKSUF);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	running = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	close(fd);
+	path = xasprintf("%s/%s/%s%s", area, TXL_DIR, name, TXL_STATESUF);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(path);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			if (kv_get(buf, (size_t)n, "pid", val,
+			    sizeof(val)) == 0 && parse_u64(val, 1u << 22,
+			    &n64) == 0)
+				*pid = (long)n64;
+			if (kv_get(buf, (size_t)n, "at", val,
+			    sizeof(val)) == 0)
+				(void)parse_u64(val, UINT64_MAX, at);
+			(void)kv_get(buf, (size_t)n, "state", state, sz);
+		}
+	}
+	return running;
 }
 
 static void
@@ -142,10 +238,14 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 	signal(SIGPIPE, SIG_IGN);
 	txl_say(log, "logger: starts after transaction %llu (%s)",
 	    (unsigned long long)sent, all ? "all files" : "DL files");
+	txl_agent_state(t, "logger", "detached", sent);
 	while (!*stop) {
-		if (fd < 0 && (fd = txl_open_writer(pipe, log, &said)) < 0) {
-			txl_nap(TXL_RETRY_MS, stop);
-			continue;
+		if (fd < 0) {
+			if ((fd = txl_open_writer(pipe, log, &said)) < 0) {
+				txl_nap(TXL_RETRY_MS, stop);
+				continue;
+			}
+			txl_agent_state(t, "logger", "attached", sent);
 		}
 		while (!*stop && (rc = txl_queue_next(t, sent, &pos, &r,
 		    &err)) == 1) {
@@ -164,6 +264,8 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 					close(fd);
 					fd = -1;
 					pos = 0;
+					txl_agent_state(t, "logger", "detached",
+					    sent);
 					break;
 				}
 			}
@@ -176,14 +278,18 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 				close(fd);
 			return -1;
 		}
-		if (sent != noted && txl_set_sent(t, sent) == 0)
+		if (sent != noted && txl_set_sent(t, sent) == 0) {
 			noted = sent;
+			txl_agent_state(t, "logger", fd >= 0 ? "attached" :
+			    "detached", sent);
+		}
 		txl_nap(period_ms > 0 ? period_ms : TXL_IDLE_MS, stop);
 	}
 	if (fd >= 0)
 		close(fd);
 	if (sent != noted)
 		(void)txl_set_sent(t, sent);
+	txl_agent_state(t, "logger", "stopped", sent);
 	txl_say(log, "logger: stops after transaction %llu",
 	    (unsigned long long)sent);
 	return 0;
@@ -243,6 +349,7 @@ txl_restore_run(struct txl *t, const char *pipe, volatile sig_atomic_t *stop,
 
 	txl_say(log, "restore: starts after transaction %llu",
 	    (unsigned long long)txl_applied(t));
+	txl_agent_state(t, "restore", "detached", txl_applied(t));
 	while (!*stop) {
 		if (fd < 0) {
 			fd = open(pipe, O_RDWR | O_NONBLOCK | O_CLOEXEC |
@@ -262,6 +369,8 @@ txl_restore_run(struct txl *t, const char *pipe, volatile sig_atomic_t *stop,
 			}
 			said = 0;
 			txl_say(log, "restore: attached to %s", pipe);
+			txl_agent_state(t, "restore", "reading",
+			    txl_applied(t));
 		}
 		pfd.fd = fd;
 		pfd.events = POLLIN;
@@ -282,6 +391,7 @@ txl_restore_run(struct txl *t, const char *pipe, volatile sig_atomic_t *stop,
 			rc = -1;
 			break;
 		}
+		txl_agent_state(t, "restore", "reading", txl_applied(t));
 		if (len == cap) {
 			/* Full of what never checks: drop all but a tail. */
 			skipped += len - 8;
@@ -292,6 +402,8 @@ txl_restore_run(struct txl *t, const char *pipe, volatile sig_atomic_t *stop,
 	if (fd >= 0)
 		close(fd);
 	free(buf);
+	txl_agent_state(t, "restore", rc < 0 ? "failed" : "stopped",
+	    txl_applied(t));
 	txl_say(log, "restore: stops after transaction %llu",
 	    (unsigned long long)txl_applied(t));
 	return rc;

@@ -97,8 +97,10 @@ static int
 agent(struct txl *t, int argc, char **argv)
 {
 	struct sigaction sa;
+	struct errbuf err;
 	uint64_t period = 0;
-	int all = 0, c, rc;
+	long other;
+	int all = 0, c, rc, lk;
 
 	optind = 1;
 	while ((c = getopt(argc, argv, "ap:")) != -1) {
@@ -123,6 +125,10 @@ agent(struct txl *t, int argc, char **argv)
 		usage();
 		return EX_USAGE;
 	}
+	if ((lk = txl_agent_lock(t, argv[0], &other, &err)) < 0) {
+		fprintf(stderr, "txlog: %s: %s\n", argv[0], err.msg);
+		return EX_FAIL;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
@@ -132,6 +138,7 @@ agent(struct txl *t, int argc, char **argv)
 		    (unsigned)period * 1000, &stop, stderr);
 	else
 		rc = txl_restore_run(t, argv[optind], &stop, stderr);
+	close(lk);
 	return rc == 0 ? EX_OK : EX_FAIL;
 }
 

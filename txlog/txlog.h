@@ -126,4 +126,20 @@ uint64_t txl_sent(struct txl *);
 int	 txl_restore_run(struct txl *, const char *pipe,
 	    volatile sig_atomic_t *stop, FILE *log);
 
+/*
+ * One logger and one restore per area: each holds the lock
+ * <area>/.txlog/<name>.lock while it runs and says where it is in
+ * <area>/.txlog/<name>.state ("pid P", "state S", "at N": the last
+ * transaction sent or applied).  txl_agent_lock: the lock's fd, -1
+ * with *other the pid of the one running (or 0 and err).
+ */
+int	 txl_agent_lock(struct txl *, const char *name, long *other,
+	    struct errbuf *);
+void	 txl_agent_state(struct txl *, const char *name, const char *state,
+	    uint64_t at);
+/* What an agent of area says: 1 running, 0 not (its last words in
+ * state and *at, "never ran" if none), -1 no area. */
+int	 txl_agent_query(const char *area, const char *name, long *pid,
+	    char *state, size_t sz, uint64_t *at);
+
 #endif

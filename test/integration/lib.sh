@@ -47,8 +47,25 @@ cleanup()
 	for p in $BGPIDS; do
 		wait "$p" 2>/dev/null
 	done
+	stop_agents
 	stop_servers
 	rm -rf "$TMP"
+}
+
+# stop_agents: the txlog loggers and restores of data areas in $TMP
+# (servers with txlog=ON start them, and they outlive their servers).
+stop_agents()
+{
+	local f pid
+
+	[ -d "$TMP" ] || return 0
+	while IFS= read -r f; do
+		pid=$(sed -n 's/^pid //p' "$f")
+		[ -n "$pid" ] || continue
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+		    grep -q "txlog -d $TMP/" || continue
+		kill -TERM "$pid" 2>/dev/null
+	done < <(find "$TMP" -path '*/.txlog/*.state' 2>/dev/null)
 }
 trap cleanup EXIT
 # A signal (timeout(1), ^C) still goes through the EXIT trap.
