@@ -72,7 +72,7 @@ txagent_start(struct server *s, struct errbuf *err)
 	const char *pri = srv_val(&s->cfg, KW_TXPRIOD);
 	char state[32];
 	uint64_t at;
-	char *av[10];
+	char *av[12];
 	long pid;
 	pid_t child;
 	int st, fd, n = 0;
@@ -128,6 +128,9 @@ txagent_start(struct server *s, struct errbuf *err)
 				av[n++] = "-a";
 			av[n++] = "-p";
 			av[n++] = period;
+			/* To ask the backup what it applied. */
+			av[n++] = "-s";
+			av[n++] = s->ctl_path;
 		}
 		av[n++] = s->conf.pipe;
 		av[n] = NULL;

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "txlog.h"
 
 #define TXL_SENT	"sent"
@@ -224,18 +225,41 @@ txl_open_writer(const char *pipe, FILE *log, int *said)
 	return fd;
 }
 
+/* The backup's "applied N", through the output server: 0, or -1. */
+static int
+txl_ask_applied(const char *sock, uint64_t *n)
+{
+	struct errbuf err;
+	char *resp = NULL, *p;
+	int r;
+
+	r = control_request(sock, "CHECK tlchk", &resp, 9000, &err);
+	if (r != 0 || resp == NULL || (p = strstr(resp, " applied ")) == NULL) {
+		free(resp);
+		return -1;
+	}
+	p += strlen(" applied ");
+	p[strspn(p, "0123456789")] = '\0';
+	r = parse_u64(p, UINT64_MAX, n);
+	free(resp);
+	return r;
+}
+
 int
 txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
-    volatile sig_atomic_t *stop, FILE *log)
+    const char *sock, volatile sig_atomic_t *stop, FILE *log)
 {
+	struct timespec ask_at, hold = { 0, 0 };
+	uint64_t behind = UINT64_MAX, theirs, rewound = UINT64_MAX;
 	struct txl_rec r;
 	struct errbuf err;
 	uint64_t sent = txl_sent(t), pos = 0, noted = sent;
 	uint8_t *buf;
 	size_t n;
-	int fd = -1, said = 0, rc;
+	int fd = -1, said = 0, rc, wr;
 
 	signal(SIGPIPE, SIG_IGN);
+	ts_after(&ask_at, TXL_ASK_S);
 	txl_say(log, "logger: starts after transaction %llu (%s)",
 	    (unsigned long long)sent, all ? "all files" : "DL files");
 	txl_agent_state(t, "logger", "detached", sent);
@@ -249,25 +273,30 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 		}
 		while (!*stop && (rc = txl_queue_next(t, sent, &pos, &r,
 		    &err)) == 1) {
-			if (all || (r.flags & TXL_F_DL)) {
-				n = txl_rec_size(&r);
-				buf = xmalloc(n);
-				txl_rec_encode(&r, buf);
-				rc = write_all(fd, buf, n);
-				free(buf);
-				if (rc < 0) {
-					txl_say(log, "logger: %s: %s at "
-					    "transaction %llu: it goes again",
-					    pipe, strerror(errno),
-					    (unsigned long long)r.seq);
-					txl_rec_free(&r);
-					close(fd);
-					fd = -1;
-					pos = 0;
-					txl_agent_state(t, "logger", "detached",
-					    sent);
-					break;
-				}
+			if (!all && !(r.flags & TXL_F_DL)) {
+				/* Its number only: the backup then knows a
+				 * gap from a record it does not get. */
+				txl_rec_free(&r);
+				r.op = TXL_NOP;
+				r.flags = 0;
+			}
+			n = txl_rec_size(&r);
+			buf = xmalloc(n);
+			txl_rec_encode(&r, buf);
+			wr = write_all(fd, buf, n);
+			free(buf);
+			if (wr < 0) {
+				/* The pipe went (the output server and its
+				 * keeper): attach again, send it again. */
+				txl_say(log, "logger: %s: %s at transaction "
+				    "%llu: it goes again", pipe,
+				    strerror(errno), (unsigned long long)r.seq);
+				txl_rec_free(&r);
+				close(fd);
+				fd = -1;
+				pos = 0;
+				txl_agent_state(t, "logger", "detached", sent);
+				break;
 			}
 			sent = r.seq;
 			txl_rec_free(&r);
@@ -282,6 +311,29 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 			noted = sent;
 			txl_agent_state(t, "logger", fd >= 0 ? "attached" :
 			    "detached", sent);
+		}
+		if (sock != NULL && fd >= 0 && sent > 0 && ts_due(&ask_at)) {
+			ts_after(&ask_at, TXL_ASK_S);
+			if (txl_ask_applied(sock, &theirs) < 0 ||
+			    theirs >= sent)
+				behind = UINT64_MAX;
+			else if (theirs != behind)
+				behind = theirs;	/* once more, to see */
+			else if (theirs == rewound && !ts_due(&hold))
+				;	/* sent again already: give it time */
+			else {
+				txl_say(log, "logger: the backup applied %llu "
+				    "of %llu sent and does not move: sending "
+				    "again from %llu", (unsigned long long)
+				    theirs, (unsigned long long)sent,
+				    (unsigned long long)theirs + 1);
+				sent = theirs;
+				pos = 0;
+				behind = UINT64_MAX;
+				rewound = theirs;
+				ts_after(&hold, 12 * TXL_ASK_S);
+				continue;
+			}
 		}
 		txl_nap(period_ms > 0 ? period_ms : TXL_IDLE_MS, stop);
 	}
@@ -298,7 +350,7 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 /* Apply the whole records at the start of buf; what is left moves up. */
 static int
 txl_restore_take(struct txl *t, uint8_t *buf, size_t *len, FILE *log,
-    uint64_t *skipped)
+    uint64_t *skipped, uint64_t *gap)
 {
 	struct txl_rec r;
 	struct errbuf err;
@@ -323,6 +375,13 @@ txl_restore_take(struct txl *t, uint8_t *buf, size_t *len, FILE *log,
 			*skipped = 0;
 		}
 		rc = txl_apply(t, &r, &err);
+		if (rc == 2 && *gap == 0)
+			txl_say(log, "restore: transaction %llu came after "
+			    "%llu: those between were lost on the way; it "
+			    "waits for the logger to send them again",
+			    (unsigned long long)r.seq,
+			    (unsigned long long)txl_applied(t));
+		*gap = rc == 2 ? r.seq : 0;
 		txl_rec_free(&r);
 		if (rc < 0) {
 			txl_say(log, "restore: %s", err.msg);
@@ -342,7 +401,7 @@ txl_restore_run(struct txl *t, const char *pipe, volatile sig_atomic_t *stop,
 	size_t cap = 2 * (TXL_BODY_MAX + 512), len = 0;
 	uint8_t *buf = xmalloc(cap);
 	struct pollfd pfd;
-	uint64_t skipped = 0;
+	uint64_t skipped = 0, gap = 0;
 	struct stat st;
 	ssize_t n;
 	int fd = -1, said = 0, rc = 0;
@@ -387,7 +446,7 @@ txl_restore_run(struct txl *t, const char *pipe, volatile sig_atomic_t *stop,
 			continue;
 		}
 		len += (size_t)n;
-		if (txl_restore_take(t, buf, &len, log, &skipped) < 0) {
+		if (txl_restore_take(t, buf, &len, log, &skipped, &gap) < 0) {
 			rc = -1;
 			break;
 		}

@@ -7,7 +7,7 @@
  *   txlog [-d area] get FILE ID
  *   txlog [-d area] del FILE ID
  *   txlog [-d area] queue
- *   txlog [-d area] logger [-a] [-p seconds] PIPE
+ *   txlog [-d area] logger [-a] [-p seconds] [-s socket] PIPE
  *   txlog [-d area] restore PIPE
  *
  * The area: -d, else $TXLOG_AREA, else <home>/data of the tapesock
@@ -35,7 +35,7 @@ usage(void)
 	    "       txlog [-d area] get FILE ID\n"
 	    "       txlog [-d area] del FILE ID\n"
 	    "       txlog [-d area] queue\n"
-	    "       txlog [-d area] logger [-a] [-p seconds] PIPE\n"
+	    "       txlog [-d area] logger [-a] [-p seconds] [-s socket] PIPE\n"
 	    "       txlog [-d area] restore PIPE\n");
 }
 
@@ -99,14 +99,18 @@ agent(struct txl *t, int argc, char **argv)
 	struct sigaction sa;
 	struct errbuf err;
 	uint64_t period = 0;
+	const char *sock = NULL;
 	long other;
 	int all = 0, c, rc, lk;
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "ap:")) != -1) {
+	while ((c = getopt(argc, argv, "ap:s:")) != -1) {
 		switch (c) {
 		case 'a':
 			all = 1;
+			break;
+		case 's':
+			sock = optarg;
 			break;
 		case 'p':
 			if (parse_u64(optarg, 3600, &period) < 0) {
@@ -121,7 +125,7 @@ agent(struct txl *t, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1 || (strcmp(argv[0], "restore") == 0 &&
-	    (all || period != 0))) {
+	    (all || period != 0 || sock != NULL))) {
 		usage();
 		return EX_USAGE;
 	}
@@ -135,7 +139,7 @@ agent(struct txl *t, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	if (strcmp(argv[0], "logger") == 0)
 		rc = txl_logger_run(t, argv[optind], all,
-		    (unsigned)period * 1000, &stop, stderr);
+		    (unsigned)period * 1000, sock, &stop, stderr);
 	else
 		rc = txl_restore_run(t, argv[optind], &stop, stderr);
 	close(lk);

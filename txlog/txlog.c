@@ -37,6 +37,8 @@
 size_t
 txl_rec_size(const struct txl_rec *r)
 {
+	if (r->op == TXL_NOP)
+		return TXL_HDR + TXL_TRAILER;
 	return TXL_HDR + strlen(r->file) + strlen(r->item) + r->len +
 	    TXL_TRAILER;
 }
@@ -44,7 +46,8 @@ txl_rec_size(const struct txl_rec *r)
 void
 txl_rec_encode(const struct txl_rec *r, uint8_t *out)
 {
-	size_t fl = strlen(r->file), il = strlen(r->item), n;
+	size_t fl = r->op == TXL_NOP ? 0 : strlen(r->file);
+	size_t il = r->op == TXL_NOP ? 0 : strlen(r->item), n;
 
 	n = txl_rec_size(r);
 	memcpy(out, TXL_MAGIC, 4);
@@ -74,7 +77,7 @@ txl_rec_decode(const uint8_t *p, size_t len, struct txl_rec *r)
 	if (memcmp(p, TXL_MAGIC, 4) != 0)
 		return -1;
 	n = be32_get(p + 4);
-	if (n < TXL_HDR + 2 + TXL_TRAILER ||
+	if (n < TXL_HDR + TXL_TRAILER ||
 	    n > TXL_HDR + 256 + TXL_BODY_MAX + TXL_TRAILER)
 		return -1;
 	if (len < n)
@@ -82,20 +85,24 @@ txl_rec_decode(const uint8_t *p, size_t len, struct txl_rec *r)
 	fl = p[18];
 	il = p[19];
 	blen = be32_get(p + 20);
-	if (fl == 0 || fl > 128 || il == 0 || il > 128 ||
-	    (size_t)TXL_HDR + fl + il + blen + TXL_TRAILER != n)
+	if (p[16] == TXL_NOP ? fl != 0 || il != 0 || blen != 0 :
+	    fl == 0 || fl > 128 || il == 0 || il > 128)
+		return -1;
+	if ((size_t)TXL_HDR + fl + il + blen + TXL_TRAILER != n)
 		return -1;
 	if (be32_get(p + n - TXL_TRAILER) != crc32c(0, p, n - TXL_TRAILER))
 		return -1;
 	r->seq = be64_get(p + 8);
 	r->op = p[16];
 	r->flags = p[17];
-	if (r->seq == 0 || (r->op != TXL_PUT && r->op != TXL_DEL) ||
-	    (r->op == TXL_DEL && blen != 0) || (r->flags & ~TXL_F_DL) != 0)
+	if (r->seq == 0 || (r->op != TXL_PUT && r->op != TXL_DEL &&
+	    r->op != TXL_NOP) || (r->op == TXL_DEL && blen != 0) ||
+	    (r->flags & ~TXL_F_DL) != 0)
 		return -1;
 	memcpy(r->file, p + TXL_HDR, fl);
 	memcpy(r->item, p + TXL_HDR + fl, il);
-	if (check_name_ok(r->file) < 0 || check_name_ok(r->item) < 0)
+	if (r->op != TXL_NOP && (check_name_ok(r->file) < 0 ||
+	    check_name_ok(r->item) < 0))
 		return -1;
 	r->len = blen;
 	if (blen > 0) {
@@ -623,8 +630,12 @@ txl_apply(struct txl *t, const struct txl_rec *r, struct errbuf *err)
 		txl_unlock(lk);
 		return 1;
 	}
+	if (r->seq != applied + 1) {
+		txl_unlock(lk);
+		return 2;
+	}
 	/* A file the backup does not have yet is made, as it was sent. */
-	rc = txl_do(t, r, err);
+	rc = r->op == TXL_NOP ? 0 : txl_do(t, r, err);
 	if (rc == 0)
 		rc = txl_set_applied(t, r->seq, 1, err);
 	txl_unlock(lk);

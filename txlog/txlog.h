@@ -35,6 +35,8 @@
 enum txl_op {
 	TXL_PUT = 1,
 	TXL_DEL = 2,
+	TXL_NOP = 3,	/* a number the logger does not send (not DL):
+			 * no file, no item, no body */
 };
 
 #define TXL_F_DL	0x01		/* the item's file is DL */
@@ -83,8 +85,11 @@ int	 txl_get(struct txl *, const char *file, const char *item,
 /*
  * Apply one transaction as it comes (the transaction restore on the
  * backup): the same item update, without queueing it again.  Records
- * the sequence applied, so that a record is applied once: 0 applied,
- * 1 already applied before (skipped), -1 error.
+ * the sequence applied, so that each is applied once and in order:
+ * 0 applied, 1 already applied before (skipped), 2 not the next one
+ * (a gap: records were lost on the way; not applied, the logger sends
+ * again from the one missing), -1 error.  A TXL_NOP only moves the
+ * number on.
  */
 int	 txl_apply(struct txl *, const struct txl_rec *, struct errbuf *);
 /* The last sequence applied to this area (txl_apply or local updates). */
@@ -112,9 +117,17 @@ long	 txl_rec_decode(const uint8_t *p, size_t len, struct txl_rec *r);
  * period_ms (0: as soon as they come), until *stop.  A record sent
  * twice (the logger stopped before it noted it) is applied once on
  * the backup: txl_apply knows its number.  log: one line per event.
+ * sock: the output server's control socket, or NULL.  With it the
+ * logger asks the backup what it applied (check tlchk) every
+ * TXL_ASK_S seconds while it has sent more, and when two answers in a
+ * row say the backup is behind and does not move, it sends again from
+ * there: records lost on the way (a restore that left with some in the
+ * pipe) reach the backup all the same.
  */
+#define TXL_ASK_S	5
 int	 txl_logger_run(struct txl *, const char *pipe, int all,
-	    unsigned period_ms, volatile sig_atomic_t *stop, FILE *log);
+	    unsigned period_ms, const char *sock, volatile sig_atomic_t *stop,
+	    FILE *log);
 uint64_t txl_sent(struct txl *);
 /*
  * The transaction restore (backup side): reads the input server's pipe

@@ -66,6 +66,13 @@ START_TEST(test_record_round_trip)
 		    "byte %zu flipped was taken", i);
 		buf[i] ^= 0x20;
 	}
+	/* A NOP: its number alone. */
+	rec_fill(&r, 7, TXL_NOP, "", "", NULL);
+	n = txl_rec_size(&r);
+	txl_rec_encode(&r, buf);
+	ck_assert_int_eq(txl_rec_decode(buf, n, &back), (long)n);
+	ck_assert_uint_eq(back.op, TXL_NOP);
+	ck_assert_uint_eq(back.seq, 7);
 	/* A name the store would refuse is refused by the decoder too. */
 	rec_fill(&r, 1, TXL_PUT, "..", "x", "y");
 	txl_rec_encode(&r, buf);
@@ -236,6 +243,16 @@ START_TEST(test_apply_once)
 	}
 	ck_assert_int_eq(n, 4);
 	ck_assert_uint_eq(txl_applied(&b), 4);
+	/* A gap: not applied; a NOP moves the number on. */
+	rec_fill(&r, 6, TXL_PUT, "dl", "z", "six");
+	ck_assert_int_eq(txl_apply(&b, &r, &err), 2);
+	ck_assert_uint_eq(txl_applied(&b), 4);
+	ck_assert_int_eq(txl_get(&b, "dl", "z", &body, &len, &err), 0);
+	rec_fill(&r, 5, TXL_NOP, "", "", NULL);
+	ck_assert_int_eq(txl_apply(&b, &r, &err), 0);
+	rec_fill(&r, 6, TXL_PUT, "dl", "z", "six");
+	ck_assert_int_eq(txl_apply(&b, &r, &err), 0);
+	ck_assert_uint_eq(txl_applied(&b), 6);
 	ck_assert_int_eq(txl_get(&b, "dl", "x", &body, &len, &err), 1);
 	ck_assert_mem_eq(body, "2", 1);
 	free(body);
