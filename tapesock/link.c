@@ -119,8 +119,7 @@ static int
 link_read(struct server *s)
 {
 	ssize_t n;
-
-	int got = 0;
+	int got = 0, saved;
 
 	/* TLS may hold decrypted bytes no poll() announces: take them. */
 	do {
@@ -130,8 +129,7 @@ link_read(struct server *s)
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				return got;
-			int saved = errno;
-
+			saved = errno;
 			if (saved == EPROTO && s->xp.ssl != NULL)
 				server_trace(s, MSG_SRV_RECORD_BAD, s->xp.why);
 			if (s->rlen > 0 && s->rlen < FRAME_HDR_LEN)
