@@ -33,9 +33,10 @@ status_line(FILE *out, const char *logpath,
 		state = e.status;
 	}
 	/* A server whose last word was "running" but holds no pid file
-	 * died without a trace: say so rather than claim it runs. */
+	 * was ended from outside (a kill, a crash) without a trace of its
+	 * end: the manual's L, a process logged off, rather than R. */
 	if (pid == 0 && state == 'R')
-		state = 'S';
+		state = 'L';
 	fprintf(out, "%-7s %-10s %c %-20s %-15s %-5s %c %-8s %-10s %s\n", id,
 	    s->name,
 	    type != NULL && strcmp(type, "OUT") == 0 ? 's' : 'r',

@@ -119,8 +119,7 @@ static int
 link_read(struct server *s)
 {
 	ssize_t n;
-
-	int got = 0;
+	int got = 0, saved;
 
 	/* TLS may hold decrypted bytes no poll() announces: take them. */
 	do {
@@ -130,15 +129,20 @@ link_read(struct server *s)
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				return got;
-			if (errno == EPROTO && s->xp.ssl != NULL)
+			saved = errno;
+			if (saved == EPROTO && s->xp.ssl != NULL)
 				server_trace(s, MSG_SRV_RECORD_BAD, s->xp.why);
-			server_trace(s, MSG_TS_NREAD_ERR, errno);
+			if (s->rlen > 0 && s->rlen < FRAME_HDR_LEN)
+				server_trace(s, MSG_TS_HREAD_TRUNC, s->rlen);
+			server_trace(s, MSG_TS_NREAD_ERR, saved);
 			return -1;
 		}
 		if (n == 0) {
+			/* An orderly close is no read error: errno says
+			 * nothing of it (it was "Nread err=0"). */
 			if (s->rlen > 0 && s->rlen < FRAME_HDR_LEN)
 				server_trace(s, MSG_TS_HREAD_TRUNC, s->rlen);
-			server_trace(s, MSG_TS_NREAD_ERR, 0);
+			server_trace(s, MSG_SRV_PEER_CLOSED);
 			return -1;
 		}
 		s->rlen += (size_t)n;
@@ -173,6 +177,7 @@ server_link_up(struct server *s)
 	s->connected = 1;
 	s->hello_done = 0;
 	s->rlen = 0;
+	s->rhead_traced = 0;
 	s->out.off = s->out.len = 0;
 	s->rx_at.tv_sec = s->rx_at.tv_nsec = 0;
 	s->role->link_up(s);
@@ -189,10 +194,31 @@ link_call_failed(struct server *s)
 		server_notify(s, MSG_SA_OUT_STOPPED_ERROR);
 		s->exit_code = 1;
 		s->done = 1;
-	} else if (s->calls == 3)
+	} else if (s->calls == 3) {
 		server_notify(s, MSG_SA_NET_DISCONNECTED);
+		/* Told of a problem, also one that began at start-up:
+		 * the connection made is told as well. */
+		s->net_error = 1;
+	}
 	server_set_state(s, s->disconnects == 0 && s->calls == 1 ?
 	    SS_WAIT_1ST_CALL : SS_WAIT_SUBSEQUENT);
+}
+
+/*
+ * ndisc: either server ends past that many breaks of a link that was
+ * up (the manual's "Too many disc"); the breaks of a stop do not count.
+ */
+static void
+link_disc_limit(struct server *s, int was_up, enum msgid stopped)
+{
+	if (!was_up || s->stopping || s->conf.ndisc == 0 ||
+	    s->disconnects <= s->conf.ndisc)
+		return;
+	s->sletter = 'E';
+	server_trace(s, MSG_TS_TOO_MANY_DISC);
+	server_notify(s, stopped);
+	s->exit_code = 1;
+	s->done = 1;
 }
 
 void
@@ -215,6 +241,7 @@ server_link_drop(struct server *s)
 		s->disconnects++;
 	if (s->role->link == LINK_LISTEN) {
 		server_set_state(s, SS_WAIT_INCOMING);
+		link_disc_limit(s, was_up, MSG_SA_IN_STOPPED_ERROR);
 		return;
 	}
 	/* The calling side counts the breaks, tells once, calls again. */
@@ -226,13 +253,7 @@ server_link_drop(struct server *s)
 		s->net_error = 1;
 		server_notify(s, MSG_SA_NET_ERROR);
 	}
-	if (s->conf.ndisc > 0 && s->disconnects > s->conf.ndisc) {
-		s->sletter = 'E';
-		server_trace(s, MSG_TS_TOO_MANY_DISC);
-		server_notify(s, MSG_SA_OUT_STOPPED_ERROR);
-		s->exit_code = 1;
-		s->done = 1;
-	}
+	link_disc_limit(s, was_up, MSG_SA_OUT_STOPPED_ERROR);
 }
 
 void

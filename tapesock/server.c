@@ -75,6 +75,23 @@ server_trace(struct server *s, enum msgid id, ...)
 	va_end(ap);
 }
 
+/*
+ * A verbose block trace (Pread, Pwrit, Nread, Nwrit): the length and,
+ * as the manual has it, a hex dump of the data's first SRV_TRACE_HEX
+ * bytes, enough to recognise a block without flooding ts.log.
+ */
+void
+server_trace_block(struct server *s, enum msgid id, size_t len,
+    const uint8_t *p, size_t plen)
+{
+	char hex[2 * SRV_TRACE_HEX + 1];
+
+	if (!(s->opts & OPT_V))
+		return;
+	frame_hex(hex, sizeof(hex), p, plen);
+	server_trace(s, id, len, hex);
+}
+
 /* A terminal of the notify list passed over: said in the logs. */
 static void
 server_notify_skipped(void *arg, const char *dev, const char *why)
@@ -210,17 +227,19 @@ server_queue_room(struct server *s, size_t need)
 	return s->out.buf + s->out.len;
 }
 
-/* A frame is on its way (queued, or sent): count and trace it. */
+/*
+ * A frame is on its way (queued, or sent): count and trace it, with its
+ * data, or its header when it carries none (a protocol frame).
+ */
 static void
-server_frame_out(struct server *s, const uint8_t *hdr, uint32_t len)
+server_frame_out(struct server *s, const uint8_t *hdr,
+    const uint8_t *payload, uint32_t len)
 {
 	s->msgout += s->role->sender;
-	if (s->opts & OPT_V) {
-		char hex[FRAME_HEX_MAX];
-
-		frame_hex(hex, sizeof(hex), hdr, FRAME_HDR_LEN);
-		server_trace(s, MSG_TS_NWRIT, (size_t)len, hex);
-	}
+	if (len > 0)
+		server_trace_block(s, MSG_TS_NWRIT, len, payload, len);
+	else
+		server_trace_block(s, MSG_TS_NWRIT, 0, hdr, FRAME_HDR_LEN);
 }
 
 int
@@ -235,7 +254,7 @@ server_queue_frame(struct server *s, uint8_t type, uint64_t msgnum,
 	if (len > 0)
 		memcpy(p + FRAME_HDR_LEN, payload, len);
 	s->out.len += FRAME_HDR_LEN + len;
-	server_frame_out(s, p, len);
+	server_frame_out(s, p, payload, len);
 	return 0;
 }
 
@@ -264,7 +283,7 @@ server_send_frame(struct server *s, uint8_t type, uint64_t msgnum,
 			memcpy(p, payload + (sent - FRAME_HDR_LEN), left);
 		s->out.len += left;
 	}
-	server_frame_out(s, h, len);
+	server_frame_out(s, h, payload, len);
 	return 0;
 }
 
@@ -771,6 +790,17 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		}
 	}
 
+	/*
+	 * Only a stop on request said how it ended (Stop on req, or with
+	 * what was pending); any other end is spontaneous and, as the
+	 * manual has it, traced "Stopped" after the entry saying why.
+	 */
+	if (s->sletter != 'C' && s->sletter != 'S') {
+		s->sletter = 'E';
+		server_trace(s, MSG_TS_STOPPED);
+		if (s->exit_code == 0)
+			s->exit_code = 1;
+	}
 	for (i = 0; i < SRV_CTL_MAX; i++)
 		if (s->ctl[i].fd >= 0) {
 			control_flush(&s->ctl[i]);

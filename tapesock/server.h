@@ -39,6 +39,7 @@
 #define SRV_AUTH_GRACE	10.0		/* seconds to prove the key (LoginGraceTime) */
 #define SRV_UNPROVEN_MAX 4		/* connections proving at once (MaxStartups) */
 #define SRV_LISTEN_MAX	4		/* listening sockets (addresses) */
+#define SRV_TRACE_HEX	16		/* bytes of a block a verbose trace shows */
 /*
  * The output queue's bound.  A working link never comes near it: the
  * sender stops adding DATA once 2 x SRV_BLOCK wait (out_send), so it
@@ -112,6 +113,7 @@ struct server {
 	int		 connected;	/* the link is up: server_linked() */
 	uint8_t		*rbuf;		/* bytes received, not yet handled */
 	size_t		 rlen;
+	int		 rhead_traced;	/* the frame at rbuf's head had its Nread */
 	struct outq	 out;		/* frames queued for the peer */
 	unsigned	 disconnects, calls;
 	struct xport_ctx xctx;		/* how a peer proves itself (tls=) */
@@ -164,6 +166,8 @@ struct server {
 
 /* server.c */
 void	server_trace(struct server *, enum msgid, ...);
+void	server_trace_block(struct server *, enum msgid, size_t len,
+	    const uint8_t *, size_t);
 void	server_notify(struct server *, enum msgid, ...);
 int	server_state_save(struct server *, const char *text);
 char	*server_state_load(struct server *);

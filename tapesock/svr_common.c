@@ -221,8 +221,20 @@ svr_frames(struct server *s,
 		case FRAME_OK:
 			break;
 		}
+		/* Traced before it is handled (its Pwrit after its Nread),
+		 * once even if it waits at the head for a later turn. */
+		if (off > 0 || !s->rhead_traced) {
+			if (f.len > 0)
+				server_trace_block(s, MSG_TS_NREAD, f.len,
+				    f.payload, f.len);
+			else
+				server_trace_block(s, MSG_TS_NREAD, 0, f.hdr,
+				    FRAME_HDR_LEN);
+		}
+		s->rhead_traced = 0;
 		switch (handle(s, &f)) {
 		case SVR_WAIT:
+			s->rhead_traced = 1;
 			goto done;
 		case SVR_DROP:
 			return;
@@ -232,7 +244,10 @@ svr_frames(struct server *s,
 		/* Only whole frames show the peer alive: bytes of a frame
 		 * that never completes (a path that dropped some) do not. */
 		clock_gettime(CLOCK_MONOTONIC, &s->rx_at);
-		s->msgin++;
+		/* The manual's msgin: the network messages of an input
+		 * server; an output server counts the blocks of its pipe. */
+		if (!s->role->sender)
+			s->msgin++;
 		off += used;
 	}
 done:

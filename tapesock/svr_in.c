@@ -313,8 +313,6 @@ in_data(struct server *s, const struct frame *f)
 			    (size_t)r->resume_off : m->len;
 		r->resume_n = 0;
 	}
-	if (s->opts & OPT_V)
-		server_trace(s, MSG_TS_NREAD, (size_t)f->len, "");
 	if (direct) {
 		in_write_direct(s, m, f->payload);
 		if (!server_linked(s))

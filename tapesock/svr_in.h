@@ -44,6 +44,7 @@ struct receiver {
 
 	/* The pipe, its tape marks and its reader. */
 	struct timespec	 next_pipe_try;
+	int		 open_traced;	/* "Open pipe" said for this wait */
 	int		 eof_wait;	/* reader yet to close after a tape
 					 * mark (2: traced) */
 	struct timespec	 eof_deadline;	/* when that wait began */

@@ -251,12 +251,18 @@ in_open_pipe(struct server *s)
 		 * traced, and the server stops. */
 		if (s->pipe_fd == -1 && errno != ENXIO)
 			server_trace(s, MSG_TS_POPEN_ERR, errno);
+		else if (s->pipe_fd == -1 && !r->open_traced) {
+			/* Once a wait, not at every try. */
+			server_trace(s, MSG_TS_OPEN_PIPE);
+			r->open_traced = 1;
+		}
 		s->pipe_fd = -1;
 		ts_after(&r->next_pipe_try, PIPE_RETRY);
 		server_set_state(s, SS_OPEN_PIPE);
 		return;
 	}
 	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
+	r->open_traced = 0;
 	server_set_state(s, SS_READING_NETWORK);
 	/* An empty tape file needs none: its end is what it shows. */
 	if (r->win_count > 0 && win_at(r, 0)->type != FT_EOF)
@@ -281,6 +287,11 @@ in_reader_left(struct server *s)
 	/* Not the transaction restore's stream: one long tape file of
 	 * records its next run takes up again (it knows what it applied). */
 	r->skip_file = !txagent_on(s);
+	/* A block the pipe had taken part of: its rest goes with the
+	 * rest of the tape file (or, for the restore, to its next run). */
+	if (r->skip_file && r->win_count > 0 && r->write_off > 0)
+		server_trace(s, MSG_TS_PWRIT_TRUNC,
+		    (size_t)win_at(r, 0)->len);
 	server_trace(s, MSG_TS_BROKEN_PIPE);
 }
 
@@ -418,9 +429,8 @@ in_write_window(struct server *s)
 				continue;
 			}
 			server_count_bytes(s, m->len);
-			if (s->opts & OPT_V)
-				server_trace(s, MSG_TS_PWRIT, (size_t)m->len,
-				    "");
+			server_trace_block(s, MSG_TS_PWRIT, m->len,
+			    rmsg_bytes(m), m->len);
 		}
 		r->write_off = 0;
 		s->curmsg = m->n;

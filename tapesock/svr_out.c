@@ -55,6 +55,7 @@ out_open_pipe(struct server *s)
 	}
 	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
 	o->saw_data = 0;
+	server_trace(s, MSG_TS_OPEN_PIPE);	/* waits for a writer */
 	return 0;
 }
 
@@ -725,8 +726,8 @@ out_read_pipe(struct server *s)
 		o->pipe_bytes += (uint64_t)n;
 		o->eof_at_pos = 0;
 		server_count_bytes(s, (size_t)n);
-		if (s->opts & OPT_V)
-			server_trace(s, MSG_TS_PREAD, (size_t)n, "");
+		server_trace_block(s, MSG_TS_PREAD, (size_t)n,
+		    o->spool->buf, (size_t)n);
 		/* With sync off each block may go at once, from the spool's
 		 * buffer, before the next take overwrites it: otherwise
 		 * all but the last of the batch are read back to be sent. */

@@ -66,7 +66,11 @@ expect_logged "Lost msg=7"
 expect_logged "Messages 5 to 6 missing: stopped (lost=stop)"
 wait_for 10 "the input server to stop" not_running
 expect_rc 0 tb status
-expect_out "[[:space:]]default[[:space:]]+r .* E .*Messages 5 to 6 missing"
+# Its last trace is the manual's "Stopped", after the one saying why.
+expect_out "[[:space:]]default[[:space:]]+r .* E .*[0-9]+ Stopped\$"
+grep -E ' (Messages 5 to 6 missing|Stopped): ' "$HB/ts.log,log" | tail -n 2 |
+    tr '\n' ' ' | grep -Eq 'Messages 5 to 6 missing: .*Stopped: ' ||
+    fail "'Stopped' does not follow 'Messages 5 to 6 missing'"
 
 # --- lost=refuse: refused, closed, still listening ----------------------------
 

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -61,6 +63,45 @@ START_TEST(test_stream_in_order)
 	ck_assert_uint_eq(p->a.s.acked, 7);
 	ck_assert_uint_eq(rp_snd(p)->spool->first, 8);
 	ck_assert(!rp_traced(&p->b, "Seq error"));
+	rp_free(p);
+}
+END_TEST
+
+/*
+ * Issue 10 section 2: with (V each block trace carries a hex dump of
+ * the data's first 16 bytes, and the sender's msgin counts its pipe's
+ * blocks, not the receiver's frames.
+ */
+START_TEST(test_block_traces_and_counts)
+{
+	struct pair *p = rp_new(LOST_STOP);
+	const char *hex16 = "62626262626262626262626262626262";
+	char want[64];
+	int k;
+
+	p->a.s.opts |= OPT_V;		/* as traceon does */
+	p->b.s.opts |= OPT_V;
+	p->a.s.log.verbose = p->b.s.log.verbose = 1;
+	rp_link_both(p);
+	rp_feed(p, 'b', 500);
+	rp_feed(p, 'b', 7);
+	rp_run(p);
+	ck_assert_uint_eq(p->a.s.acked, 2);
+	for (k = 0; k < 4; k++) {
+		snprintf(want, sizeof(want), "%s 500 %s\n",
+		    (const char *[]){ "Pread", "Nwrit", "Nread", "Pwrit" }[k],
+		    hex16);
+		ck_assert_msg(rp_traced(k < 2 ? &p->a : &p->b, want),
+		    "no '%s'", want);
+	}
+	/* Shorter than 16 bytes: all of it, no more. */
+	ck_assert(rp_traced(&p->a, "Pread 7 62626262626262\n"));
+	ck_assert(rp_traced(&p->b, "Pwrit 7 62626262626262\n"));
+	/* The ACKs are traced with their header, and not counted. */
+	ck_assert(rp_traced(&p->a, "Nread 0 "));
+	ck_assert_uint_eq(p->a.s.msgin, 2);
+	ck_assert_uint_eq(p->b.s.msgout, 2);
+	ck_assert_uint_ge(p->b.s.msgin, 3);	/* HELLO and the two */
 	rp_free(p);
 }
 END_TEST
@@ -212,6 +253,55 @@ START_TEST(test_direct_write_full_pipe)
 	ck_assert_uint_eq(r->win_count, 0);
 	ck_assert_uint_eq(p->b.got_len, (size_t)N * BLK);
 	rp_expect_blocks(&p->b, 0, 'A' + 1, N, BLK);
+	free(buf);
+	rp_free(p);
+}
+END_TEST
+
+/*
+ * The reader leaves when the pipe has taken part of a block: "Pwrit
+ * trunc=n" with the block's length, then Broken pipe, and the rest of
+ * the tape file is passed over.
+ */
+START_TEST(test_pwrit_trunc)
+{
+	enum { BLK = 50000, N = 40 };	/* no multiple of the pipe's size */
+	struct pair *p = rp_new(LOST_STOP);
+	struct sigaction sa, was;
+	struct receiver *r;
+	uint8_t *buf = xmalloc(BLK);
+	char want[32];
+	uint64_t n;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;	/* as the daemon has it */
+	ck_assert_int_eq(sigaction(SIGPIPE, &sa, &was), 0);
+	rp_link_both(p);
+	r = rp_rcv(p);
+	if (p->b.fd < 0)
+		rp_reader_open(&p->b);	/* and never reads */
+	/* The first block makes the receiver open its pipe (it retries
+	 * every 0.1 s while no reader has it open). */
+	memset(buf, 'A', BLK);
+	rp_inject(&p->b, FT_DATA, 1, 0, buf, BLK);
+	for (n = 0; n < 300 && p->b.s.pipe_fd < 0; n++) {
+		usleep(10000);
+		rp_side_turn(&p->b);
+	}
+	ck_assert_int_ge(p->b.s.pipe_fd, 0);
+	for (n = 2; n <= N && r->write_off == 0; n++) {
+		memset(buf, 'A', BLK);
+		rp_inject(&p->b, FT_DATA, n, 0, buf, BLK);
+	}
+	ck_assert_uint_gt(r->write_off, 0);
+	ck_assert(!rp_traced(&p->b, "Pwrit trunc="));
+	close(p->b.fd);			/* the reader goes, mid-block */
+	p->b.fd = -1;
+	rp_side_turn(&p->b);
+	snprintf(want, sizeof(want), "Pwrit trunc=%d\n", BLK);
+	ck_assert_msg(rp_traced(&p->b, want), "no '%s'", want);
+	ck_assert(rp_traced(&p->b, "Broken pipe"));
+	ck_assert_int_eq(sigaction(SIGPIPE, &was, NULL), 0);
 	free(buf);
 	rp_free(p);
 }
@@ -941,10 +1031,12 @@ roles_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_stream_in_order);
+	tcase_add_test(tc, test_block_traces_and_counts);
 	tcase_add_test(tc, test_resume_resends_unacked);
 	tcase_add_test(tc, test_resume_duplicates_dropped);
 	tcase_add_test(tc, test_window);
 	tcase_add_test(tc, test_direct_write_full_pipe);
+	tcase_add_test(tc, test_pwrit_trunc);
 	tcase_add_test(tc, test_gap_stop);
 	tcase_add_test(tc, test_gap_refuse);
 	tcase_add_test(tc, test_gap_accept);
