@@ -40,21 +40,44 @@ out_save(struct server *s)
 	server_state_save(s, text);
 }
 
+/* -1 with errno when open() failed (a refusal was traced: the end). */
 static int
 out_open_pipe(struct server *s)
 {
 	struct sender *o = s->role_data;
+	int fd;
 
-	s->pipe_fd = svr_open_pipe(s, O_RDONLY | O_NONBLOCK);
-	if (s->pipe_fd < 0) {
-		if (s->pipe_fd == -1)
-			server_trace(s, MSG_TS_POPEN_ERR, errno);
+	if ((fd = svr_open_pipe(s, O_RDONLY | O_NONBLOCK)) < 0) {
 		s->pipe_fd = -1;
-		return -1;
+		return fd;
 	}
+	s->pipe_fd = fd;
 	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
 	o->saw_data = 0;
 	return 0;
+}
+
+/*
+ * The pipe opened again while the server runs (after a tape file, or
+ * a failed open): a failure is said once and tried again on the
+ * doubling delay of svr_pipe_fault, not at every turn.
+ */
+static void
+out_reopen(struct server *s)
+{
+	int rc;
+
+	if ((rc = out_open_pipe(s)) == 0)
+		svr_pipe_back(s, 0);
+	else if (rc == -1)
+		svr_pipe_fault(s, MSG_TS_POPEN_ERR, errno);
+}
+
+/* A character device, not a FIFO: its ends are its reads of 0. */
+static int
+out_is_device(const struct server *s)
+{
+	return s->pipe_id.set && s->pipe_id.type == S_IFCHR;
 }
 
 /* Unacknowledged messages: what a stop waits for. */
@@ -133,7 +156,9 @@ out_keeper(struct server *s)
 	long pid;
 
 	ts_after(&o->keeper_check, 5);
-	if (s->no_keeper || keeper_booting(&o->kboot))
+	/* A device has no writer to keep from EPIPE, and one that opens
+	 * once (a tape drive) would refuse us while a keeper held it. */
+	if (s->no_keeper || keeper_booting(&o->kboot) || out_is_device(s))
 		return;
 	if ((pid = keeper_pid(s->home, s->name)) > 0) {
 		o->keeper = pid;
@@ -187,6 +212,7 @@ out_start(struct server *s, struct errbuf *err)
 	char *state, val[64], *backup;
 	struct errbuf why;
 	uint64_t next = 1, bytes;
+	int rc, saved, unheld;
 
 	keeper_boot_init(&o->kboot);
 
@@ -213,35 +239,52 @@ out_start(struct server *s, struct errbuf *err)
 	if (out_open_spool(s, next, err) < 0)
 		return -1;
 	out_save(s);
-	/*
-	 * What waits in the pipe is set aside, unless (C -- or unless the
-	 * keeper held the pipe since the last run: then it is this
-	 * stream's data, written while the server was down.
-	 */
 	if ((o->keeper = keeper_pid(s->home, s->name)) > 0)
 		server_trace(s, MSG_SPL_KEEPER_HELD, o->keeper);
-	else if (!(s->opts & OPT_C)) {
-		struct stat st;
-
-		if (stat(s->conf.pipe, &st) == 0 &&
-		    S_ISFIFO(st.st_mode)) {
-			backup = home_path(s->home, BACKUP_FILE);
-			server_trace(s, MSG_TS_CLEAR_PIPE);
-			if (pipe_drain(s->conf.pipe, backup,
-			    &bytes, &why) < 0)
-				server_trace(s, MSG_TS_PCLEAR_ERR, errno);
-			free(backup);
-		}
-	}
-	out_keeper(s);
-	if (out_open_pipe(s) < 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_TS_POPEN_ERR, errno);
+	/*
+	 * Nothing can wait in a FIFO nobody holds open: a writer blocked
+	 * in its open() has no descriptor yet, and what it writes once
+	 * our open lets it go is the stream's, not a leftover.  Looked at
+	 * before that open, which would count as a holder.
+	 */
+	unheld = pipe_unheld(s->conf.pipe);
+	/*
+	 * Our read end is open before the drain and stays open after it:
+	 * a writer let go by this open never finds the pipe without a
+	 * reader (SIGPIPE) between a drain's close and our open.
+	 */
+	if ((rc = out_open_pipe(s)) < 0) {
+		saved = errno;		/* EPERM: refused, and traced */
+		if (rc == -1)
+			server_trace(s, MSG_TS_POPEN_ERR, saved);
+		msg_format(err->msg, sizeof(err->msg), MSG_TS_POPEN_ERR, saved);
 		out_close(s);
 		return -1;
 	}
-	/* The writers' opens and closes mark the ends of tape files (see
-	 * out_marks); not their writes, which would wake us at each one. */
-	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	/*
+	 * What waits in the pipe at that open is set aside, unless (C --
+	 * or unless the keeper held the pipe since the last run: then it
+	 * is this stream's data, written while the server was down.  The
+	 * cut is that instant: what waited then is drained and saved,
+	 * through this very descriptor; whatever comes after is read and
+	 * sent.  A device may never end: only a FIFO is drained.
+	 */
+	if (o->keeper <= 0 && !(s->opts & OPT_C) && !out_is_device(s)) {
+		backup = home_path(s->home, BACKUP_FILE);
+		server_trace(s, MSG_TS_CLEAR_PIPE);
+		if (pipe_drain_fd(unheld ? -1 : s->pipe_fd, s->conf.pipe,
+		    backup, &bytes, &why) < 0)
+			server_trace(s, MSG_TS_PCLEAR_ERR, errno);
+		free(backup);
+	}
+	out_keeper(s);
+	/*
+	 * The writers' opens and closes mark the ends of tape files (see
+	 * out_marks); not their writes, which would wake us at each one.
+	 * Not on a device: who else opens /dev/null says nothing of it.
+	 */
+	if (!out_is_device(s))
+		s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s->ino_fd >= 0 && inotify_add_watch(s->ino_fd,
 	    s->conf.pipe, IN_OPEN | IN_CLOSE_WRITE) < 0) {
 		close(s->ino_fd);
@@ -414,7 +457,7 @@ out_pipe_ended(struct server *s, int pushed)
 	if (pushed)
 		out_merged(s, e.lost ? 1 : e.closes - 1);
 	close(s->pipe_fd);
-	out_open_pipe(s);
+	out_reopen(s);
 	o->eof_at_pos = 0;
 	if (s->ino_fd >= 0) {
 		memset(&e, 0, sizeof(e));
@@ -438,6 +481,33 @@ out_push_eof(struct server *s)
 	s->msgin++;
 	o->eof_at_pos = 1;
 	return 0;
+}
+
+/*
+ * A character device gave end of file (a floppy read to its end,
+ * /dev/null at once): one tape mark for it, none if one was just sent
+ * here, and one trace.  It would give the same at every read, as fast
+ * as we ask: it is read again after SRV_DEV_RETRY_MIN s, then twice as
+ * long each time up to SRV_PIPE_RETRY_MAX, and what it gives then (the
+ * next file of a tape, a new medium) is sent as any data.
+ */
+static void
+out_device_end(struct server *s)
+{
+	struct sender *o = s->role_data;
+
+	if (o->dev_end) {
+		o->dev_delay = o->dev_delay * 2 > SRV_PIPE_RETRY_MAX ?
+		    SRV_PIPE_RETRY_MAX : o->dev_delay * 2;
+	} else {
+		if (!o->eof_at_pos && !s->done && out_push_eof(s) < 0)
+			return;
+		server_trace(s, MSG_SRV_DEVICE_END, s->conf.pipe,
+		    (unsigned long long)o->pipe_bytes);
+		o->dev_end = 1;
+		o->dev_delay = SRV_DEV_RETRY_MIN;
+	}
+	ts_after(&o->dev_retry, o->dev_delay);
 }
 
 /* Send the marks the reading has reached. */
@@ -661,7 +731,8 @@ out_may_read(struct server *s)
 	struct sender *o = s->role_data;
 
 	return s->pipe_fd >= 0 && !s->stopping && !s->done &&
-	    !o->spool_full && spool_has_room(o->spool);
+	    !o->spool_full && spool_has_room(o->spool) &&
+	    svr_pipe_may_try(s) && (!o->dev_end || ts_due(&o->dev_retry));
 }
 
 static void	out_send(struct server *);
@@ -697,9 +768,10 @@ out_read_pipe(struct server *s)
 				out_spool_failed(s, &why);
 				return 1;
 			}
-			server_trace(s, MSG_TS_PREAD_ERR, errno);
-			close(s->pipe_fd);
-			out_open_pipe(s);
+			/* Read again later through the same descriptor: a
+			 * reopen would rewind a device, and a FIFO closed
+			 * would give its writer EPIPE. */
+			svr_pipe_fault(s, MSG_TS_PREAD_ERR, errno);
 			return 1;
 		}
 		if (n == 0) {
@@ -711,12 +783,18 @@ out_read_pipe(struct server *s)
 			 * no hang-up until a writer comes again.
 			 */
 			out_pop_marks(s);
+			if (out_is_device(s)) {
+				out_device_end(s);
+				return 1;
+			}
 			pushed = !o->eof_at_pos && !s->done;
 			if (pushed && out_push_eof(s) < 0)
 				return 1;
 			out_pipe_ended(s, pushed);
 			return 1;
 		}
+		svr_pipe_back(s, 1);
+		o->dev_end = 0;
 		out_count(s);
 		s->msgin++;
 		o->pipe_bytes += (uint64_t)n;
@@ -810,6 +888,13 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[(*n)++].events = POLLIN;
 	}
 	server_wake(timeout, &o->keeper_check);
+	/* The next try of a failed pipe, the next read of a device at
+	 * its end. */
+	if (s->perr.active && !s->stopping &&
+	    (s->pipe_fd < 0 || !ts_due(&s->perr.retry)))
+		server_wake(timeout, &s->perr.retry);
+	if (o->dev_end && !s->stopping && !ts_due(&o->dev_retry))
+		server_wake(timeout, &o->dev_retry);
 	svr_keeper_pollfds(&o->kboot, pfd, n, timeout);
 	/* The warning and the ACK timeout of messages in flight. */
 	if (s->hello_done && o->send_next - 1 > s->acked) {
@@ -835,6 +920,9 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		else if (pfd[i].fd == s->pipe_fd && s->pipe_fd >= 0)
 			out_read_pipe(s);
 	}
+	if (s->pipe_fd < 0 && !s->stopping && !s->done &&
+	    svr_pipe_may_try(s))
+		out_reopen(s);
 	out_pop_marks(s);
 	/* What the pipe gave is synced while the loop goes on; what a
 	 * finished sync made durable may be sent. */
@@ -912,6 +1000,16 @@ out_query(struct server *s, struct control_conn *c)
 	control_reply(c, "Sync: %s", o->spool->sync ? "ON" : "OFF");
 	control_reply(c, "Tape files merged: %llu",
 	    (unsigned long long)o->merged);
+	if (out_is_device(s) && o->dev_end) {
+		struct timespec now;
+		double next;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		next = ts_diff(&o->dev_retry, &now);
+		control_reply(c, "Device: at end of file, read again in %.1f s",
+		    next > 0 ? next : 0.0);
+	} else if (out_is_device(s))
+		control_reply(c, "Device: reading");
 	if (keeper_booting(&o->kboot))
 		control_reply(c, "Keeper: starting");
 	else if (o->keeper > 0)

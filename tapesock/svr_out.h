@@ -29,6 +29,10 @@ struct sender {
 	uint64_t	 marks[8];	/* tape marks seen, not yet sent */
 	size_t		 nmarks;
 	uint64_t	 merged;	/* writers' closes left unmarked */
+	/* A character device at end of file: read again at dev_retry. */
+	int		 dev_end;
+	double		 dev_delay;
+	struct timespec	 dev_retry;
 
 	/* The keeper of the pipe. */
 	long		 keeper;	/* pid, 0 none yet, -1 failed (said) */
