@@ -26,9 +26,13 @@
 
 #define DRAIN_HEADER_FMT "#tapesock-drain date=%s pipe=%s bytes=%020llu\n"
 
-/* Processes with an fd on (dev, ino); -1 if /proc cannot be read. */
+/*
+ * Processes with an fd on (dev, ino); -1 if /proc cannot be read.
+ * With blind, *blind counts the processes whose descriptors we may not
+ * see (another user's, unless we are root).
+ */
 static int
-count_openers(dev_t dev, ino_t ino)
+count_openers(dev_t dev, ino_t ino, int *blind)
 {
 	char fdpath[300], link[600];
 	struct dirent *p, *f;
@@ -36,14 +40,19 @@ count_openers(dev_t dev, ino_t ino)
 	DIR *proc, *fds;
 	int count = 0, hit;
 
+	if (blind != NULL)
+		*blind = 0;
 	if ((proc = opendir("/proc")) == NULL)
 		return -1;
 	while ((p = readdir(proc)) != NULL) {
 		if (p->d_name[0] < '0' || p->d_name[0] > '9')
 			continue;
 		snprintf(fdpath, sizeof(fdpath), "/proc/%s/fd", p->d_name);
-		if ((fds = opendir(fdpath)) == NULL)
+		if ((fds = opendir(fdpath)) == NULL) {
+			if (blind != NULL && errno != ENOENT)
+				(*blind)++;
 			continue;
+		}
 		hit = 0;
 		while (!hit && (f = readdir(fds)) != NULL) {
 			if (f->d_name[0] == '.')
@@ -90,7 +99,7 @@ pipe_inspect(const char *path, struct pipeinfo *pi)
 		strlcpy(pi->kind, "other", sizeof(pi->kind));
 	if (!S_ISFIFO(st.st_mode))
 		return 0;
-	pi->openers = count_openers(st.st_dev, st.st_ino);
+	pi->openers = count_openers(st.st_dev, st.st_ino, NULL);
 	if (pi->openers == 0) {
 		pi->waiting = 0;	/* a FIFO nobody holds is empty */
 		return 0;
@@ -112,9 +121,11 @@ int
 pipe_unheld(const char *pipe)
 {
 	struct stat st;
+	int blind;
 
+	/* A process we cannot look into may hold it: not known unheld. */
 	return lstat(pipe, &st) == 0 && S_ISFIFO(st.st_mode) &&
-	    count_openers(st.st_dev, st.st_ino) == 0;
+	    count_openers(st.st_dev, st.st_ino, &blind) == 0 && blind == 0;
 }
 
 int

@@ -32,7 +32,8 @@ int	pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 /*
  * A FIFO that no process holds open (/proc): nothing can wait in it.
  * A writer blocked in its open() holds no descriptor yet, so it is not
- * counted: it is let go only by a reader's open.
+ * counted: it is let go only by a reader's open.  0 as well when some
+ * process's descriptors cannot be seen (another user's): it may hold it.
  */
 int	pipe_unheld(const char *pipe);
 /*

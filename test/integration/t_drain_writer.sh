@@ -11,6 +11,8 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+cut -d' ' -f1 "/proc/$$/syscall" >/dev/null 2>&1 ||
+    skip "no /proc/PID/syscall to see a writer blocked in open()"
 two_homes
 seq -w 1 14286 >"$TMP/data"		# 100,002 bytes of numbered lines
 SIZE=$(stat -c %s "$TMP/data")
@@ -33,6 +35,7 @@ in_open() {
 }
 keeper_gone() {
 	local pid
+	[ -f "$HA/default.keeper" ] || return 0
 	pid=$(tr -dc 0-9 <"$HA/default.keeper" 2>/dev/null) || return 0
 	[ -z "$pid" ] && return 0
 	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = tapesockd ] || return 0
@@ -59,8 +62,12 @@ for round in 1 2 3 4 5; do
 	    fail "round $round: the writer exited $rc: $(cat "$TMP/dd.err")"
 	d=$(($(drained) - d0))
 	# Nobody held the FIFO before start: nothing waited in it, and
-	# the writer let go by the server's open is the stream's.
-	[ "$d" = 0 ] || fail "round $round: $d bytes of the writer drained"
+	# the writer let go by the server's open is the stream's.  (Only
+	# root sees every process in /proc: another user's server takes
+	# the FIFO as held and drains what waits at its open.)
+	if [ "$(id -u)" = 0 ] && [ "$d" != 0 ]; then
+		fail "round $round: $d bytes of the writer drained"
+	fi
 	sent=$((SIZE - d))
 	wait_for 30 "round $round: $sent bytes at the reader ($d drained)" \
 	    size_is $((before + sent))
