@@ -26,9 +26,13 @@
 
 #define DRAIN_HEADER_FMT "#tapesock-drain date=%s pipe=%s bytes=%020llu\n"
 
-/* Processes with an fd on (dev, ino); -1 if /proc cannot be read. */
+/*
+ * Processes with an fd on (dev, ino); -1 if /proc cannot be read.
+ * With blind, *blind counts the processes whose descriptors we may not
+ * see (another user's, unless we are root).
+ */
 static int
-count_openers(dev_t dev, ino_t ino)
+count_openers(dev_t dev, ino_t ino, int *blind)
 {
 	char fdpath[300], link[600];
 	struct dirent *p, *f;
@@ -36,14 +40,19 @@ count_openers(dev_t dev, ino_t ino)
 	DIR *proc, *fds;
 	int count = 0, hit;
 
+	if (blind != NULL)
+		*blind = 0;
 	if ((proc = opendir("/proc")) == NULL)
 		return -1;
 	while ((p = readdir(proc)) != NULL) {
 		if (p->d_name[0] < '0' || p->d_name[0] > '9')
 			continue;
 		snprintf(fdpath, sizeof(fdpath), "/proc/%s/fd", p->d_name);
-		if ((fds = opendir(fdpath)) == NULL)
+		if ((fds = opendir(fdpath)) == NULL) {
+			if (blind != NULL && errno != ENOENT)
+				(*blind)++;
 			continue;
+		}
 		hit = 0;
 		while (!hit && (f = readdir(fds)) != NULL) {
 			if (f->d_name[0] == '.')
@@ -90,7 +99,7 @@ pipe_inspect(const char *path, struct pipeinfo *pi)
 		strlcpy(pi->kind, "other", sizeof(pi->kind));
 	if (!S_ISFIFO(st.st_mode))
 		return 0;
-	pi->openers = count_openers(st.st_dev, st.st_ino);
+	pi->openers = count_openers(st.st_dev, st.st_ino, NULL);
 	if (pi->openers == 0) {
 		pi->waiting = 0;	/* a FIFO nobody holds is empty */
 		return 0;
@@ -109,31 +118,72 @@ pipe_inspect(const char *path, struct pipeinfo *pi)
 }
 
 int
+pipe_unheld(const char *pipe)
+{
+	struct stat st;
+	int blind;
+
+	/* A process we cannot look into may hold it: not known unheld. */
+	return lstat(pipe, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    count_openers(st.st_dev, st.st_ino, &blind) == 0 && blind == 0;
+}
+
+int
 pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
     struct errbuf *err)
+{
+	int in, rc;
+
+	*bytes = 0;
+	/*
+	 * A FIFO nobody holds is empty, and opening it would let go a
+	 * writer blocked in its open(), whose first write after our close
+	 * would get EPIPE: it is not opened, and nothing is drained.
+	 */
+	if (pipe_dir_check(pipe, err) < 0)
+		return -1;
+	if (pipe_unheld(pipe))
+		return pipe_drain_fd(-1, pipe, backup, bytes, err);
+	if ((in = pipe_open(pipe, O_RDONLY | O_NONBLOCK, NULL, err)) < 0) {
+		if (in == -1)
+			errbuf_set(err, "%s", strerror(errno));
+		return -1;
+	}
+	rc = pipe_drain_fd(in, pipe, backup, bytes, err);
+	close(in);
+	return rc;
+}
+
+int
+pipe_drain_fd(int in, const char *pipe, const char *backup,
+    uint64_t *bytes, struct errbuf *err)
 {
 	char buf[65536], stamp[32], *header;
 	struct timespec now;
 	struct stat st;
 	off_t start;
 	ssize_t n;
-	int in = -1, out = -1, fix, rc = -1;
+	size_t want;
+	int out = -1, fix, rc = -1, waiting = 0;
 
 	*bytes = 0;
-	if ((in = pipe_open(pipe, O_RDONLY | O_NONBLOCK, NULL, err)) < 0) {
-		if (in == -1)
-			errbuf_set(err, "%s", strerror(errno));
+	/* A device may never end: only a FIFO can be emptied. */
+	if (in >= 0 && (fstat(in, &st) < 0 || !S_ISFIFO(st.st_mode))) {
+		errbuf_set(err, "not a FIFO");
 		return -1;
 	}
-	/* A device may never end: only a FIFO can be emptied. */
-	if (fstat(in, &st) < 0 || !S_ISFIFO(st.st_mode)) {
-		errbuf_set(err, "not a FIFO");
-		close(in);
+	/*
+	 * What waits now is what is drained: a writer that goes on
+	 * writing meanwhile is not drained for ever, and its bytes after
+	 * this instant stay in the pipe for whoever reads it next.
+	 */
+	if (in >= 0 && ioctl(in, FIONREAD, &waiting) < 0) {
+		errbuf_set(err, "%s: %s", pipe, strerror(errno));
 		return -1;
 	}
 	if ((out = lock_file_append(backup)) < 0) {
 		errbuf_set(err, "%s: %s", backup, strerror(errno));
-		goto done;
+		return -1;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	format_timestamp(stamp, sizeof(stamp), &now);
@@ -144,8 +194,10 @@ pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 		free(header);
 		goto io_err;
 	}
-	for (;;) {
-		n = read(in, buf, sizeof(buf));
+	while (*bytes < (uint64_t)waiting) {
+		want = (uint64_t)waiting - *bytes < sizeof(buf) ?
+		    (size_t)((uint64_t)waiting - *bytes) : sizeof(buf);
+		n = read(in, buf, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -182,8 +234,6 @@ pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 io_err:
 	errbuf_set(err, "%s: %s", backup, strerror(errno));
 done:
-	if (in >= 0)
-		close(in);
 	unlock_file(out);
 	return rc;
 }

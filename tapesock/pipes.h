@@ -29,6 +29,22 @@ int	pipe_inspect(const char *path, struct pipeinfo *);
  */
 int	pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 	    struct errbuf *);
+/*
+ * A FIFO that no process holds open (/proc): nothing can wait in it.
+ * A writer blocked in its open() holds no descriptor yet, so it is not
+ * counted: it is let go only by a reader's open.  0 as well when some
+ * process's descriptors cannot be seen (another user's): it may hold it.
+ */
+int	pipe_unheld(const char *pipe);
+/*
+ * The same through in, a descriptor of the FIFO its caller keeps open
+ * (the output server's own read end), or -1 for a FIFO known empty.
+ * Exactly the bytes waiting when it is called are drained (FIONREAD):
+ * what a writer adds meanwhile stays for the reader of in, so that
+ * every byte is either saved here or read after.
+ */
+int	pipe_drain_fd(int in, const char *pipe, const char *backup,
+	    uint64_t *bytes, struct errbuf *);
 
 /*
  * Who a server's pipe is: the file it opened first.  Every later open

@@ -359,6 +359,7 @@ query_common(struct server *s, struct control_conn *c)
 	control_reply(c, "msgout: %llu", (unsigned long long)s->msgout);
 	control_reply(c, "curmsg: %llu", (unsigned long long)s->curmsg);
 	control_reply(c, "Status: %s", server_state_name(s->state));
+	svr_pipe_query(s, c);
 	control_reply(c, "Heartbeat timeouts: %u", s->hb_timeouts);
 	s->last_query = now;
 	s->last_query_msg = s->curmsg;

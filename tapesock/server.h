@@ -41,6 +41,17 @@
 #define SRV_LISTEN_MAX	4		/* listening sockets (addresses) */
 #define SRV_TRACE_HEX	16		/* bytes of a block a verbose trace shows */
 /*
+ * A pipe that fails (open, read or write) is tried again after
+ * SRV_PIPE_RETRY_MIN seconds, then after twice as long each time up to
+ * SRV_PIPE_RETRY_MAX: a pipe removed or a device full for hours costs
+ * a try every few seconds, not ten a second, and one trace.
+ */
+#define SRV_PIPE_RETRY_MIN 0.1
+#define SRV_PIPE_RETRY_MAX 10.0
+/* A device at end of file is read again after SRV_DEV_RETRY_MIN s, then
+ * after twice as long each time up to SRV_PIPE_RETRY_MAX. */
+#define SRV_DEV_RETRY_MIN 1.0
+/*
  * The output queue's bound.  A working link never comes near it: the
  * sender stops adding DATA once 2 x SRV_BLOCK wait (out_send), so it
  * holds at most that, one more frame (FRAME_MAX_LEN at the very most)
@@ -76,6 +87,23 @@ struct addrinfo;
 struct outq {
 	uint8_t		*buf;		/* owned, growable */
 	size_t		 len, off, cap;
+};
+
+/*
+ * A pipe error that lasts (svr_pipe_fault): traced once, the notify
+ * list told once, the status letter E, tried again on a doubling delay
+ * until a try works (svr_pipe_back).
+ */
+struct pipe_fault {
+	int		 active;
+	enum msgid	 id;		/* TS_POPEN_ERR, _PREAD_, _PWRIT_ */
+	int		 err;		/* its errno */
+	uint64_t	 count;		/* failures of (id, err) so far */
+	uint64_t	 total;		/* failures of the whole incident */
+	double		 delay;		/* seconds from one try to the next */
+	struct timespec	 since;		/* the incident's first failure */
+	struct timespec	 changed;	/* the first failure of (id, err) */
+	struct timespec	 retry;		/* the next try */
 };
 
 struct server {
@@ -143,6 +171,7 @@ struct server {
 	int		 pipe_fd;
 	int		 ino_fd;	/* input: inotify on the pipe */
 	struct pipe_id	 pipe_id;	/* the file of its first open */
+	struct pipe_fault perr;		/* a pipe error under way */
 
 	/* Role state. */
 	int		 hello_done;	/* the HELLO exchange completed */

@@ -60,6 +60,102 @@ svr_open_pipe(struct server *s, int flags)
 	return -2;
 }
 
+/* "Popen err=2": the trace of a pipe error, as an argument. */
+static void
+svr_pipe_text(const struct pipe_fault *f, char *buf, size_t len)
+{
+	msg_format(buf, len, f->id, f->err);
+}
+
+void
+svr_pipe_fault(struct server *s, enum msgid id, int err)
+{
+	struct pipe_fault *f = &s->perr;
+	struct timespec now;
+	char text[64];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (f->active && f->id == id && f->err == err) {
+		/* Said already: a try every few seconds, not a line each. */
+		f->count++;
+		f->total++;
+		f->delay = f->delay * 2 > SRV_PIPE_RETRY_MAX ?
+		    SRV_PIPE_RETRY_MAX : f->delay * 2;
+		ts_after(&f->retry, f->delay);
+		return;
+	}
+	if (f->active) {
+		svr_pipe_text(f, text, sizeof(text));
+		server_trace(s, MSG_SRV_PIPE_ERR_CHANGED, text,
+		    (unsigned long long)f->count,
+		    (unsigned)ts_diff(&now, &f->changed));
+	} else {
+		f->active = 1;
+		f->total = 0;
+		f->since = now;
+		f->delay = SRV_PIPE_RETRY_MIN;
+		s->sletter = 'E';
+	}
+	f->id = id;
+	f->err = err;
+	f->count = 1;
+	f->total++;
+	f->changed = now;
+	ts_after(&f->retry, f->delay);
+	server_trace(s, id, err);
+	/* Once an incident, as Network Error: not again when it changes. */
+	if (f->total == 1) {
+		svr_pipe_text(f, text, sizeof(text));
+		server_notify(s, MSG_SRV_PIPE_FAILING, s->conf.pipe, text,
+		    (unsigned)SRV_PIPE_RETRY_MAX);
+	}
+}
+
+void
+svr_pipe_back(struct server *s, int io)
+{
+	struct pipe_fault *f = &s->perr;
+	struct timespec now;
+	char text[64];
+
+	if (!f->active || (!io && f->id != MSG_TS_POPEN_ERR))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	svr_pipe_text(f, text, sizeof(text));
+	/* A stop's letter (C, S) is the stop's: only E is the pipe's. */
+	if (s->sletter == 'E' && !s->done)
+		s->sletter = 'R';
+	server_notify(s, MSG_SRV_PIPE_BACK, text, (unsigned long long)f->total,
+	    (unsigned)ts_diff(&now, &f->since));
+	memset(f, 0, sizeof(*f));
+}
+
+int
+svr_pipe_may_try(const struct server *s)
+{
+	return !s->perr.active || ts_due(&s->perr.retry);
+}
+
+void
+svr_pipe_query(struct server *s, struct control_conn *c)
+{
+	const struct pipe_fault *f = &s->perr;
+	struct timespec now;
+	char text[64];
+	double next;
+
+	if (!f->active) {
+		control_reply(c, "Pipe error: none");
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	svr_pipe_text(f, text, sizeof(text));
+	next = ts_diff(&f->retry, &now);
+	control_reply(c, "Pipe error: %s, %llu failures in %.0f s, next try "
+	    "in %.1f s", text, (unsigned long long)f->total,
+	    ts_diff(&now, &f->since), next > 0 ? next : 0.0);
+}
+
 void
 svr_hello(struct server *s, struct hello *h, uint64_t last)
 {

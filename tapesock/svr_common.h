@@ -19,6 +19,22 @@ int	svr_check_pipe(struct server *, struct errbuf *);
  * and the server stops with S = E (errno EPERM).
  */
 int	svr_open_pipe(struct server *, int flags);
+/*
+ * A pipe error under way (struct pipe_fault).  svr_pipe_fault: a try
+ * failed with (id, err), id TS_POPEN_ERR, TS_PREAD_ERR or TS_PWRIT_ERR;
+ * the first failure traces it, tells the notify list (SRV_PIPE_FAILING)
+ * and sets S = E; a repeat only counts and doubles the delay to
+ * s->perr.retry; a different error traces the count of the last one
+ * (SRV_PIPE_ERR_CHANGED) and itself.  svr_pipe_back: a try worked, a
+ * read or write (io) or an open, which clears only an open's error;
+ * the notify list told, with the count (SRV_PIPE_BACK), and S = R.
+ * svr_pipe_may_try: no error, or its retry is due.
+ */
+void	svr_pipe_fault(struct server *, enum msgid id, int err);
+void	svr_pipe_back(struct server *, int io);
+int	svr_pipe_may_try(const struct server *);
+/* query's line of it. */
+void	svr_pipe_query(struct server *, struct control_conn *);
 /* Fill a HELLO for this server. */
 void	svr_hello(struct server *, struct hello *, uint64_t last);
 /* Clock check of a peer's HELLO, unless (S. */

@@ -6,6 +6,7 @@
  * svr_in.c is the network side: calls, HELLO, frames, acknowledgements.
  */
 #include <sys/inotify.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -165,7 +166,8 @@ in_keeper_start(struct server *s)
 
 	if (r->keeper != 0 || keeper_booting(&r->kboot))
 		return;	/* adopted, under way, or failed once for this file */
-	if (s->no_keeper) {
+	/* A device has no reader to show an end of file to: no keeper. */
+	if (s->no_keeper || s->pipe_id.type != S_IFIFO) {
 		r->keeper = -1;	/* as if it failed, untraced */
 		return;
 	}
@@ -247,20 +249,29 @@ in_open_pipe(struct server *s)
 
 	s->pipe_fd = svr_open_pipe(s, O_WRONLY | O_NONBLOCK);
 	if (s->pipe_fd < 0) {
-		/* No reader yet (ENXIO): try again shortly.  Refused:
-		 * traced, and the server stops. */
-		if (s->pipe_fd == -1 && errno != ENXIO)
-			server_trace(s, MSG_TS_POPEN_ERR, errno);
-		else if (s->pipe_fd == -1 && !r->open_traced) {
-			/* Once a wait, not at every try. */
-			server_trace(s, MSG_TS_OPEN_PIPE);
-			r->open_traced = 1;
+		/*
+		 * No reader yet (ENXIO): the pipe is there, try again
+		 * shortly ("Open pipe" once a wait, not at every try).
+		 * Another error: said once, tried again less and less
+		 * often (svr_pipe_fault).  Refused: traced, and the
+		 * server stops.
+		 */
+		if (s->pipe_fd == -1 && errno == ENXIO) {
+			svr_pipe_back(s, 0);
+			ts_after(&r->next_pipe_try, PIPE_RETRY);
+			if (!r->open_traced) {
+				server_trace(s, MSG_TS_OPEN_PIPE);
+				r->open_traced = 1;
+			}
+		} else if (s->pipe_fd == -1) {
+			svr_pipe_fault(s, MSG_TS_POPEN_ERR, errno);
+			r->next_pipe_try = s->perr.retry;
 		}
 		s->pipe_fd = -1;
-		ts_after(&r->next_pipe_try, PIPE_RETRY);
 		server_set_state(s, SS_OPEN_PIPE);
 		return;
 	}
+	svr_pipe_back(s, 0);
 	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
 	r->open_traced = 0;
 	server_set_state(s, SS_READING_NETWORK);
@@ -416,12 +427,13 @@ in_write_window(struct server *s)
 					in_reader_left(s);
 					continue;
 				}
-				server_trace(s, MSG_TS_PWRIT_ERR, errno);
+				svr_pipe_fault(s, MSG_TS_PWRIT_ERR, errno);
 				close(s->pipe_fd);
 				s->pipe_fd = -1;
-				ts_after(&r->next_pipe_try, PIPE_RETRY);
+				r->next_pipe_try = s->perr.retry;
 				break;
 			}
+			svr_pipe_back(s, 1);
 			r->write_off += (size_t)n;
 			if (r->write_off < m->len) {
 				if (in_record(s, m->n, r->write_off) < 0)

@@ -3,11 +3,10 @@
  * durable spool (spool.h), number them, send them, keep each until the
  * input server acknowledges it, call again after any break and resume
  * where the receiver stands.  A keeper (keeper.h) holds the pipe open
- * while the server is down.
+ * while the server is down.  The pipe's opening and the ends of its
+ * tape files are svr_out_pipe.c's.
  */
 #include <sys/inotify.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,26 +40,9 @@ out_save(struct server *s)
 	server_state_save(s, text);
 }
 
-static int
-out_open_pipe(struct server *s)
-{
-	struct sender *o = s->role_data;
-
-	s->pipe_fd = svr_open_pipe(s, O_RDONLY | O_NONBLOCK);
-	if (s->pipe_fd < 0) {
-		if (s->pipe_fd == -1)
-			server_trace(s, MSG_TS_POPEN_ERR, errno);
-		s->pipe_fd = -1;
-		return -1;
-	}
-	(void)fcntl(s->pipe_fd, F_SETPIPE_SZ, 1024 * 1024);
-	o->saw_data = 0;
-	server_trace(s, MSG_TS_OPEN_PIPE);	/* waits for a writer */
-	return 0;
-}
 
 /* Unacknowledged messages: what a stop waits for. */
-static void
+void
 out_count(struct server *s)
 {
 	struct sender *o = s->role_data;
@@ -68,7 +50,7 @@ out_count(struct server *s)
 	s->curmsg = o->spool->next - 1;
 }
 
-static void
+void
 out_spool_failed(struct server *s, const struct errbuf *why)
 {
 	server_trace(s, MSG_SPL_ERROR, why->msg);
@@ -135,7 +117,9 @@ out_keeper(struct server *s)
 	long pid;
 
 	ts_after(&o->keeper_check, 5);
-	if (s->no_keeper || keeper_booting(&o->kboot))
+	/* A device has no writer to keep from EPIPE, and one that opens
+	 * once (a tape drive) would refuse us while a keeper held it. */
+	if (s->no_keeper || keeper_booting(&o->kboot) || out_is_device(s))
 		return;
 	if ((pid = keeper_pid(s->home, s->name)) > 0) {
 		o->keeper = pid;
@@ -189,6 +173,7 @@ out_start(struct server *s, struct errbuf *err)
 	char *state, val[64], *backup;
 	struct errbuf why;
 	uint64_t next = 1, bytes;
+	int rc, saved, unheld;
 
 	keeper_boot_init(&o->kboot);
 
@@ -215,37 +200,53 @@ out_start(struct server *s, struct errbuf *err)
 	if (out_open_spool(s, next, err) < 0)
 		return -1;
 	out_save(s);
-	/*
-	 * What waits in the pipe is set aside, unless (C -- or unless the
-	 * keeper held the pipe since the last run: then it is this
-	 * stream's data, written while the server was down.
-	 */
 	if ((o->keeper = keeper_pid(s->home, s->name)) > 0)
 		server_trace(s, MSG_SPL_KEEPER_HELD, o->keeper);
-	else if (!(s->opts & OPT_C) && !txagent_on(s)) {
-		/* Linked to the transaction logger, it is the logger's
-		 * data: never set aside (the manual's words). */
-		struct stat st;
-
-		if (stat(s->conf.pipe, &st) == 0 &&
-		    S_ISFIFO(st.st_mode)) {
-			backup = home_path(s->home, BACKUP_FILE);
-			server_trace(s, MSG_TS_CLEAR_PIPE);
-			if (pipe_drain(s->conf.pipe, backup,
-			    &bytes, &why) < 0)
-				server_trace(s, MSG_TS_PCLEAR_ERR, errno);
-			free(backup);
-		}
-	}
-	out_keeper(s);
-	if (out_open_pipe(s) < 0) {
-		msg_format(err->msg, sizeof(err->msg), MSG_TS_POPEN_ERR, errno);
+	/*
+	 * Nothing can wait in a FIFO nobody holds open: a writer blocked
+	 * in its open() has no descriptor yet, and what it writes once
+	 * our open lets it go is the stream's, not a leftover.  Looked at
+	 * before that open, which would count as a holder.
+	 */
+	unheld = pipe_unheld(s->conf.pipe);
+	/*
+	 * Our read end is open before the drain and stays open after it:
+	 * a writer let go by this open never finds the pipe without a
+	 * reader (SIGPIPE) between a drain's close and our open.
+	 */
+	if ((rc = out_open_pipe(s)) < 0) {
+		saved = errno;		/* EPERM: refused, and traced */
+		if (rc == -1)
+			server_trace(s, MSG_TS_POPEN_ERR, saved);
+		msg_format(err->msg, sizeof(err->msg), MSG_TS_POPEN_ERR, saved);
 		out_close(s);
 		return -1;
 	}
-	/* The writers' opens and closes mark the ends of tape files (see
-	 * out_marks); not their writes, which would wake us at each one. */
-	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	/*
+	 * What waits in the pipe at that open is set aside, unless (C --
+	 * or unless the keeper held the pipe since the last run: then it
+	 * is this stream's data, written while the server was down.  The
+	 * cut is that instant: what waited then is drained and saved,
+	 * through this very descriptor; whatever comes after is read and
+	 * sent.  A device may never end: only a FIFO is drained.
+	 */
+	if (o->keeper <= 0 && !(s->opts & OPT_C) && !out_is_device(s) &&
+	    !txagent_on(s)) {
+		backup = home_path(s->home, BACKUP_FILE);
+		server_trace(s, MSG_TS_CLEAR_PIPE);
+		if (pipe_drain_fd(unheld ? -1 : s->pipe_fd, s->conf.pipe,
+		    backup, &bytes, &why) < 0)
+			server_trace(s, MSG_TS_PCLEAR_ERR, errno);
+		free(backup);
+	}
+	out_keeper(s);
+	/*
+	 * The writers' opens and closes mark the ends of tape files (see
+	 * out_marks); not their writes, which would wake us at each one.
+	 * Not on a device: who else opens /dev/null says nothing of it.
+	 */
+	if (!out_is_device(s))
+		s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s->ino_fd >= 0 && inotify_add_watch(s->ino_fd,
 	    s->conf.pipe, IN_OPEN | IN_CLOSE_WRITE) < 0) {
 		close(s->ino_fd);
@@ -255,208 +256,6 @@ out_start(struct server *s, struct errbuf *err)
 	return 0;
 }
 
-/*
- * What inotify said since the last look.  Reading the queue until it is
- * empty is a point in time: whatever it gave was queued before, whatever
- * comes later was queued after.
- */
-struct out_events {
-	int	closes;		/* writers' closes (IN_CLOSE_WRITE) */
-	int	opened;		/* an open after the last of those closes */
-	int	lost;		/* the queue overflowed: anything may be */
-};
-
-static void
-out_read_events(struct server *s, struct out_events *e)
-{
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	const struct inotify_event *ev;
-	ssize_t n, off;
-
-	while ((n = read(s->ino_fd, buf, sizeof(buf))) > 0)
-		for (off = 0; off < n; off += (ssize_t)sizeof(*ev) + ev->len) {
-			ev = (const struct inotify_event *)(buf + off);
-			if (ev->mask & IN_Q_OVERFLOW)
-				e->lost = 1;
-			if (ev->mask & IN_CLOSE_WRITE) {
-				e->closes++;
-				e->opened = 0;
-			} else if (ev->mask & IN_OPEN)
-				e->opened = 1;
-		}
-}
-
-/* Closes of writers that end no tape file: their files go on as one. */
-static void
-out_merged(struct server *s, int closes)
-{
-	struct sender *o = s->role_data;
-
-	if (closes <= 0)
-		return;
-	o->merged += (uint64_t)closes;
-	server_trace(s, MSG_SRV_MARK_MERGED, closes,
-	    (unsigned long long)o->pipe_bytes);
-}
-
-/*
- * A FIFO keeps no trace of where one writer stopped and the next began,
- * and the kernel queues IN_MODIFY only once a write has put its bytes
- * in the pipe: "nobody wrote since the close" cannot be seen.  What can
- * be: IN_OPEN is queued inside open(), before the opener has a
- * descriptor to write with; IN_CLOSE_WRITE at the last close of a
- * writer's file, after its last write.  So, after a writer's close C
- * (the last one the queue gave):
- *
- *   1. Note the last pid given, then W: what waits in the pipe
- *      (FIONREAD), at time T.
- *   2. Read the queue empty: an open after C is a writer that may have
- *      written before T, and cannot be told from one that did not: no
- *      mark.  A later close: it is the new C, from 1.
- *   3. No process forked before 1 has the pipe open for writing
- *      (/proc): one that opened before C and is still open would
- *      straddle T.  Processes forked after 1 opened after C was read:
- *      their opens are in 2 (no mark) or after it, after T.
- *   4. Read the queue empty again: a writer that closed during 3 was
- *      open at T: no mark, and its close is the new C.  Opens now are
- *      after T: their writers' bytes are all after the mark.
- *
- * A writer with bytes in W had a descriptor before T: either it closed
- * before T (a close after C, 2: its bytes are on the same side as the
- * last close's), or it is open after T, and its open was after C (2) or
- * before C (3, or its close in 4).  Only when none is left is the end
- * of the tape file exactly what we read plus W.  Otherwise the files go
- * on as one (out_merged): two tape files merge, a mark is never inside
- * a writer's data.  Blind spots: writers that opened before C in
- * processes /proc does not show us (other users, unless we are root);
- * a descriptor handed at that moment to a new process by one that then
- * drops it.  The look at /proc is once per tape file.
- */
-static void
-out_marks_from(struct server *s, struct out_events e)
-{
-	struct sender *o = s->role_data;
-	struct out_events after;
-	struct keeper_epoch epoch;
-	int waiting = 0, tries;
-	uint64_t at;
-
-	if (e.closes == 0 && !e.lost)
-		return;		/* opens alone: see the next close */
-	for (tries = 0; e.closes > 0 || e.lost; tries++) {
-		if (e.lost || e.opened || s->pipe_fd < 0 || tries == 4 ||
-		    o->nmarks == ARRAY_LEN(o->marks))
-			break;
-		keeper_epoch_now(&epoch);
-		if (ioctl(s->pipe_fd, FIONREAD, &waiting) < 0)
-			break;
-		memset(&after, 0, sizeof(after));
-		out_read_events(s, &after);
-		if (after.closes == 0 && !after.lost) {
-			if (after.opened ||
-			    keeper_writers_before(s->conf.pipe, &epoch) > 0)
-				break;
-			out_read_events(s, &after);
-		}
-		if (after.closes > 0 || after.lost) {
-			/* The file of the close we had goes on. */
-			out_merged(s, e.closes);
-			e = after;
-			continue;
-		}
-		/* Closes before the last one end files we cannot tell. */
-		out_merged(s, e.closes - 1);
-		at = o->pipe_bytes + (uint64_t)waiting;
-		if (o->nmarks > 0 ? at > o->marks[o->nmarks - 1] :
-		    at > o->pipe_bytes || !o->eof_at_pos)
-			o->marks[o->nmarks++] = at;
-		return;
-	}
-	out_merged(s, e.closes > 0 ? e.closes : 1);
-}
-
-static void
-out_marks(struct server *s)
-{
-	struct out_events e = { 0 };
-
-	if (s->ino_fd < 0)
-		return;
-	out_read_events(s, &e);
-	out_marks_from(s, e);
-}
-
-/*
- * The pipe gave end of file, and its mark is spooled (pushed: here):
- * no writer was left and nothing waited, so every writer's close
- * queued until then ends a file before this mark, every later writer
- * opens after it.  Which events are which, the queue does not say: if
- * the pipe still has no writer and nothing waits after we read it, the
- * events were all before, and the pipe is opened again (a new open
- * reports no hang-up until a writer comes: no loop on POLLHUP).  Our
- * own open is no writer's; a close that comes with it is a writer of
- * that moment, whose file we cannot mark.  If a writer came, its close
- * may be among them: they are looked at as any others (out_marks_from).
- */
-static void
-out_pipe_ended(struct server *s, int pushed)
-{
-	struct sender *o = s->role_data;
-	struct out_events e = { 0 };
-	struct pollfd pfd;
-
-	if (s->ino_fd >= 0)
-		out_read_events(s, &e);
-	pfd.fd = s->pipe_fd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, 0) < 0 ||
-	    (pfd.revents & (POLLHUP | POLLIN)) != POLLHUP) {
-		out_marks_from(s, e);
-		return;
-	}
-	/* More than one close: files that ended before this mark, as one. */
-	if (pushed)
-		out_merged(s, e.lost ? 1 : e.closes - 1);
-	close(s->pipe_fd);
-	out_open_pipe(s);
-	o->eof_at_pos = 0;
-	if (s->ino_fd >= 0) {
-		memset(&e, 0, sizeof(e));
-		out_read_events(s, &e);
-		out_merged(s, e.lost ? 1 : e.closes);
-	}
-}
-
-/* Spool a tape mark at the current position, once per position. */
-static int
-out_push_eof(struct server *s)
-{
-	struct sender *o = s->role_data;
-	struct errbuf why;
-
-	if (spool_mark(o->spool, &why) < 0) {
-		out_spool_failed(s, &why);
-		return -1;
-	}
-	out_count(s);
-	s->msgin++;
-	o->eof_at_pos = 1;
-	return 0;
-}
-
-/* Send the marks the reading has reached. */
-static void
-out_pop_marks(struct server *s)
-{
-	struct sender *o = s->role_data;
-
-	while (o->nmarks > 0 && o->marks[0] <= o->pipe_bytes && !s->done) {
-		if (out_push_eof(s) < 0)
-			return;
-		memmove(o->marks, o->marks + 1,
-		    --o->nmarks * sizeof(o->marks[0]));
-	}
-}
 
 static void
 out_send_hello(struct server *s)
@@ -665,7 +464,8 @@ out_may_read(struct server *s)
 	struct sender *o = s->role_data;
 
 	return s->pipe_fd >= 0 && !s->stopping && !s->done &&
-	    !o->spool_full && spool_has_room(o->spool);
+	    !o->spool_full && spool_has_room(o->spool) &&
+	    svr_pipe_may_try(s) && (!o->dev_end || ts_due(&o->dev_retry));
 }
 
 static void	out_send(struct server *);
@@ -701,9 +501,10 @@ out_read_pipe(struct server *s)
 				out_spool_failed(s, &why);
 				return 1;
 			}
-			server_trace(s, MSG_TS_PREAD_ERR, errno);
-			close(s->pipe_fd);
-			out_open_pipe(s);
+			/* Read again later through the same descriptor: a
+			 * reopen would rewind a device, and a FIFO closed
+			 * would give its writer EPIPE. */
+			svr_pipe_fault(s, MSG_TS_PREAD_ERR, errno);
 			return 1;
 		}
 		if (n == 0) {
@@ -715,12 +516,18 @@ out_read_pipe(struct server *s)
 			 * no hang-up until a writer comes again.
 			 */
 			out_pop_marks(s);
+			if (out_is_device(s)) {
+				out_device_end(s);
+				return 1;
+			}
 			pushed = !o->eof_at_pos && !s->done;
 			if (pushed && out_push_eof(s) < 0)
 				return 1;
 			out_pipe_ended(s, pushed);
 			return 1;
 		}
+		svr_pipe_back(s, 1);
+		o->dev_end = 0;
 		out_count(s);
 		s->msgin++;
 		o->pipe_bytes += (uint64_t)n;
@@ -814,6 +621,13 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 		pfd[(*n)++].events = POLLIN;
 	}
 	server_wake(timeout, &o->keeper_check);
+	/* The next try of a failed pipe, the next read of a device at
+	 * its end. */
+	if (s->perr.active && !s->stopping &&
+	    (s->pipe_fd < 0 || !ts_due(&s->perr.retry)))
+		server_wake(timeout, &s->perr.retry);
+	if (o->dev_end && !s->stopping && !ts_due(&o->dev_retry))
+		server_wake(timeout, &o->dev_retry);
 	svr_keeper_pollfds(&o->kboot, pfd, n, timeout);
 	/* The warning and the ACK timeout of messages in flight. */
 	if (s->hello_done && o->send_next - 1 > s->acked) {
@@ -839,6 +653,9 @@ out_events(struct server *s, struct pollfd *pfd, int n)
 		else if (pfd[i].fd == s->pipe_fd && s->pipe_fd >= 0)
 			out_read_pipe(s);
 	}
+	if (s->pipe_fd < 0 && !s->stopping && !s->done &&
+	    svr_pipe_may_try(s))
+		out_reopen(s);
 	out_pop_marks(s);
 	/* What the pipe gave is synced while the loop goes on; what a
 	 * finished sync made durable may be sent. */
@@ -916,6 +733,16 @@ out_query(struct server *s, struct control_conn *c)
 	control_reply(c, "Sync: %s", o->spool->sync ? "ON" : "OFF");
 	control_reply(c, "Tape files merged: %llu",
 	    (unsigned long long)o->merged);
+	if (out_is_device(s) && o->dev_end) {
+		struct timespec now;
+		double next;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		next = ts_diff(&o->dev_retry, &now);
+		control_reply(c, "Device: at end of file, read again in %.1f s",
+		    next > 0 ? next : 0.0);
+	} else if (out_is_device(s))
+		control_reply(c, "Device: reading");
 	if (keeper_booting(&o->kboot))
 		control_reply(c, "Keeper: starting");
 	else if (o->keeper > 0)

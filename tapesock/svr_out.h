@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "keeper.h"
+#include "server.h"
 #include "spool.h"
 
 struct sender {
@@ -29,6 +30,10 @@ struct sender {
 	uint64_t	 marks[8];	/* tape marks seen, not yet sent */
 	size_t		 nmarks;
 	uint64_t	 merged;	/* writers' closes left unmarked */
+	/* A character device at end of file: read again at dev_retry. */
+	int		 dev_end;
+	double		 dev_delay;
+	struct timespec	 dev_retry;
 
 	/* The keeper of the pipe. */
 	long		 keeper;	/* pid, 0 none yet, -1 failed (said) */
@@ -40,5 +45,19 @@ struct sender {
 	int		 ack_warned;	/* Wait ack traced */
 	struct timespec	 hb_answered;	/* the link's last HEARTBEAT answered */
 };
+
+/* svr_out.c */
+void	out_count(struct server *);
+void	out_spool_failed(struct server *, const struct errbuf *);
+
+/* svr_out_pipe.c: the pipe, the ends of tape files, their marks. */
+int	out_open_pipe(struct server *);
+void	out_reopen(struct server *);
+int	out_is_device(const struct server *);
+void	out_marks(struct server *);
+void	out_pipe_ended(struct server *, int pushed);
+int	out_push_eof(struct server *);
+void	out_device_end(struct server *);
+void	out_pop_marks(struct server *);
 
 #endif

@@ -256,7 +256,7 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 	uint64_t sent = txl_sent(t), pos = 0, noted = sent;
 	uint8_t *buf;
 	size_t n;
-	int fd = -1, said = 0, rc, wr;
+	int fd = -1, said = 0, rc = 0, wr;
 
 	signal(SIGPIPE, SIG_IGN);
 	ts_after(&ask_at, TXL_ASK_S);
