@@ -67,6 +67,11 @@ static const struct cmddef cmds[CMD__COUNT] = {
 	[CMD_KEYIMPORT] = { "keyimport", NULL, 0, 0,
 	    "Replace the pair key with the one on standard input.",
 	    cmd_keyimport },
+	[CMD_LISTLOG] = { "listlog", "ll", SRV, 0,
+	    "List the permanent log (of one server with server=).",
+	    cmd_listlog },
+	[CMD_CLEARLOG] = { "clearlog", NULL, 0, 0,
+	    "Clear the permanent log (asks unless (Q).", cmd_clearlog },
 };
 
 const struct cmddef *

@@ -43,6 +43,8 @@ enum cmd {
 	CMD_KEY,
 	CMD_KEYEXPORT,
 	CMD_KEYIMPORT,
+	CMD_LISTLOG,
+	CMD_CLEARLOG,
 	CMD__COUNT
 };
 
@@ -121,6 +123,8 @@ int	cmd_listserver(struct ctx *);
 int	cmd_status(struct ctx *);
 int	cmd_drain(struct ctx *);
 int	cmd_listpipes(struct ctx *);
+int	cmd_listlog(struct ctx *);
+int	cmd_clearlog(struct ctx *);
 int	cmd_server(struct ctx *);	/* every command of a running server */
 int	cmd_version(struct ctx *);
 int	cmd_reset(struct ctx *);

@@ -28,6 +28,7 @@ writes_home(enum cmd c)
 	case CMD_RESET:
 	case CMD_RESYNC:
 	case CMD_KEYIMPORT:
+	case CMD_CLEARLOG:
 		return 1;
 	default:
 		return 0;
