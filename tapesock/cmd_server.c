@@ -409,8 +409,10 @@ server_request(struct ctx *ctx, const struct server_cfg *s)
 	case CMD_SHUTDOWN:
 		return server_stop(ctx, s);
 	case CMD_TLTEST:
-		/* What there is of a transaction logger: the remote's word. */
-		return server_control(ctx, s, "CHECK tlchk", 0);
+		/* An output server polls now; an input server has the
+		 * remote logger's word. */
+		return server_control(ctx, s, strcmp(s->val[KW_SERVERTYPE],
+		    "OUT") == 0 ? "TLTEST" : "CHECK tlchk", 0);
 	default:
 		return server_control(ctx, s, "STATUS", 0);
 	}

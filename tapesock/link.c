@@ -542,6 +542,7 @@ link_init(struct server *s)
 	for (i = 0; i < SRV_UNPROVEN_MAX; i++)
 		s->unproven[i].fd = -1;
 	check_init(s);
+	s->poll.tltest = -1;
 }
 
 int

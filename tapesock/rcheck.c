@@ -50,11 +50,17 @@ check_init(struct server *s)
 static void
 check_reply(struct server *s, int ok, const char *text)
 {
+	void (*done)(struct server *, int, const char *) = s->check.done;
 	struct control_conn *c;
 	int slot = s->check.ctl;
 
 	s->check.pending = 0;
 	s->check.ctl = -1;
+	s->check.done = NULL;
+	if (done != NULL) {
+		done(s, ok, text);
+		return;
+	}
 	if (slot < 0 || s->ctl[slot].fd < 0)
 		return;
 	c = &s->ctl[slot];
@@ -107,6 +113,24 @@ check_request(struct server *s, struct control_conn *c, int slot,
 	s->check.ctl = slot;
 	c->waiting = 1;
 	ts_after(&s->check.deadline, CHECK_WAIT_S);
+}
+
+int
+check_ask(struct server *s, const char *cmd,
+    void (*done)(struct server *, int ok, const char *text))
+{
+	if (!server_linked(s) || !s->hello_done || s->check.pending)
+		return -1;
+	s->check.id = s->check.next_id++;
+	if (server_queue_frame(s, FT_CHECK_REQ, 0, s->check.id,
+	    (const uint8_t *)cmd, (uint32_t)strlen(cmd)) < 0)
+		return -1;
+	strlcpy(s->check.cmd, cmd, sizeof(s->check.cmd));
+	s->check.pending = 1;
+	s->check.ctl = -1;
+	s->check.done = done;
+	ts_after(&s->check.deadline, CHECK_WAIT_S);
+	return 0;
 }
 
 /* CHECK_RESP: the answer to our request, or a stale one (ignored). */
@@ -275,10 +299,9 @@ check_exec(struct server *s, uint64_t id, const char *norm,
 
 /* test -f FILE, test -r[d] FILE ID in the data area. */
 static void
-check_test(struct server *s, uint64_t id, const char *norm,
-    const struct check_cmd *cmd)
+check_test_in(struct server *s, uint64_t id, const char *norm,
+    const struct check_cmd *cmd, const char *area)
 {
-	const char *area = srv_val(&s->cfg, KW_DATADIR);
 	char body[CHECK_ITEM_MAX + 1];
 	struct stat st;
 	ssize_t n;
@@ -341,6 +364,19 @@ check_test(struct server *s, uint64_t id, const char *norm,
 	}
 	close(dfd);
 	check_answer(s, id, norm, 1, "1 %s", body);
+}
+
+/* The data area: datadir=, else (txlog=ON) the restore's, HOME/data. */
+static void
+check_test(struct server *s, uint64_t id, const char *norm,
+    const struct check_cmd *cmd)
+{
+	char *area = NULL;
+
+	if (srv_val(&s->cfg, KW_DATADIR) != NULL || txagent_on(s))
+		area = txagent_area(s);
+	check_test_in(s, id, norm, cmd, area);
+	free(area);
 }
 
 /* tlchk, tlstrt: the restore (or logger) of a server with txlog=ON. */

@@ -31,6 +31,8 @@ struct check_state {
 	/* Asking: the request out, and the control client waiting. */
 	int		 pending;
 	int		 ctl;		/* index in s->ctl, -1: nobody waits */
+	/* Or the server's own request (txpoll.c): told of the answer. */
+	void		(*done)(struct server *, int ok, const char *text);
 	uint64_t	 id, next_id;
 	char		 cmd[80];	/* for traces */
 	struct timespec	 deadline;
@@ -49,6 +51,10 @@ void	check_init(struct server *);
 /* The control request "CHECK cmd": send it, or answer why not. */
 void	check_request(struct server *, struct control_conn *, int slot,
 	    const char *cmd);
+/* The server's own request: 0 sent (done is called with the answer,
+ * a timeout or a lost link), -1 not (no link, or one is out). */
+int	check_ask(struct server *, const char *cmd,
+	    void (*done)(struct server *, int ok, const char *text));
 /* A CHECK_REQ or CHECK_RESP of the peer (after the HELLO): handled. */
 void	check_frame(struct server *, const struct frame *);
 void	check_pollfds(struct server *, struct pollfd *, int *n, int *timeout);

@@ -338,6 +338,7 @@ query_common(struct server *s, struct control_conn *c)
 {
 	struct timespec now;
 	double secs, rate = 0;
+	char next[32];
 	size_t k;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -350,7 +351,8 @@ query_common(struct server *s, struct control_conn *c)
 		if ((kw_def(k)->flags & KWF_STORED) && srv_val(&s->cfg, k))
 			control_reply(c, "%s: %s", kw_def(k)->name,
 			    srv_val(&s->cfg, k));
-	control_reply(c, "Next poll time: %s", "off");
+	txpoll_next_time(s, next, sizeof(next));
+	control_reply(c, "Next poll time: %s", next);
 	control_reply(c, "Total Data transferred: %llu KB",
 	    (unsigned long long)s->kbytes_today);
 	control_reply(c, "Last msgnum: %llu (%.1f msg/s)",
@@ -433,6 +435,10 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 	case CONTROL_CHECK:
 		/* Answered when the peer answers (rcheck.c). */
 		check_request(s, c, (int)(c - s->ctl), req.args);
+		return;
+	case CONTROL_TLTEST:
+		/* Answered when the poll item is on the backup (txpoll.c). */
+		txpoll_tltest(s, c, (int)(c - s->ctl));
 		return;
 	case CONTROL_RESYNC: {
 		const char *r = s->role->resync != NULL ?
@@ -529,6 +535,7 @@ control_events(struct server *s, struct pollfd *pfd, int n)
 				server_trace(s, MSG_SRV_CONTROL_GONE, "CHECK",
 				    (unsigned)c->uid, (long)c->pid);
 				check_forget(s, i);
+				txpoll_forget(s, i);
 				control_close(c);
 			}
 			continue;
@@ -549,6 +556,7 @@ control_events(struct server *s, struct pollfd *pfd, int n)
 			server_trace(s, MSG_SRV_CONTROL_TIMEOUT,
 			    (unsigned)c->uid, (long)c->pid, CONTROL_IDLE_S);
 			check_forget(s, i);
+			txpoll_forget(s, i);
 			control_close(c);
 		}
 	}
@@ -720,6 +728,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 	}
 	daemon_title("%s server %s", s->role->name, s->name);
 	server_trace(s, MSG_TS_STARTED);
+	txpoll_init(s);
 	/* Linked to the transaction logger: its logger or restore runs. */
 	if (txagent_on(s)) {
 		switch (txagent_start(s, &err)) {
@@ -763,6 +772,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		server_wake(&timeout, &at);
 		link_pollfds(s, pfd, &n, &timeout);
 		check_pollfds(s, pfd, &n, &timeout);
+		txpoll_pollfds(s, &timeout);
 		s->role->pollfds(s, pfd, &n, &timeout);
 		if (s->stopping && s->stop_wait == 0)
 			timeout = 0;
@@ -779,6 +789,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		control_events(s, pfd, n);
 		link_events(s, pfd, n);
 		check_events(s, pfd, n);
+		txpoll_events(s);
 		s->role->events(s, pfd, n);
 		link_output(s);
 		server_outq_trim(s);

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "pipes.h"
 #include "srvconf.h"
+#include "txagent.h"
 #include "xport.h"
 
 #define SRV_WINDOW	64		/* frames in flight */
@@ -191,6 +192,7 @@ struct server {
 	uint64_t	 acked;		/* last number acknowledged (OUT: by the peer) */
 
 	struct check_state check;	/* rcheck.c: remote commands */
+	struct txpoll	 poll;		/* txpoll.c: poll tests */
 };
 
 /* server.c */

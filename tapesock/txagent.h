@@ -5,11 +5,49 @@
 #ifndef TAPESOCK_TXAGENT_H
 #define TAPESOCK_TXAGENT_H
 
+#include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "util.h"
 
 struct server;
+struct control_conn;
+
+/*
+ * Poll tests (poll=, an output server with txlog=ON; txpoll.c): every
+ * poll seconds a test item goes into the data area through the
+ * transaction queue ("Sent POLL"), and the backup is asked for it with
+ * check test -rd until it is there ("Txlog OK") or the next poll comes
+ * first ("Lost POLL n", the notify list told, tlchk asked).
+ */
+#define TXPOLL_FILE	"tapesock.poll"
+#define TXPOLL_LOOK_S	1	/* ask the backup this often for the item */
+#define TXPOLL_TLTEST_S	7	/* tltest: the item there within this */
+
+struct txpoll {
+	uint64_t	 every;		/* seconds; 0: no polling */
+	struct timespec	 next;		/* the next poll */
+	struct timespec	 look;		/* the next question to the backup */
+	uint64_t	 n;		/* the last item's number */
+	int		 pending;	/* item n not seen on the backup yet */
+	char		 id[64];
+	struct timespec	 sent_at;
+	int		 failing;	/* a poll was lost: "back on line" due */
+	int		 ever_ok;
+	int		 tltest;	/* control slot waiting, -1 none */
+	struct timespec	 tltest_by;
+};
+
+void	txpoll_init(struct server *);
+void	txpoll_pollfds(struct server *, int *timeout);
+void	txpoll_events(struct server *);
+/* tltest: a poll now, the answer when its item is on the backup. */
+void	txpoll_tltest(struct server *, struct control_conn *, int slot);
+void	txpoll_forget(struct server *, int slot);
+/* "Next poll time" of query: hh:mm:ss, or "off". */
+void	txpoll_next_time(const struct server *, char *out, size_t);
 
 /* txlog=ON. */
 int	 txagent_on(const struct server *);

@@ -62,7 +62,7 @@ stop_agents()
 	while IFS= read -r f; do
 		pid=$(sed -n 's/^pid //p' "$f")
 		[ -n "$pid" ] || continue
-		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+		tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" |
 		    grep -q "txlog -d $TMP/" || continue
 		kill -TERM "$pid" 2>/dev/null
 	done < <(find "$TMP" -path '*/.txlog/*.state' 2>/dev/null)

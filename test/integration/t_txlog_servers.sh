@@ -45,9 +45,11 @@ expect_rc 0 tb check cmd=tlchk
 expect_out "^logger of $P running, pid [0-9]+, attached, sent 21$"
 pid=$(sed -n 's/.* pid \([0-9]*\),.*/\1/p' "$OUT")
 [ -n "$pid" ] || fail "no logger pid"
-# tltest asks the same, not with check's error text (defect 14).
+# tltest: a poll now, not check's error text (issue 10 defect 14).
 expect_rc 0 ta tltest
-expect_out "^restore of $K running, pid [0-9]+, reading, applied 21$"
+expect_out "^Txlog OK: poll 1 on the backup after [0-9.]+ s$"
+expect_rc 0 tb tltest
+expect_out "^logger of $P running"
 rpid=$(ta check cmd=tlchk | sed -n 's/.* pid \([0-9]*\),.*/\1/p')
 kill "$rpid"
 gone() { ! kill -0 "$rpid" 2>/dev/null; }
