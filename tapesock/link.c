@@ -137,6 +137,12 @@ link_read(struct server *s)
 			server_trace(s, MSG_TS_NREAD_ERR, saved);
 			return -1;
 		}
+		if (n == 0 && got) {
+			/* What came before the close is handled first (a
+			 * SHUTDOWN, an ERROR just before it): the next read
+			 * finds the end again. */
+			return 1;
+		}
 		if (n == 0) {
 			/* An orderly close is no read error: errno says
 			 * nothing of it (it was "Nread err=0"). */

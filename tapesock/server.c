@@ -312,6 +312,10 @@ server_stop_due(struct server *s)
 	int forced;
 
 	if ((count = s->role->pending(s, &first, &last)) == 0) {
+		/* Linked: the logger detached, the restore stopped, once
+		 * everything is through (the restore reads what is left). */
+		if (txagent_on(s))
+			txagent_stop(s);
 		s->sletter = 'C';
 		/* A shutdown whose SHUTDOWN never went (out_stop) says so. */
 		server_trace(s, s->shutdown && s->role->sender ?
@@ -323,6 +327,8 @@ server_stop_due(struct server *s)
 	if (!forced && !ts_due(&s->stop_deadline))
 		return 0;
 	fate = s->role->pending_fate;
+	if (txagent_on(s))
+		txagent_stop(s);
 	s->sletter = 'S';
 	server_trace(s, forced ? MSG_SRV_STOP_FORCED : MSG_SRV_STOP_PENDING,
 	    (unsigned long long)count, (unsigned long long)first,
@@ -367,6 +373,15 @@ query_common(struct server *s, struct control_conn *c)
 	s->last_query_msg = s->curmsg;
 }
 
+/* A stop refused within TXAGENT_AGAIN_S, asked again. */
+static int
+stop_repeated(const struct server *s)
+{
+	const struct timespec *t = &s->stop_refused_until;
+
+	return (t->tv_sec != 0 || t->tv_nsec != 0) && !ts_due(t);
+}
+
 static void
 control_dispatch(struct server *s, struct control_conn *c, char *line)
 {
@@ -405,6 +420,24 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		s->shutdown = 1;
 		/* FALLTHROUGH */
 	case CONTROL_STOP:
+		/*
+		 * An input server linked to the restore while its output
+		 * server is connected: refused once, as the manual has it;
+		 * the same request again within TXAGENT_AGAIN_S stops it.
+		 */
+		if (req.verb == CONTROL_STOP && !s->role->sender &&
+		    txagent_on(s) && server_linked(s) && s->hello_done &&
+		    !stop_repeated(s)) {
+			server_trace(s, MSG_TS_STOP_REFUSED);
+			ts_after(&s->stop_refused_until, TXAGENT_AGAIN_S);
+			control_reply_err(c, "stop refused: the output server is "
+			    "connected and the transaction restore linked "
+			    "(Stop refused-Txlog up); stop the output server "
+			    "first (tape-socket shutdown on its machine), or "
+			    "stop again within %d seconds to stop anyway",
+			    TXAGENT_AGAIN_S);
+			return;
+		}
 		/* "STOP [seconds]": how long to deliver; 0 forces. */
 		if (*req.args != '\0') {
 			if (parse_u64(req.args, 3600, &n) < 0) {

@@ -193,6 +193,7 @@ struct server {
 
 	struct check_state check;	/* rcheck.c: remote commands */
 	struct txpoll	 poll;		/* txpoll.c: poll tests */
+	struct timespec	 stop_refused_until;	/* a refused stop, repeated */
 };
 
 /* server.c */

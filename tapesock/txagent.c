@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -143,6 +144,19 @@ txagent_start(struct server *s, struct errbuf *err)
 	free(prog);
 	free(logf);
 	return 0;
+}
+
+void
+txagent_stop(struct server *s)
+{
+	char *area = txagent_area(s), state[32];
+	uint64_t at;
+	long pid;
+
+	if (txl_agent_query(area, txagent_name(s), &pid, state, sizeof(state),
+	    &at) == 1 && pid > 1 && kill((pid_t)pid, SIGTERM) == 0)
+		server_trace(s, MSG_SRV_TXAGENT_STOPPED, txagent_name(s), pid);
+	free(area);
 }
 
 int

@@ -22,6 +22,7 @@ struct control_conn;
  * check test -rd until it is there ("Txlog OK") or the next poll comes
  * first ("Lost POLL n", the notify list told, tlchk asked).
  */
+#define TXAGENT_AGAIN_S	60	/* a refused stop repeated within: stops */
 #define TXPOLL_FILE	"tapesock.poll"
 #define TXPOLL_LOOK_S	1	/* ask the backup this often for the item */
 #define TXPOLL_TLTEST_S	7	/* tltest: the item there within this */
@@ -57,6 +58,8 @@ const char *txagent_name(const struct server *);
 char	*txagent_area(const struct server *);
 /* Start it unless it runs: 0 started, 1 it ran already, -1 err. */
 int	 txagent_start(struct server *, struct errbuf *);
+/* Stop it (SIGTERM), if it runs: the server stops on request. */
+void	 txagent_stop(struct server *);
 /* One line on it: 0 running, -1 not. */
 int	 txagent_describe(const struct server *, char *out, size_t);
 

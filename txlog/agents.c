@@ -458,6 +458,14 @@ txl_restore_run(struct txl *t, const char *pipe, volatile sig_atomic_t *stop,
 			len = 8;
 		}
 	}
+	/* Stopped: what the pipe holds now is taken first, not left. */
+	while (fd >= 0 && rc == 0 && (n = read(fd, buf + len, cap - len)) > 0) {
+		len += (size_t)n;
+		if (txl_restore_take(t, buf, &len, log, &skipped, &gap) < 0)
+			rc = -1;
+		if (len == cap)
+			break;
+	}
 	if (fd >= 0)
 		close(fd);
 	free(buf);

@@ -55,4 +55,16 @@ sleep 5
     fail "back on line said more than once"
 expect_rc 0 ta tltest
 expect_out "^Txlog OK"
+
+# shutdown on the production side, in the manual's order: the logger
+# detached, the restore stopped, the input server, the output server.
+expect_rc 0 ta check cmd=tlchk
+rpid=$(sed -n 's/.* pid \([0-9]*\),.*/\1/p' "$OUT")
+lpid=$(sed -n 's/^pid //p' "$P/.txlog/logger.state")
+expect_rc 0 ta shutdown '(Q'
+b_gone() { ! is_running "$HB"; }
+wait_for 20 "b to stop on the shutdown" b_gone
+gone() { ! kill -0 "$1" 2>/dev/null; }
+wait_for 10 "the restore to stop" gone "$rpid"
+wait_for 10 "the logger to stop" gone "$lpid"
 exit 0

@@ -2,7 +2,9 @@
 # t_txlog_servers.sh — servers linked to the transaction logger
 # (txlog=ON, issue 11): the output server starts the logger on its pipe
 # and does not drain it at start (issue 10, defect 14), the input server
-# starts the restore; check cmd=tlchk answers the remote restore's
+# starts the restore, and each stops its own when it stops (an input
+# server's stop refused once while its output server is connected);
+# check cmd=tlchk answers the remote restore's
 # state, cmd=tlstrt starts it again after it stopped, and updates made
 # meanwhile reach the backup once the restore is back, even those the
 # restore lost with its pipe (the logger sends them again).
@@ -109,8 +111,21 @@ grep -q "the backup applied 20 of [0-9]* sent and does not move: sending again f
 diff -r --exclude='.*' "$P/dm,users," "$K/dm,users," >/dev/null ||
     fail "the backup differs from production after the loss"
 
-# The agents outlive a stop of their servers (cleanup stops them).
-expect_rc 0 ta stop '(Q'
+# The input server's stop is refused while its output server is
+# connected ("Stop refused-Txlog up"); asked again, it stops.
+rpid=$(ta check cmd=tlchk | sed -n 's/.* pid \([0-9]*\),.*/\1/p')
+expect_rc 1 tb stop '(Q'
+expect_err_oneline
+expect_err "stop refused: the output server is connected"
+last_trace_is "$HB" "Stop refused-Txlog up" || fail "no Stop refused trace"
+is_running "$HB" || fail "b stopped on the first stop"
 expect_rc 0 tb stop '(Q'
-kill -0 "$pid" || fail "the logger stopped with its server"
+# A server stopped on request stops its agent: the restore, the logger.
+logger_gone() { ! kill -0 "$pid" 2>/dev/null; }
+restore_gone() { ! kill -0 "$rpid" 2>/dev/null; }
+wait_for 10 "the restore to stop with b" restore_gone
+grep -q "Transaction restore stopped (pid $rpid)" "$HB/ts.log,log" ||
+    fail "b did not say it stopped its restore"
+expect_rc 0 ta stop '(Q'
+wait_for 10 "the logger to stop with a" logger_gone
 exit 0
