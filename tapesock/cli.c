@@ -72,6 +72,9 @@ static const struct cmddef cmds[CMD__COUNT] = {
 	    cmd_listlog },
 	[CMD_CLEARLOG] = { "clearlog", NULL, 0, 0,
 	    "Clear the permanent log (asks unless (Q).", cmd_clearlog },
+	[CMD_PUT] = { "put", NULL, SRV | KWBIT(KW_FILE) | KWBIT(KW_WAIT), 0,
+	    "Send one tape file and wait until the input side wrote it.",
+	    cmd_put },
 };
 
 const struct cmddef *

@@ -45,6 +45,7 @@ enum cmd {
 	CMD_KEYIMPORT,
 	CMD_LISTLOG,
 	CMD_CLEARLOG,
+	CMD_PUT,
 	CMD__COUNT
 };
 
@@ -125,6 +126,7 @@ int	cmd_drain(struct ctx *);
 int	cmd_listpipes(struct ctx *);
 int	cmd_listlog(struct ctx *);
 int	cmd_clearlog(struct ctx *);
+int	cmd_put(struct ctx *);
 int	cmd_server(struct ctx *);	/* every command of a running server */
 int	cmd_version(struct ctx *);
 int	cmd_reset(struct ctx *);

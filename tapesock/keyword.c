@@ -154,6 +154,10 @@ static const struct kwdef kwdefs[KW__COUNT] = {
 	    "directory in it, an ID a file in that directory (a Pick file "
 	    "and its item). Not set: those commands answer that there is no "
 	    "data area." },
+	[KW_FILE] = { "file", 0, "File to send (put)",
+	    "a path to a readable file; none: standard input", NULL,
+	    "The file put sends as one tape file; without it, standard "
+	    "input." },
 	[KW_EXECALLOW] = { "execallow", KWF_STORED, "Commands check may exec",
 	    "command names or absolute paths, separated by commas", NULL,
 	    "The commands the remote server may run on this one with check "
@@ -820,6 +824,17 @@ kw_check(enum kw k, const char *v, enum kwcheck depth, char **norm,
 		return check_dir(v, depth, norm, err);
 	case KW_EXECALLOW:
 		return check_execallow(v, norm, err);
+	case KW_FILE:
+		if (*v == '\0' || strlen(v) >= PATH_MAX) {
+			errbuf_set(err, "an empty or too long path");
+			return -1;
+		}
+		if (depth == KWC_FULL && access(v, R_OK) < 0) {
+			errbuf_set(err, "%s", strerror(errno));
+			return -1;
+		}
+		*norm = xstrdup(v);
+		return 0;
 	case KW_TLSCA:
 	case KW_TLSCERT:
 	case KW_TLSKEY:

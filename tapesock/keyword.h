@@ -43,6 +43,7 @@ enum kw {
 	KW_WAIT,
 	KW_DATADIR,
 	KW_EXECALLOW,
+	KW_FILE,
 	KW__COUNT
 };
 

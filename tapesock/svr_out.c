@@ -733,6 +733,8 @@ out_query(struct server *s, struct control_conn *c)
 	control_reply(c, "Sync: %s", o->spool->sync ? "ON" : "OFF");
 	control_reply(c, "Tape files merged: %llu",
 	    (unsigned long long)o->merged);
+	control_reply(c, "Acknowledged: %llu", (unsigned long long)s->acked);
+	control_reply(c, "Last mark: %llu", (unsigned long long)o->last_mark);
 	if (out_is_device(s) && o->dev_end) {
 		struct timespec now;
 		double next;

@@ -30,6 +30,7 @@ struct sender {
 	uint64_t	 marks[8];	/* tape marks seen, not yet sent */
 	size_t		 nmarks;
 	uint64_t	 merged;	/* writers' closes left unmarked */
+	uint64_t	 last_mark;	/* number of the last tape mark */
 	/* A character device at end of file: read again at dev_retry. */
 	int		 dev_end;
 	double		 dev_delay;

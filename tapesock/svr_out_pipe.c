@@ -248,6 +248,7 @@ out_push_eof(struct server *s)
 	out_count(s);
 	s->msgin++;
 	o->eof_at_pos = 1;
+	o->last_mark = s->curmsg;
 	return 0;
 }
 

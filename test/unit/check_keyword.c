@@ -478,6 +478,8 @@ valid_value(enum kw k)
 		return "/tmp";
 	case KW_EXECALLOW:
 		return "date,/usr/bin/uptime";
+	case KW_FILE:
+		return "/dev/null";
 	case KW__COUNT:
 		break;
 	}
