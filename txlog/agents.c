@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bsd/string.h>
+
 #include "control.h"
 #include "txlog.h"
 
@@ -227,7 +229,7 @@ txl_open_writer(const char *pipe, FILE *log, int *said)
 
 /* The backup's "applied N", through the output server: 0, or -1. */
 static int
-txl_ask_applied(const char *sock, uint64_t *n)
+txl_ask_applied(const char *sock, uint64_t *n, char *why, size_t sz)
 {
 	struct errbuf err;
 	char *resp = NULL, *p;
@@ -235,6 +237,9 @@ txl_ask_applied(const char *sock, uint64_t *n)
 
 	r = control_request(sock, "CHECK tlchk", &resp, 9000, &err);
 	if (r != 0 || resp == NULL || (p = strstr(resp, " applied ")) == NULL) {
+		if (why != NULL)
+			strlcpy(why, r == 1 && resp != NULL ? resp : r < 0 ?
+			    err.msg : "no answer", sz);
 		free(resp);
 		return -1;
 	}
@@ -260,6 +265,13 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 
 	signal(SIGPIPE, SIG_IGN);
 	ts_after(&ask_at, TXL_ASK_S);
+	if (sock != NULL) {
+		/* For the writers who wait for the backup (txl_wait_applied). */
+		char *p = xasprintf("%s/%s/logger.sock", t->area, TXL_DIR);
+
+		(void)atomic_replace_file(p, sock, strlen(sock), 0640, 0);
+		free(p);
+	}
 	txl_say(log, "logger: starts after transaction %llu (%s)",
 	    (unsigned long long)sent, all ? "all files" : "DL files");
 	txl_agent_state(t, "logger", "detached", sent);
@@ -314,7 +326,7 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 		}
 		if (sock != NULL && fd >= 0 && sent > 0 && ts_due(&ask_at)) {
 			ts_after(&ask_at, TXL_ASK_S);
-			if (txl_ask_applied(sock, &theirs) < 0 ||
+			if (txl_ask_applied(sock, &theirs, NULL, 0) < 0 ||
 			    theirs >= sent)
 				behind = UINT64_MAX;
 			else if (theirs != behind)
@@ -474,4 +486,49 @@ txl_restore_run(struct txl *t, const char *pipe, volatile sig_atomic_t *stop,
 	txl_say(log, "restore: stops after transaction %llu",
 	    (unsigned long long)txl_applied(t));
 	return rc;
+}
+
+int
+txl_wait_applied(struct txl *t, uint64_t seq, unsigned secs,
+    struct errbuf *err)
+{
+	struct timespec until, nap = { 0, 20 * 1000 * 1000 };
+	char *path, *sock = NULL;
+	size_t len;
+	uint64_t theirs = 0;
+	char why[256] = "";
+	int asked = 0;
+
+	path = xasprintf("%s/%s/logger.sock", t->area, TXL_DIR);
+	if (read_file_nofollow(path, &sock, &len) < 0 || len == 0) {
+		errbuf_set(err, "%s: %s: no logger of an output server noted "
+		    "its socket here (txlog=ON on the output server?)", t->area,
+		    path);
+		free(path);
+		free(sock);
+		return -1;
+	}
+	free(path);
+	ts_after(&until, secs);
+	do {
+		if (txl_ask_applied(sock, &theirs, why, sizeof(why)) == 0) {
+			asked = 1;
+			if (theirs >= seq) {
+				free(sock);
+				return 0;
+			}
+		}
+		nanosleep(&nap, NULL);
+	} while (!ts_due(&until));
+	if (asked)
+		errbuf_set(err, "transaction %llu not applied on the backup "
+		    "within %u seconds (it has %llu): it is queued, and goes "
+		    "on", (unsigned long long)seq, secs,
+		    (unsigned long long)theirs);
+	else
+		errbuf_set(err, "transaction %llu not applied on the backup "
+		    "within %u seconds (%s): it is queued, and goes on",
+		    (unsigned long long)seq, secs, why);
+	free(sock);
+	return -1;
 }

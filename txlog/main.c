@@ -3,7 +3,7 @@
  * its transaction queue (libtxlog, txlog.h; txlog(1)).
  *
  *   txlog [-d area] create FILE [DL]
- *   txlog [-d area] put FILE ID [BODY]	(no BODY: standard input)
+ *   txlog [-d area] put [-w seconds] FILE ID [BODY]	(no BODY: stdin)
  *   txlog [-d area] get FILE ID
  *   txlog [-d area] del FILE ID
  *   txlog [-d area] queue
@@ -31,7 +31,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: txlog [-d area] create FILE [DL]\n"
-	    "       txlog [-d area] put FILE ID [BODY]\n"
+	    "       txlog [-d area] put [-w seconds] FILE ID [BODY]\n"
 	    "       txlog [-d area] get FILE ID\n"
 	    "       txlog [-d area] del FILE ID\n"
 	    "       txlog [-d area] queue\n"
@@ -153,7 +153,7 @@ main(int argc, char **argv)
 	struct errbuf err;
 	struct txl t;
 	uint8_t *body = NULL;
-	uint64_t seq = 0;
+	uint64_t seq = 0, wait = 0;
 	size_t len = 0;
 	char *area;
 	int c, rc = EX_FAIL, r;
@@ -178,6 +178,16 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	cmd = argv[0];
+	/* put -w SECONDS: synchronous, the backup has it when it returns. */
+	if (strcmp(cmd, "put") == 0 && argc >= 3 && strcmp(argv[1], "-w") == 0) {
+		if (parse_u64(argv[2], 3600, &wait) < 0 || wait == 0) {
+			fprintf(stderr, "txlog: put -w: seconds, 1 to 3600\n");
+			return EX_USAGE;
+		}
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
 	if (!((strcmp(cmd, "create") == 0 && (argc == 2 || (argc == 3 &&
 	    strcmp(argv[2], "DL") == 0))) ||
 	    (strcmp(cmd, "put") == 0 && (argc == 3 || argc == 4)) ||
@@ -219,6 +229,8 @@ main(int argc, char **argv)
 		else
 			r = txl_put(&t, argv[1], argv[2], body, len, &seq,
 			    &err);
+		if (r == 0 && wait > 0)
+			r = txl_wait_applied(&t, seq, (unsigned)wait, &err);
 		rc = r == 0 ? EX_OK : EX_FAIL;
 	} else if (strcmp(cmd, "del") == 0)
 		rc = txl_del(&t, argv[1], argv[2], &seq, &err) == 0 ? EX_OK :

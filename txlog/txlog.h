@@ -140,6 +140,15 @@ int	 txl_restore_run(struct txl *, const char *pipe,
 	    volatile sig_atomic_t *stop, FILE *log);
 
 /*
+ * Synchronous writes: wait until the backup has applied transaction
+ * seq, within secs seconds.  Asked through the output server whose
+ * logger sends this area (the socket it noted in .txlog/logger.sock):
+ * 0 applied, -1 not in time or no way to ask (err says which).
+ */
+int	 txl_wait_applied(struct txl *, uint64_t seq, unsigned secs,
+	    struct errbuf *);
+
+/*
  * One logger and one restore per area: each holds the lock
  * <area>/.txlog/<name>.lock while it runs and says where it is in
  * <area>/.txlog/<name>.state ("pid P", "state S", "at N": the last

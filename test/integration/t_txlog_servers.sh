@@ -111,6 +111,22 @@ grep -q "the backup applied 20 of [0-9]* sent and does not move: sending again f
 diff -r --exclude='.*' "$P/dm,users," "$K/dm,users," >/dev/null ||
     fail "the backup differs from production after the loss"
 
+# Synchronous writes (issue 11, item 6): put -w returns once the backup
+# applied the update; with the restore away it says so, exit 1, and the
+# update is queued all the same.
+expect_rc 0 "$TX" -d "$P" put -w 10 dm,users, sync1 "applied when put returns"
+[ "$(cat "$K/dm,users,/sync1" 2>/dev/null)" = "applied when put returns" ] ||
+    fail "put -w returned before the backup had it"
+rpid=$(ta check cmd=tlchk | sed -n 's/.* pid \([0-9]*\),.*/\1/p')
+kill "$rpid"
+wait_for 10 "the restore to stop" gone
+expect_rc 1 "$TX" -d "$P" put -w 2 dm,users, sync2 "later"
+expect_err "not applied on the backup within 2 seconds"
+[ "$(cat "$P/dm,users,/sync2")" = "later" ] || fail "sync2 not written here"
+expect_rc 0 ta check cmd=tlstrt
+wait_for 30 "sync2 on the backup" caught_up
+[ "$(cat "$K/dm,users,/sync2")" = "later" ] || fail "sync2 never arrived"
+
 # The input server's stop is refused while its output server is
 # connected ("Stop refused-Txlog up"); asked again, it stops.
 rpid=$(ta check cmd=tlchk | sed -n 's/.* pid \([0-9]*\),.*/\1/p')
