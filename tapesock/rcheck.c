@@ -179,7 +179,10 @@ check_answer(struct server *s, uint64_t id, const char *cmd, int ok,
 	vsnprintf(body, sizeof(body), fmt, ap);
 	va_end(ap);
 	snprintf(text, sizeof(text), "%s %s", ok ? "OK" : "ERR", body);
-	server_trace(s, MSG_SRV_CHECK_ANSWERED, cmd, text);
+	/* What changes something is kept; a question (the poll's and the
+	 * logger's tlchk every few seconds) only with (V. */
+	server_trace(s, s->check.quiet ? MSG_SRV_CHECK_ASKED :
+	    MSG_SRV_CHECK_ANSWERED, cmd, text);
 	if (server_linked(s))
 		server_queue_frame(s, FT_CHECK_RESP, 0, id,
 		    (const uint8_t *)text, (uint32_t)strlen(text));
@@ -440,6 +443,9 @@ check_run(struct server *s, const struct frame *f)
 		return;
 	}
 	norm = check_normal(&cmd);
+	s->check.quiet = cmd.verb == CK_QUERY || cmd.verb == CK_MSGNUM ||
+	    cmd.verb == CK_TLCHK || cmd.verb == CK_TEST_F ||
+	    cmd.verb == CK_TEST_R;
 	switch (cmd.verb) {
 	case CK_EXEC:
 		check_exec(s, f->aux, norm, &cmd);
@@ -488,6 +494,7 @@ check_run(struct server *s, const struct frame *f)
 		check_answer(s, f->aux, norm, 1, "traces off");
 		break;
 	}
+	s->check.quiet = 0;
 	free(norm);
 	check_cmd_free(&cmd);
 }

@@ -36,6 +36,8 @@ struct check_state {
 	uint64_t	 id, next_id;
 	char		 cmd[80];	/* for traces */
 	struct timespec	 deadline;
+	/* Answering: a command that changes nothing is traced (V) only. */
+	int		 quiet;
 	/* Answering: the exec under way. */
 	pid_t		 job_pid;	/* 0: none */
 	int		 job_fd;	/* its output, -1 at its end */

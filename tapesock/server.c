@@ -344,7 +344,7 @@ query_common(struct server *s, struct control_conn *c)
 {
 	struct timespec now;
 	double secs, rate = 0;
-	char next[32];
+	char next[32], lag[160];
 	size_t k;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -359,6 +359,9 @@ query_common(struct server *s, struct control_conn *c)
 			    srv_val(&s->cfg, k));
 	txpoll_next_time(s, next, sizeof(next));
 	control_reply(c, "Next poll time: %s", next);
+	txpoll_lag(s, lag, sizeof(lag));
+	if (*lag != '\0')
+		control_reply(c, "Txlog lag: %s", lag);
 	control_reply(c, "Total Data transferred: %llu KB",
 	    (unsigned long long)s->kbytes_today);
 	control_reply(c, "Last msgnum: %llu (%.1f msg/s)",

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "txlog.h"
 #include "util.h"
 
 struct server;
@@ -39,7 +40,16 @@ struct txpoll {
 	int		 ever_ok;
 	int		 tltest;	/* control slot waiting, -1 none */
 	struct timespec	 tltest_by;
+	/* Lag: the backup's number as tlchk last said, the queue's. */
+	struct timespec	 lag_ask;
+	uint64_t	 theirs, ours;
+	int		 lag_known;
+	int		 theirs_known;
+	struct txl	 area;		/* kept open: its queue read on */
+	int		 area_open;
+	double		 last_trip;	/* seconds, a poll item's way; <0 none */
 };
+#define TXPOLL_LAG_S	5	/* ask the backup's number this often */
 
 void	txpoll_init(struct server *);
 void	txpoll_pollfds(struct server *, int *timeout);
@@ -47,6 +57,8 @@ void	txpoll_events(struct server *);
 /* tltest: a poll now, the answer when its item is on the backup. */
 void	txpoll_tltest(struct server *, struct control_conn *, int slot);
 void	txpoll_forget(struct server *, int slot);
+/* query's "Txlog lag" line, or "" when not linked. */
+void	txpoll_lag(const struct server *, char *out, size_t);
 /* "Next poll time" of query: hh:mm:ss, or "off". */
 void	txpoll_next_time(const struct server *, char *out, size_t);
 

@@ -31,8 +31,10 @@ txpoll_init(struct server *s)
 
 	memset(p, 0, sizeof(*p));
 	p->tltest = -1;
+	p->last_trip = -1;
 	if (!s->role->sender || !txagent_on(s))
 		return;
+	ts_after(&p->lag_ask, 1);
 	if (kw_poll_seconds(srv_val(&s->cfg, KW_POLL), &secs) < 0)
 		secs = 0;
 	p->every = secs;
@@ -77,15 +79,28 @@ txpoll_tlchk_done(struct server *s, int ok, const char *text)
 		server_notify(s, MSG_SA_RESTORE_PROBLEM, text);
 }
 
+/* The item done with (seen, or lost) is deleted here, which is a
+ * transaction too: the backup deletes it as well, when it gets there. */
+static void
+txpoll_drop(struct server *s)
+{
+	struct errbuf err;
+	struct txl t;
+	char *area = txagent_area(s);
+
+	if (txl_open(&t, area, &err) == 0) {
+		(void)txl_del(&t, TXPOLL_FILE, s->poll.id, NULL, &err);
+		txl_close(&t);
+	}
+	free(area);
+}
+
 /* The backup's answer to test -rd: there, or not yet. */
 static void
 txpoll_look_done(struct server *s, int ok, const char *text)
 {
 	struct txpoll *p = &s->poll;
 	struct timespec now;
-	struct errbuf err;
-	struct txl t;
-	char *area;
 
 	if (!p->pending)
 		return;
@@ -100,15 +115,10 @@ txpoll_look_done(struct server *s, int ok, const char *text)
 	p->failing = 0;
 	p->ever_ok = 1;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	p->last_trip = ts_diff(&now, &p->sent_at);
 	txpoll_tltest_reply(s, 1, "Txlog OK: poll %llu on the backup after "
 	    "%.1f s", (unsigned long long)p->n, ts_diff(&now, &p->sent_at));
-	/* Gone from here too (the deletion is a transaction as well). */
-	area = txagent_area(s);
-	if (txl_open(&t, area, &err) == 0) {
-		(void)txl_del(&t, TXPOLL_FILE, p->id, NULL, &err);
-		txl_close(&t);
-	}
-	free(area);
+	txpoll_drop(s);
 }
 
 /* A new item through the queue. */
@@ -164,8 +174,62 @@ txpoll_lost(struct server *s)
 	    MSG_SA_TXLOG_NOT_SENT);
 	p->failing = 1;
 	p->pending = 0;
+	txpoll_drop(s);
 	/* The manual: a failed poll asks tlchk of the input server. */
 	(void)check_ask(s, "tlchk", txpoll_tlchk_done);
+}
+
+/* tlchk's answer: the number the backup applied, for the lag. */
+static void
+txpoll_lag_done(struct server *s, int ok, const char *text)
+{
+	struct txpoll *p = &s->poll;
+	const char *a = strstr(text, " applied ");
+	struct errbuf err;
+	char *area;
+
+	if (ok && a != NULL && parse_u64(a + 9, UINT64_MAX, &p->theirs) == 0)
+		p->theirs_known = 1;
+	if (!p->theirs_known)
+		return;
+	/* The queue read on from where it was: not again from its start. */
+	if (!p->area_open) {
+		area = txagent_area(s);
+		p->area_open = txl_open(&p->area, area, &err) == 0;
+		free(area);
+	} else if (txl_refresh(&p->area, &err) < 0) {
+		txl_close(&p->area);
+		p->area_open = 0;
+	}
+	if (p->area_open) {
+		p->ours = p->area.last;
+		p->lag_known = 1;
+	}
+}
+
+void
+txpoll_lag(const struct server *s, char *out, size_t sz)
+{
+	const struct txpoll *p = &s->poll;
+	struct timespec now;
+	char secs[64] = "";
+
+	*out = '\0';
+	if (!s->role->sender || !txagent_on(s))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (p->pending)
+		snprintf(secs, sizeof(secs), ", %.1f s (poll %llu on its way)",
+		    ts_diff(&now, &p->sent_at), (unsigned long long)p->n);
+	else if (p->last_trip >= 0)
+		snprintf(secs, sizeof(secs), ", %.1f s (poll %llu's way)",
+		    p->last_trip, (unsigned long long)p->n);
+	if (!p->lag_known)
+		snprintf(out, sz, "not known yet%s", secs);
+	else
+		snprintf(out, sz, "%llu transaction(s)%s",
+		    (unsigned long long)(p->ours > p->theirs ?
+		    p->ours - p->theirs : 0), secs);
 }
 
 void
@@ -173,6 +237,8 @@ txpoll_pollfds(struct server *s, int *timeout)
 {
 	struct txpoll *p = &s->poll;
 
+	if (s->role->sender && txagent_on(s))
+		server_wake(timeout, &p->lag_ask);
 	if (p->every > 0)
 		server_wake(timeout, &p->next);
 	if (p->pending)
@@ -197,6 +263,11 @@ txpoll_events(struct server *s)
 		if (p->pending)
 			txpoll_lost(s);
 		txpoll_send(s);
+	}
+	if (s->role->sender && txagent_on(s) && ts_due(&p->lag_ask)) {
+		ts_after(&p->lag_ask, TXPOLL_LAG_S);
+		if (!s->check.pending)
+			(void)check_ask(s, "tlchk", txpoll_lag_done);
 	}
 	if (p->pending && ts_due(&p->look) && !s->check.pending) {
 		snprintf(test, sizeof(test), "test -rd %s %s", TXPOLL_FILE,

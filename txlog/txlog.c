@@ -404,6 +404,24 @@ fail:
 	return -1;
 }
 
+int
+txl_refresh(struct txl *t, struct errbuf *err)
+{
+	off_t end;
+	int lk, qfd, rc;
+
+	if ((lk = txl_lock(t, err)) < 0)
+		return -1;
+	if ((qfd = txl_queue_fd(t, O_RDWR | O_CREAT, err)) < 0) {
+		txl_unlock(lk);
+		return -1;
+	}
+	rc = txl_tail(t, qfd, &end, err);
+	close(qfd);
+	txl_unlock(lk);
+	return rc;
+}
+
 void
 txl_close(struct txl *t)
 {

@@ -67,6 +67,9 @@ struct txl {
 int	 txl_open(struct txl *, const char *area, struct errbuf *);
 void	 txl_close(struct txl *);
 
+/* Bring t->last up to the queue's end (what others appended). */
+int	 txl_refresh(struct txl *, struct errbuf *);
+
 /* Files. */
 int	 txl_file_create(struct txl *, const char *file, int dl,
 	    struct errbuf *);

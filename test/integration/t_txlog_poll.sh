@@ -24,6 +24,10 @@ expect_rc 0 ta query
 expect_out "^Next poll time: [0-9][0-9]:[0-9][0-9]:[0-9][0-9]$"
 expect_rc 0 ta tltest
 expect_out "^Txlog OK: poll [0-9]+ on the backup after [0-9.]+ s$"
+# Lag (item 5): in transactions, from the backup's number, and in
+# seconds, from the poll items' way.
+lag_is() { qfield "$HA" "Txlog lag" | grep -Eq "$1"; }
+wait_for 20 "a lag known" lag_is "^[0-9]+ transaction\(s\), [0-9.]+ s \(poll [0-9]+"
 # The items do not pile up, here or there.
 polls_here() { find "$P/tapesock.poll" -type f ! -name '.*' | wc -l; }
 sleep 3
@@ -46,6 +50,8 @@ expect_rc 1 ta tltest
 expect_err "not on the backup within 7 seconds"
 [ "$(plog "$HA" "Transaction log back on line.")" = "$back" ] ||
     fail "back on line without the restore"
+for i in 1 2 3; do "$BIN/txlog" -d "$P" put tapesock.poll "x$i" y || fail "put"; done
+wait_for 20 "a lag of some transactions" lag_is "^([4-9]|[1-9][0-9]+) transaction"
 
 # Back: the next poll is there, said once.
 expect_rc 0 ta check cmd=tlstrt

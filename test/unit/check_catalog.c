@@ -268,7 +268,7 @@ START_TEST(test_flags)
 	};
 	static const enum msgid verbose[] = {
 		MSG_TS_NREAD, MSG_TS_NWRIT, MSG_TS_PREAD, MSG_TS_PWRIT,
-		MSG_SRV_CALL_NEXT,
+		MSG_SRV_CALL_NEXT, MSG_SRV_CHECK_ASKED,
 	};
 	static const enum msgid once[] = {
 		MSG_SA_COMM_REESTABLISHED, MSG_SA_NET_BACK, MSG_SA_NET_ERROR,
