@@ -40,7 +40,7 @@ PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/txlog $(B)/mkmsgman
 
 .PHONY: all deps fuzz fuzz-long fuzz-seeds san-integration check unit unit-run san \
 	integration security faults faults-short \
-	faults-progs demo bench man update-man clean
+	faults-progs demo pgtest bench man update-man clean
 all: $(PROGS) $(B)/man/tapesock-messages.7
 
 deps:
@@ -155,6 +155,7 @@ check: all
 	$(MAKE) integration
 	$(MAKE) security
 	$(MAKE) san-integration SAN_TESTS="$(SAN_CHECK_TESTS)"
+	$(MAKE) pgtest
 	$(MAKE) faults-short
 
 # The fault-injection suite (test/faults): a relay that cuts, stalls,
@@ -255,6 +256,11 @@ fuzz-long: $(FUZZBINS) $(B)/fuzz_frame_seed
 
 demo: all
 	scripts/demo.sh $(B)
+
+# The hot backup of a real PostgreSQL database through a pair (README,
+# "Hot backup"), about 20 s: part of make check.
+pgtest: all
+	TAPESOCK_TEST_TIMEOUT=600 test/integration/run.sh $(B) test/pg/pg_hot_backup.sh
 
 # Throughput and latency of FIFO -> TCP 127.0.0.1 -> FIFO: tapesock
 # (sync OFF and ON) against socat, mbuffer and a bare FIFO copy

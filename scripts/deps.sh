@@ -4,11 +4,12 @@
 # names it.  Called by the Makefile before anything is built; `make
 # bench` calls it with `bench` for the tools only the benchmark and its
 # profiling use (perf, strace), which a build does not need.
+# PostgreSQL is for make check's hot-backup test (make pgtest).
 set -u
 
 PKGS="gcc libc6-dev make pkg-config libbsd-dev libncurses-dev libyaml-dev
 check libssl-dev openssl socat mbuffer tmux procps iproute2 coreutils tar
-python3 clang libclang-rt-14-dev"
+python3 clang libclang-rt-14-dev postgresql postgresql-contrib util-linux"
 BENCH_PKGS="socat mbuffer linux-perf strace"
 
 case "${1:-}" in

@@ -269,7 +269,9 @@ txl_logger_run(struct txl *t, const char *pipe, int all, unsigned period_ms,
 		/* For the writers who wait for the backup (txl_wait_applied). */
 		char *p = xasprintf("%s/%s/logger.sock", t->area, TXL_DIR);
 
-		(void)atomic_replace_file(p, sock, strlen(sock), 0640, 0);
+		/* A path, no secret: writers of other users read it. */
+		if (atomic_replace_file(p, sock, strlen(sock), 0644, 0) == 0)
+			(void)chmod(p, 0644);	/* whatever the umask */
 		free(p);
 	}
 	txl_say(log, "logger: starts after transaction %llu (%s)",
