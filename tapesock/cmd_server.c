@@ -116,17 +116,7 @@ start_ready(struct ctx *ctx, const struct server_cfg *s)
 static char *
 daemon_path(void)
 {
-	const char *env = getenv("TAPESOCKD");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env != NULL && *env != '\0')
-		return xstrdup(env);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return xstrdup("tapesockd");
-	self[n] = '\0';
-	return xasprintf("%s/tapesockd", dirname(self));
+	return prog_beside("TAPESOCKD", "tapesockd");
 }
 
 /* Read the daemon's "OK pid" or "ERR reason" within the start wait. */
@@ -240,10 +230,11 @@ trace_is(const struct trace_entry *e, enum msgid id)
 	return strcmp(e->code, m->code) == 0 && e->number == m->number;
 }
 
-/* Send one control request; print its answer. */
-int
-server_control(struct ctx *ctx, const struct server_cfg *s,
-    const char *request, int quiet)
+/* Send one control request; print its answer; *keep (if given) takes
+ * the answer's lines (a successful one's), for the caller to judge. */
+static int
+server_control_keep(struct ctx *ctx, const struct server_cfg *s,
+    const char *request, int quiet, char **keep)
 {
 	struct errbuf err;
 	char *sock, *resp = NULL;
@@ -274,9 +265,20 @@ server_control(struct ctx *ctx, const struct server_cfg *s,
 		msg_err(MSG_CLI_SERVER_ANSWERED_ERR, s->name, reason);
 	} else if (!quiet && resp != NULL && *resp != '\0')
 		fprintf(ctx->out, "%s\n", resp);
+	if (keep != NULL && r == 0) {
+		*keep = resp;
+		resp = NULL;
+	}
 	free(resp);
 	free(sock);
 	return r == 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+int
+server_control(struct ctx *ctx, const struct server_cfg *s,
+    const char *request, int quiet)
+{
+	return server_control_keep(ctx, s, request, quiet, NULL);
 }
 
 /*
@@ -356,33 +358,15 @@ static int
 server_check(struct ctx *ctx, const struct server_cfg *s)
 {
 	const char *cmd = ctx->req->val[KW_CMD];
-	struct errbuf err;
-	char *sock, *req, *resp = NULL;
-	size_t l;
-	int r, rc = EXIT_FAILED;
+	char *req = xasprintf("CHECK %s", cmd), *resp = NULL;
+	int rc;
 
-	sock = xasprintf("%s/%s.sock", ctx->home, s->name);
-	req = xasprintf("CHECK %s", cmd);
-	r = control_request(sock, req, &resp, CONTROL_WAIT_MS, &err);
-	if (resp != NULL) {
-		l = strlen(resp);
-		while (l > 0 && resp[l - 1] == '\n')
-			resp[--l] = '\0';
-	}
-	if (r == -2)
-		msg_err(MSG_CLI_SERVER_NOT_RUNNING, s->name, s->name);
-	else if (r == -1)
-		msg_err(MSG_CLI_CONTROL_ERR, s->name, sock, err.msg);
-	else if (r == 1)
-		msg_err(MSG_CLI_SERVER_ANSWERED_ERR, s->name, resp);
-	else {
-		fprintf(ctx->out, "%s\n", resp);
-		rc = strncmp(cmd, "test ", 5) == 0 && strncmp(resp, "0 ", 2) ==
-		    0 ? EXIT_FAILED : EXIT_OK;
-	}
+	rc = server_control_keep(ctx, s, req, 0, &resp);
+	if (rc == EXIT_OK && strncmp(cmd, "test ", 5) == 0 && resp != NULL &&
+	    strncmp(resp, "0 ", 2) == 0)
+		rc = EXIT_FAILED;
 	free(resp);
 	free(req);
-	free(sock);
 	return rc;
 }
 

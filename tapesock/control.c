@@ -572,3 +572,14 @@ out:
 	free(buf);
 	return rc;
 }
+
+void
+control_answer(struct control_conn *c, int ok, const char *text)
+{
+	c->waiting = 0;
+	if (ok) {
+		control_reply(c, "%s", text);
+		control_reply_ok(c);
+	} else
+		control_reply_err(c, "%s", text);
+}

@@ -118,6 +118,9 @@ void	 control_reply(struct control_conn *c, const char *fmt, ...)
 void	 control_reply_ok(struct control_conn *c);
 void	 control_reply_err(struct control_conn *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* The answer a waiting connection waited for: text then OK, or ERR
+ * text; it waits no more. */
+void	 control_answer(struct control_conn *c, int ok, const char *text);
 /* 1 all sent, 0 more to send (wait for POLLOUT), -1 error: close. */
 int	 control_flush(struct control_conn *c);
 void	 control_close(struct control_conn *c);

@@ -64,12 +64,7 @@ check_reply(struct server *s, int ok, const char *text)
 	if (slot < 0 || s->ctl[slot].fd < 0)
 		return;
 	c = &s->ctl[slot];
-	c->waiting = 0;
-	if (ok) {
-		control_reply(c, "%s", text);
-		control_reply_ok(c);
-	} else
-		control_reply_err(c, "%s", text);
+	control_answer(c, ok, text);
 }
 
 void

@@ -52,17 +52,7 @@ txagent_area(const struct server *s)
 static char *
 txagent_prog(void)
 {
-	const char *env = getenv("TXLOG");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env != NULL && *env != '\0')
-		return xstrdup(env);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return xstrdup("txlog");
-	self[n] = '\0';
-	return xasprintf("%s/txlog", dirname(self));
+	return prog_beside("TXLOG", "txlog");
 }
 
 int

@@ -63,12 +63,7 @@ txpoll_tltest_reply(struct server *s, int ok, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	c->waiting = 0;
-	if (ok) {
-		control_reply(c, "%s", text);
-		control_reply_ok(c);
-	} else
-		control_reply_err(c, "%s", text);
+	control_answer(c, ok, text);
 }
 
 /* The restore's state, asked after a lost poll. */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -545,4 +546,20 @@ dir_chain_check(const char *dir, int owner, uid_t uid, char *bad,
 	free(real);
 	errno = saved;
 	return rc;
+}
+
+char *
+prog_beside(const char *env, const char *prog)
+{
+	const char *v = getenv(env);
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (v != NULL && *v != '\0')
+		return xstrdup(v);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return xstrdup(prog);
+	self[n] = '\0';
+	return xasprintf("%s/%s", dirname(self), prog);
 }

@@ -166,36 +166,16 @@ txl_nap(unsigned ms, volatile sig_atomic_t *stop)
 uint64_t
 txl_sent(struct txl *t)
 {
-	char buf[64], val[32];
-	uint64_t n = 0;
-	ssize_t len;
-	int fd;
-
-	fd = openat(t->dir_fd, TXL_SENT, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return 0;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return 0;
-	buf[len] = '\0';
-	if (kv_get(buf, (size_t)len, "sent", val, sizeof(val)) == 0)
-		(void)parse_u64(val, UINT64_MAX, &n);
-	return n;
+	return txl_number_get(t, TXL_SENT);
 }
 
+/* Not synced: a number lost resends records the backup skips. */
 static int
 txl_set_sent(struct txl *t, uint64_t seq)
 {
-	char *path = xasprintf("%s/%s/%s", t->area, TXL_DIR, TXL_SENT);
-	char buf[64];
-	int n = snprintf(buf, sizeof(buf), "sent %llu\n",
-	    (unsigned long long)seq), rc;
+	struct errbuf err;
 
-	/* Not synced: a number lost resends records the backup skips. */
-	rc = atomic_replace_file(path, buf, (size_t)n, 0640, 0);
-	free(path);
-	return rc;
+	return txl_number_set(t, TXL_SENT, seq, 0, &err);
 }
 
 /* The pipe, for writing, once a reader (the output server) holds it. */

@@ -145,14 +145,14 @@ txl_unlock(int fd)
 }
 
 uint64_t
-txl_applied(struct txl *t)
+txl_number_get(struct txl *t, const char *name)
 {
 	char buf[64], val[32];
 	uint64_t n = 0;
 	ssize_t len;
 	int fd;
 
-	fd = openat(t->dir_fd, TXL_APPLIED, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(t->dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
 	len = read(fd, buf, sizeof(buf) - 1);
@@ -160,18 +160,18 @@ txl_applied(struct txl *t)
 	if (len <= 0)
 		return 0;
 	buf[len] = '\0';
-	if (kv_get(buf, (size_t)len, "applied", val, sizeof(val)) == 0)
+	if (kv_get(buf, (size_t)len, name, val, sizeof(val)) == 0)
 		(void)parse_u64(val, UINT64_MAX, &n);
 	return n;
 }
 
-static int
-txl_set_applied(struct txl *t, uint64_t seq, int durable,
+int
+txl_number_set(struct txl *t, const char *name, uint64_t seq, int durable,
     struct errbuf *err)
 {
-	char *path = xasprintf("%s/%s/%s", t->area, TXL_DIR, TXL_APPLIED);
+	char *path = xasprintf("%s/%s/%s", t->area, TXL_DIR, name);
 	char buf[64];
-	int n = snprintf(buf, sizeof(buf), "applied %llu\n",
+	int n = snprintf(buf, sizeof(buf), "%s %llu\n", name,
 	    (unsigned long long)seq), rc;
 
 	rc = atomic_replace_file(path, buf, (size_t)n, 0640, durable);
@@ -179,6 +179,19 @@ txl_set_applied(struct txl *t, uint64_t seq, int durable,
 		errbuf_set(err, "%s: %s", path, strerror(errno));
 	free(path);
 	return rc;
+}
+
+uint64_t
+txl_applied(struct txl *t)
+{
+	return txl_number_get(t, TXL_APPLIED);
+}
+
+static int
+txl_set_applied(struct txl *t, uint64_t seq, int durable,
+    struct errbuf *err)
+{
+	return txl_number_set(t, TXL_APPLIED, seq, durable, err);
 }
 
 /* Write an item: beside it, synced, renamed over it, the rename synced. */

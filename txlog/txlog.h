@@ -67,6 +67,15 @@ struct txl {
 int	 txl_open(struct txl *, const char *area, struct errbuf *);
 void	 txl_close(struct txl *);
 
+/*
+ * A number the store keeps in <area>/.txlog/NAME as "NAME n" (applied,
+ * sent): 0 when there is none; set replaces it atomically (synced with
+ * durable).
+ */
+uint64_t txl_number_get(struct txl *, const char *name);
+int	 txl_number_set(struct txl *, const char *name, uint64_t,
+	    int durable, struct errbuf *);
+
 /* Bring t->last up to the queue's end (what others appended). */
 int	 txl_refresh(struct txl *, struct errbuf *);
 
