@@ -359,6 +359,13 @@ query_common(struct server *s, struct control_conn *c)
 			    srv_val(&s->cfg, k));
 	txpoll_next_time(s, next, sizeof(next));
 	control_reply(c, "Next poll time: %s", next);
+	if (txagent_on(s)) {
+		txagent_describe(s, lag, sizeof(lag));
+		control_reply(c, "Txlog: %s", lag);
+	}
+	txpoll_queue(s, lag, sizeof(lag));
+	if (*lag != '\0')
+		control_reply(c, "Txlog queue: %s", lag);
 	txpoll_lag(s, lag, sizeof(lag));
 	if (*lag != '\0')
 		control_reply(c, "Txlog lag: %s", lag);
@@ -660,6 +667,7 @@ void
 server_release(struct server *s)
 {
 	check_close(s);
+	txpoll_close(s);
 	link_close(s);
 	if (s->pipe_fd >= 0)
 		close(s->pipe_fd);

@@ -57,6 +57,11 @@ void	txpoll_events(struct server *);
 /* tltest: a poll now, the answer when its item is on the backup. */
 void	txpoll_tltest(struct server *, struct control_conn *, int slot);
 void	txpoll_forget(struct server *, int slot);
+/* The server ends: what the polling holds open. */
+void	txpoll_close(struct server *);
+/* query's "Txlog queue" line (its last number, what is not sent yet),
+ * or "" when not linked. */
+void	txpoll_queue(struct server *, char *out, size_t);
 /* query's "Txlog lag" line, or "" when not linked. */
 void	txpoll_lag(const struct server *, char *out, size_t);
 /* "Next poll time" of query: hh:mm:ss, or "off". */

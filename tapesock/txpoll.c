@@ -174,20 +174,14 @@ txpoll_lost(struct server *s)
 	(void)check_ask(s, "tlchk", txpoll_tlchk_done);
 }
 
-/* tlchk's answer: the number the backup applied, for the lag. */
-static void
-txpoll_lag_done(struct server *s, int ok, const char *text)
+/* The data area's queue, kept open and read on. */
+static int
+txpoll_area(struct server *s)
 {
 	struct txpoll *p = &s->poll;
-	const char *a = strstr(text, " applied ");
 	struct errbuf err;
 	char *area;
 
-	if (ok && a != NULL && parse_u64(a + 9, UINT64_MAX, &p->theirs) == 0)
-		p->theirs_known = 1;
-	if (!p->theirs_known)
-		return;
-	/* The queue read on from where it was: not again from its start. */
 	if (!p->area_open) {
 		area = txagent_area(s);
 		p->area_open = txl_open(&p->area, area, &err) == 0;
@@ -196,10 +190,40 @@ txpoll_lag_done(struct server *s, int ok, const char *text)
 		txl_close(&p->area);
 		p->area_open = 0;
 	}
-	if (p->area_open) {
+	return p->area_open ? 0 : -1;
+}
+
+/* tlchk's answer: the number the backup applied, for the lag. */
+static void
+txpoll_lag_done(struct server *s, int ok, const char *text)
+{
+	struct txpoll *p = &s->poll;
+	const char *a = strstr(text, " applied ");
+
+	if (ok && a != NULL && parse_u64(a + 9, UINT64_MAX, &p->theirs) == 0)
+		p->theirs_known = 1;
+	if (!p->theirs_known)
+		return;
+	/* The queue read on from where it was: not again from its start. */
+	if (txpoll_area(s) == 0) {
 		p->ours = p->area.last;
 		p->lag_known = 1;
 	}
+}
+
+void
+txpoll_queue(struct server *s, char *out, size_t sz)
+{
+	uint64_t sent;
+
+	*out = '\0';
+	if (!s->role->sender || !txagent_on(s) || txpoll_area(s) < 0)
+		return;
+	sent = txl_sent(&s->poll.area);
+	snprintf(out, sz, "last %llu, sent %llu, %llu not sent yet",
+	    (unsigned long long)s->poll.area.last, (unsigned long long)sent,
+	    (unsigned long long)(s->poll.area.last > sent ?
+	    s->poll.area.last - sent : 0));
 }
 
 void
@@ -318,4 +342,12 @@ txpoll_next_time(const struct server *s, char *out, size_t sz)
 	at = time(NULL) + (time_t)ts_diff(&s->poll.next, &now);
 	localtime_r(&at, &tm);
 	strftime(out, sz, "%H:%M:%S", &tm);
+}
+
+void
+txpoll_close(struct server *s)
+{
+	if (s->poll.area_open)
+		txl_close(&s->poll.area);
+	s->poll.area_open = 0;
 }

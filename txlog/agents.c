@@ -369,12 +369,13 @@ txl_restore_take(struct txl *t, uint8_t *buf, size_t *len, FILE *log,
 			*skipped = 0;
 		}
 		rc = txl_apply(t, &r, &err);
-		if (rc == 2 && *gap == 0)
+		if (rc == 2 && *gap == 0) {
 			txl_say(log, "restore: transaction %llu came after "
 			    "%llu: those between were lost on the way; it "
 			    "waits for the logger to send them again",
 			    (unsigned long long)r.seq,
 			    (unsigned long long)txl_applied(t));
+		}
 		*gap = rc == 2 ? r.seq : 0;
 		txl_rec_free(&r);
 		if (rc < 0) {
@@ -444,7 +445,9 @@ txl_restore_run(struct txl *t, const char *pipe, volatile sig_atomic_t *stop,
 			rc = -1;
 			break;
 		}
-		txl_agent_state(t, "restore", "reading", txl_applied(t));
+		/* Waiting: a gap, the logger to send again from it. */
+		txl_agent_state(t, "restore", gap != 0 ? "waiting" : "reading",
+		    txl_applied(t));
 		if (len == cap) {
 			/* Full of what never checks: drop all but a tail. */
 			skipped += len - 8;

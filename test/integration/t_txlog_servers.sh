@@ -111,6 +111,32 @@ grep -q "the backup applied 20 of [0-9]* sent and does not move: sending again f
 diff -r --exclude='.*' "$P/dm,users," "$K/dm,users," >/dev/null ||
     fail "the backup differs from production after the loss"
 
+# query: the agent and the queue.
+expect_rc 0 ta query
+expect_out "^Txlog: logger of $P running, pid [0-9]+, attached, sent [0-9]+$"
+expect_out "^Txlog queue: last [0-9]+, sent [0-9]+, [0-9]+ not sent yet$"
+expect_rc 0 tb query
+expect_out "^Txlog: restore of $K running, pid [0-9]+, reading, applied [0-9]+$"
+
+# Restarts of both servers while updates come: nothing lost, nothing
+# applied twice (the bodies are prod's exactly).
+( for i in $(seq 100 160); do
+	"$TX" -d "$P" put dm,users, "r$i" "body $i $RANDOM" || exit 1
+done ) &
+writer=$!
+track $writer
+sleep 0.5
+expect_rc 0 ta stop '(Q'
+expect_rc 0 ta start
+# Refused while a is connected; asked again, it stops.
+tb stop '(Q' >/dev/null 2>&1 || expect_rc 0 tb stop '(Q'
+is_running "$HB" && fail "b still runs after two stops"
+expect_rc 0 tb start
+wait "$writer" || fail "the writer failed"
+wait_for 60 "the backup after both restarts" caught_up
+diff -r --exclude='.*' "$P/dm,users," "$K/dm,users," >/dev/null ||
+    fail "the backup differs from production after the restarts"
+
 # Synchronous writes (issue 11, item 6): put -w returns once the backup
 # applied the update; with the restore away it says so, exit 1, and the
 # update is queued all the same.
