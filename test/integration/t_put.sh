@@ -36,7 +36,7 @@ for p in $pids; do
 	wait "$p" || fail "a put failed: $(head -3 "$TMP/put.err")"
 done
 wait_bg() { ! kill -0 "$reader" 2>/dev/null; }
-wait_for 60 "the reader to read 200 files" wait_bg
+wait_for 100 "the reader to read 200 files" wait_bg
 (cd "$TMP/src" && sha256sum -- * | cut -d' ' -f1 | sort) >"$TMP/sent"
 (cd "$TMP/dst" && sha256sum -- * | cut -d' ' -f1 | sort) >"$TMP/got"
 cmp -s "$TMP/sent" "$TMP/got" ||
