@@ -10,6 +10,7 @@
 #include "home.h"
 #include "log.h"
 #include "runstate.h"
+#include "txlog.h"
 
 static void
 status_line(FILE *out, const char *logpath,
@@ -45,6 +46,36 @@ status_line(FILE *out, const char *logpath,
 	    s->val[KW_PORT] ? s->val[KW_PORT] : "-", state, tim, date, msg);
 }
 
+/*
+ * A server linked to the transaction logger: its agent under its line,
+ * once it has run ("txlog: restore of AREA running, pid P, reading,
+ * applied N"); a server that never started one has no such line.
+ */
+static void
+status_txlog(FILE *out, const char *home, const struct server_cfg *s)
+{
+	const char *type = s->val[KW_SERVERTYPE], *name;
+	char *area, state[32];
+	uint64_t at;
+	long pid;
+	int r;
+
+	if (!streqi(srv_val(s, KW_TXLOG), "ON"))
+		return;
+	name = type != NULL && strcmp(type, "OUT") == 0 ? "logger" : "restore";
+	area = srv_val(s, KW_DATADIR) != NULL ? xstrdup(srv_val(s,
+	    KW_DATADIR)) : xasprintf("%s/data", home);
+	r = txl_agent_query(area, name, &pid, state, sizeof(state), &at);
+	if (r == 1)
+		fprintf(out, "        txlog: %s of %s running, pid %ld, %s, %s "
+		    "%llu\n", name, area, pid, state, strcmp(name, "logger") ==
+		    0 ? "sent" : "applied", (unsigned long long)at);
+	else if (r == 0 && pid != 0)
+		fprintf(out, "        txlog: %s of %s not running (%s, at "
+		    "%llu)\n", name, area, state, (unsigned long long)at);
+	free(area);
+}
+
 int
 cmd_status(struct ctx *ctx)
 {
@@ -71,6 +102,7 @@ cmd_status(struct ctx *ctx)
 		if ((ctx->req->opts & OPT_R) && pid == 0)
 			continue;
 		status_line(ctx->out, logpath, s, pid);
+		status_txlog(ctx->out, ctx->home, s);
 	}
 	if (ctx->req->val[KW_SERVER] != NULL &&
 	    config_find(&cfg, ctx->req->val[KW_SERVER]) == NULL) {

@@ -117,6 +117,11 @@ expect_out "^Txlog: logger of $P running, pid [0-9]+, attached, sent [0-9]+$"
 expect_out "^Txlog queue: last [0-9]+, sent [0-9]+, [0-9]+ not sent yet$"
 expect_rc 0 tb query
 expect_out "^Txlog: restore of $K running, pid [0-9]+, reading, applied [0-9]+$"
+# status: the agent under its server's line.
+expect_rc 0 ta status
+expect_out "^ +txlog: logger of $P running, pid [0-9]+, attached, sent [0-9]+$"
+expect_rc 0 tb status
+expect_out "^ +txlog: restore of $K running, pid [0-9]+, reading, applied [0-9]+$"
 
 # Restarts of both servers while updates come: nothing lost, nothing
 # applied twice (the bodies are prod's exactly).
