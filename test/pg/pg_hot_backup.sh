@@ -21,6 +21,11 @@ id postgres >/dev/null 2>&1 || skip "no postgres user"
 pg() { runuser -u postgres -- "$@"; }
 
 chmod 755 "$TMP"
+# postgres runs txlog (archive_command): a copy it can reach, the build
+# being perhaps in a home it may not enter (/root).
+mkdir -m 755 "$TMP/bin"
+install -m 755 "$BIN/txlog" "$TMP/bin/txlog" || fail "install txlog"
+TXP="$TMP/bin/txlog"
 two_homes
 P="$TMP/prod"
 K="$TMP/backup"
@@ -35,7 +40,7 @@ expect_rc 0 ta setarg txlog=ON datadir="$P" txopt=DL
 sed -i "s/^servers:/group: postgres\nservers:/" "$HA/tapesock.yaml"
 chgrp postgres "$HA"
 chmod 750 "$HA"
-pg "$BIN/txlog" -d "$P" create wal DL || fail "txlog create wal"
+pg "$TXP" -d "$P" create wal DL || fail "txlog create wal"
 # The second pair, for the base backup.
 BPORT=$(free_port)
 mkfifo -m 0660 "$TMP/base_out" "$TMP/base_in"
@@ -61,7 +66,7 @@ port = $PORT1
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$R'
 archive_mode = on
-archive_command = '$BIN/txlog -d $P put -w 60 wal %f < %p'
+archive_command = '$TXP -d $P put -w 60 wal %f < %p'
 archive_timeout = 0
 wal_level = replica
 max_wal_senders = 4
