@@ -178,8 +178,20 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	cmd = argv[0];
-	/* put -w SECONDS: synchronous, the backup has it when it returns. */
-	if (strcmp(cmd, "put") == 0 && argc >= 3 && strcmp(argv[1], "-w") == 0) {
+	/* put -w SECONDS (--wait SECONDS, --wait=SECONDS): synchronous,
+	 * the backup has it when put returns. */
+	if (strcmp(cmd, "put") == 0 && argc >= 2 &&
+	    strncmp(argv[1], "--wait=", 7) == 0) {
+		if (parse_u64(argv[1] + 7, 3600, &wait) < 0 || wait == 0) {
+			fprintf(stderr, "txlog: put --wait: seconds, 1 to "
+			    "3600\n");
+			return EX_USAGE;
+		}
+		argv[1] = argv[0];
+		argv += 1;
+		argc -= 1;
+	} else if (strcmp(cmd, "put") == 0 && argc >= 3 &&
+	    (strcmp(argv[1], "-w") == 0 || strcmp(argv[1], "--wait") == 0)) {
 		if (parse_u64(argv[2], 3600, &wait) < 0 || wait == 0) {
 			fprintf(stderr, "txlog: put -w: seconds, 1 to 3600\n");
 			return EX_USAGE;

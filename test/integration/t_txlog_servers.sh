@@ -145,7 +145,7 @@ diff -r --exclude='.*' "$P/dm,users," "$K/dm,users," >/dev/null ||
 # Synchronous writes (issue 11, item 6): put -w returns once the backup
 # applied the update; with the restore away it says so, exit 1, and the
 # update is queued all the same.
-expect_rc 0 "$TX" -d "$P" put -w 10 dm,users, sync1 "applied when put returns"
+expect_rc 0 "$TX" -d "$P" put --wait=10 dm,users, sync1 "applied when put returns"
 [ "$(cat "$K/dm,users,/sync1" 2>/dev/null)" = "applied when put returns" ] ||
     fail "put -w returned before the backup had it"
 rpid=$(ta check cmd=tlchk | sed -n 's/.* pid \([0-9]*\),.*/\1/p')
