@@ -65,8 +65,9 @@ txl_rec_encode(const struct txl_rec *r, uint8_t *out)
 	be32_put(out + n - TXL_TRAILER, crc32c(0, out, n - TXL_TRAILER));
 }
 
-long
-txl_rec_decode(const uint8_t *p, size_t len, struct txl_rec *r)
+/* Decode; with copy 0 the body is checked, not copied (a scan). */
+static long
+txl_decode(const uint8_t *p, size_t len, struct txl_rec *r, int copy)
 {
 	uint32_t n, blen;
 	uint8_t fl, il;
@@ -105,11 +106,17 @@ txl_rec_decode(const uint8_t *p, size_t len, struct txl_rec *r)
 	    check_name_ok(r->item) < 0))
 		return -1;
 	r->len = blen;
-	if (blen > 0) {
+	if (blen > 0 && copy) {
 		r->body = xmalloc(blen);
 		memcpy(r->body, p + TXL_HDR + fl + il, blen);
 	}
 	return (long)n;
+}
+
+long
+txl_rec_decode(const uint8_t *p, size_t len, struct txl_rec *r)
+{
+	return txl_decode(p, len, r, 1);
 }
 
 void
@@ -277,62 +284,82 @@ txl_do(struct txl *t, const struct txl_rec *r, struct errbuf *err)
  * the end (a writer that crashed in its append) is cut off.  *end: the
  * queue's size after it.
  */
+#define TXL_SCAN	(2 * (TXL_HDR + 256 + TXL_BODY_MAX + TXL_TRAILER))
+
+/* Only zeros in the queue from pos to size: 1, else 0.  buf: cap. */
+static int
+txl_zeros(int qfd, uint64_t pos, uint64_t size, uint8_t *buf, size_t cap)
+{
+	size_t want, k;
+
+	while (pos < size) {
+		want = size - pos < cap ? (size_t)(size - pos) : cap;
+		if (pread(qfd, buf, want, (off_t)pos) != (ssize_t)want)
+			return 0;
+		for (k = 0; k < want; k++)
+			if (buf[k] != 0)
+				return 0;
+		pos += want;
+	}
+	return 1;
+}
+
 static int
 txl_tail(struct txl *t, int qfd, off_t *end, struct errbuf *err)
 {
-	uint8_t *buf = NULL;
-	size_t len, off = 0;
+	uint64_t pos, size;
+	size_t want, off, cap;
 	struct stat st;
 	struct txl_rec r;
-	long n;
+	uint8_t *buf;
+	long n = 1;
 
 	if (fstat(qfd, &st) < 0) {
 		errbuf_set(err, "%s queue: %s", t->area, strerror(errno));
 		return -1;
 	}
+	size = (uint64_t)st.st_size;
 	/* What others appended since we looked; all of it if it shrank. */
-	if ((uint64_t)st.st_size < t->qend)
+	if (size < t->qend)
 		t->qend = t->last = 0;
-	len = (size_t)((uint64_t)st.st_size - t->qend);
-	buf = xmalloc(len > 0 ? len : 1);
-	if (len > 0 && pread(qfd, buf, len, (off_t)t->qend) != (ssize_t)len) {
-		errbuf_set(err, "%s queue: short read", t->area);
-		free(buf);
-		return -1;
+	/* In pieces of two records at most: a queue may be large. */
+	cap = size - t->qend < TXL_SCAN ? (size_t)(size - t->qend) : TXL_SCAN;
+	buf = xmalloc(cap > 0 ? cap : 1);
+	for (pos = t->qend; pos < size; pos += off) {
+		want = size - pos < cap ? (size_t)(size - pos) : cap;
+		if (pread(qfd, buf, want, (off_t)pos) != (ssize_t)want) {
+			errbuf_set(err, "%s queue: short read", t->area);
+			free(buf);
+			return -1;
+		}
+		off = 0;
+		while (off < want && (n = txl_decode(buf + off, want - off,
+		    &r, 0)) > 0) {
+			t->last = r.seq;
+			off += (size_t)n;
+		}
+		if (n < 0 || off == 0)
+			break;	/* damaged, or a torn end */
 	}
-	n = 1;
-	while (off < len && (n = txl_rec_decode(buf + off, len - off,
-	    &r)) > 0) {
-		t->last = r.seq;
-		txl_rec_free(&r);
-		off += (size_t)n;
-	}
-	if (n < 0) {
-		/* A crash in an append may leave zeros where it wrote. */
-		size_t k;
-
-		for (k = off; k < len && buf[k] == 0; k++)
-			;
-		if (k == len)
-			n = 0;
-	}
+	if (pos < size && n < 0 && txl_zeros(qfd, pos + off, size, buf, cap))
+		n = 0;	/* a crash in an append may leave zeros */
 	free(buf);
+	if (pos < size)
+		pos += off;
 	if (n < 0) {
 		/* Not a torn end: a damaged record, with what follows it. */
 		errbuf_set(err, "%s/%s/%s: damaged record at byte %llu; "
 		    "nothing was cut, nothing queued", t->area, TXL_DIR,
-		    TXL_QUEUE, (unsigned long long)(t->qend + off));
+		    TXL_QUEUE, (unsigned long long)pos);
 		return -1;
 	}
-	t->qend += off;
-	off = (size_t)t->qend;
-	len = (size_t)st.st_size;
-	if (off < len && ftruncate(qfd, (off_t)off) < 0) {
+	t->qend = pos;
+	if (pos < size && ftruncate(qfd, (off_t)pos) < 0) {
 		errbuf_set(err, "%s queue: cutting a torn record: %s",
 		    t->area, strerror(errno));
 		return -1;
 	}
-	*end = (off_t)off;
+	*end = (off_t)pos;
 	return 0;
 }
 

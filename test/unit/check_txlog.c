@@ -215,6 +215,44 @@ START_TEST(test_crash_repair)
 END_TEST
 
 /* The restore: each record once, in order, whatever comes twice. */
+/* A queue larger than the scan's piece (two records): read in pieces. */
+START_TEST(test_large_queue)
+{
+	char *dir = test_tmpdir(), *area = area_in(dir, "area");
+	uint8_t *big = xmalloc(TXL_BODY_MAX), *body;
+	struct errbuf err;
+	struct txl t;
+	uint64_t seq;
+	size_t len;
+	char item[16];
+	int i;
+
+	memset(big, 'x', TXL_BODY_MAX);
+	ck_assert_int_eq(txl_open(&t, area, &err), 0);
+	ck_assert_int_eq(txl_file_create(&t, "f", 0, &err), 0);
+	for (i = 0; i < 6; i++) {
+		snprintf(item, sizeof(item), "i%d", i);
+		big[0] = (uint8_t)('0' + i);
+		ck_assert_int_eq(txl_put(&t, "f", item, big, TXL_BODY_MAX,
+		    &seq, &err), 0);
+	}
+	txl_close(&t);
+	ck_assert_int_eq(txl_open(&t, area, &err), 0);
+	ck_assert_uint_eq(t.last, 6);
+	ck_assert_int_eq(txl_put(&t, "f", "small", "s", 1, &seq, &err), 0);
+	ck_assert_uint_eq(seq, 7);
+	ck_assert_int_eq(txl_get(&t, "f", "i5", &body, &len, &err), 1);
+	ck_assert_uint_eq(len, TXL_BODY_MAX);
+	ck_assert_int_eq(body[0], '5');
+	free(body);
+	txl_close(&t);
+	free(big);
+	test_rmtree(dir);
+	free(area);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_apply_once)
 {
 	char *dir = test_tmpdir(), *prod = area_in(dir, "prod"),
@@ -328,6 +366,7 @@ txlog_suite(void)
 	tcase_add_test(tc, test_record_round_trip);
 	tcase_add_test(tc, test_store);
 	tcase_add_test(tc, test_crash_repair);
+	tcase_add_test(tc, test_large_queue);
 	tcase_add_test(tc, test_apply_once);
 	tcase_add_test(tc, test_writers);
 	suite_add_tcase(s, tc);
