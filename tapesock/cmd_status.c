@@ -2,6 +2,7 @@
  * cmd_status.c — status: one line per server of the home with the
  * fields of the reference manual, from ts.log and the pid files.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,7 +11,7 @@
 #include "home.h"
 #include "log.h"
 #include "runstate.h"
-#include "txlog.h"
+#include "txagent.h"
 
 static void
 status_line(FILE *out, const char *logpath,
@@ -54,26 +55,11 @@ status_line(FILE *out, const char *logpath,
 static void
 status_txlog(FILE *out, const char *home, const struct server_cfg *s)
 {
-	const char *type = s->val[KW_SERVERTYPE], *name;
-	char *area, state[32];
-	uint64_t at;
-	long pid;
-	int r;
+	char line[PATH_MAX + 128];
 
-	if (!streqi(srv_val(s, KW_TXLOG), "ON"))
-		return;
-	name = type != NULL && strcmp(type, "OUT") == 0 ? "logger" : "restore";
-	area = srv_val(s, KW_DATADIR) != NULL ? xstrdup(srv_val(s,
-	    KW_DATADIR)) : xasprintf("%s/data", home);
-	r = txl_agent_query(area, name, &pid, state, sizeof(state), &at);
-	if (r == 1)
-		fprintf(out, "        txlog: %s of %s running, pid %ld, %s, %s "
-		    "%llu\n", name, area, pid, state, strcmp(name, "logger") ==
-		    0 ? "sent" : "applied", (unsigned long long)at);
-	else if (r == 0 && pid != 0)
-		fprintf(out, "        txlog: %s of %s not running (%s, at "
-		    "%llu)\n", name, area, state, (unsigned long long)at);
-	free(area);
+	if (txagent_cfg_on(s) && txagent_cfg_describe(s, home, line,
+	    sizeof(line)) >= 0)
+		fprintf(out, "        txlog: %s\n", line);
 }
 
 int

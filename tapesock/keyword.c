@@ -511,16 +511,19 @@ check_pipe(const char *v, enum kwcheck depth, char **norm, struct errbuf *err)
 	return 0;
 }
 
-/* A file the server reads (a certificate, a key). */
+/* A file read (a certificate, a key: by a server, so absolute; put's
+ * file, by the command line). */
 static int
-check_file(const char *v, enum kwcheck depth, char **norm, struct errbuf *err)
+check_file(const char *v, enum kwcheck depth, int absolute, char **norm,
+    struct errbuf *err)
 {
-	if (v[0] != '/') {
+	if (absolute && v[0] != '/') {
 		errbuf_set(err, "not an absolute path");
 		return -1;
 	}
-	if (strlen(v) >= PATH_MAX) {
-		errbuf_set(err, "path too long");
+	if (*v == '\0' || strlen(v) >= PATH_MAX) {
+		errbuf_set(err, *v == '\0' ? "an empty path" :
+		    "path too long");
 		return -1;
 	}
 	if (depth == KWC_FULL && access(v, R_OK) < 0) {
@@ -825,20 +828,11 @@ kw_check(enum kw k, const char *v, enum kwcheck depth, char **norm,
 	case KW_EXECALLOW:
 		return check_execallow(v, norm, err);
 	case KW_FILE:
-		if (*v == '\0' || strlen(v) >= PATH_MAX) {
-			errbuf_set(err, "an empty or too long path");
-			return -1;
-		}
-		if (depth == KWC_FULL && access(v, R_OK) < 0) {
-			errbuf_set(err, "%s", strerror(errno));
-			return -1;
-		}
-		*norm = xstrdup(v);
-		return 0;
+		return check_file(v, depth, 0, norm, err);
 	case KW_TLSCA:
 	case KW_TLSCERT:
 	case KW_TLSKEY:
-		return check_file(v, depth, norm, err);
+		return check_file(v, depth, 1, norm, err);
 	case KW_TLSPEER:
 		return check_host(v, norm, err);
 	case KW_SYNC:

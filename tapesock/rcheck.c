@@ -67,6 +67,23 @@ check_reply(struct server *s, int ok, const char *text)
 	control_answer(c, ok, text);
 }
 
+/* Send cmd; its answer goes to control slot, or to done. */
+static int
+check_send(struct server *s, const char *cmd, int slot,
+    void (*done)(struct server *, int ok, const char *text))
+{
+	s->check.id = s->check.next_id++;
+	if (server_queue_frame(s, FT_CHECK_REQ, 0, s->check.id,
+	    (const uint8_t *)cmd, (uint32_t)strlen(cmd)) < 0)
+		return -1;
+	strlcpy(s->check.cmd, cmd, sizeof(s->check.cmd));
+	s->check.pending = 1;
+	s->check.ctl = slot;
+	s->check.done = done;
+	ts_after(&s->check.deadline, CHECK_WAIT_S);
+	return 0;
+}
+
 void
 check_request(struct server *s, struct control_conn *c, int slot,
     const char *line)
@@ -94,20 +111,12 @@ check_request(struct server *s, struct control_conn *c, int slot,
 		free(norm);
 		return;
 	}
-	s->check.id = s->check.next_id++;
-	if (server_queue_frame(s, FT_CHECK_REQ, 0, s->check.id,
-	    (const uint8_t *)norm, (uint32_t)strlen(norm)) < 0) {
+	if (check_send(s, norm, slot, NULL) < 0)
 		control_reply_err(c, "'%s' could not be sent: the link "
 		    "failed", norm);
-		free(norm);
-		return;
-	}
-	strlcpy(s->check.cmd, norm, sizeof(s->check.cmd));
+	else
+		c->waiting = 1;
 	free(norm);
-	s->check.pending = 1;
-	s->check.ctl = slot;
-	c->waiting = 1;
-	ts_after(&s->check.deadline, CHECK_WAIT_S);
 }
 
 int
@@ -116,16 +125,7 @@ check_ask(struct server *s, const char *cmd,
 {
 	if (!server_linked(s) || !s->hello_done || s->check.pending)
 		return -1;
-	s->check.id = s->check.next_id++;
-	if (server_queue_frame(s, FT_CHECK_REQ, 0, s->check.id,
-	    (const uint8_t *)cmd, (uint32_t)strlen(cmd)) < 0)
-		return -1;
-	strlcpy(s->check.cmd, cmd, sizeof(s->check.cmd));
-	s->check.pending = 1;
-	s->check.ctl = -1;
-	s->check.done = done;
-	ts_after(&s->check.deadline, CHECK_WAIT_S);
-	return 0;
+	return check_send(s, cmd, -1, done);
 }
 
 /* CHECK_RESP: the answer to our request, or a stale one (ignored). */
@@ -133,20 +133,19 @@ static void
 check_answered(struct server *s, const struct frame *f)
 {
 	char text[4 * CHECK_ANSWER_MAX + 1];
+	const char *body;
+	int ok;
 
 	if (!s->check.pending || f->aux != s->check.id)
 		return;
 	frame_printable(text, sizeof(text), f->payload, f->len);
-	server_trace(s, strncmp(text, "OK", 2) == 0 && (text[2] == ' ' ||
-	    text[2] == '\0') ? MSG_TS_CHECK_OK : MSG_TS_CHECK_ERR);
-	if (strncmp(text, "OK ", 3) == 0)
-		check_reply(s, 1, text + 3);
-	else if (strcmp(text, "OK") == 0)
-		check_reply(s, 1, "");
-	else if (strncmp(text, "ERR ", 4) == 0)
-		check_reply(s, 0, text + 4);
+	ok = strncmp(text, "OK", 2) == 0 && (text[2] == ' ' || text[2] == '\0');
+	server_trace(s, ok ? MSG_TS_CHECK_OK : MSG_TS_CHECK_ERR);
+	if (ok)
+		body = text[2] == ' ' ? text + 3 : text + 2;
 	else
-		check_reply(s, 0, text);
+		body = strncmp(text, "ERR ", 4) == 0 ? text + 4 : text;
+	check_reply(s, ok, body);
 }
 
 void

@@ -27,25 +27,72 @@
 #include "txlog.h"
 
 int
-txagent_on(const struct server *s)
+txagent_cfg_on(const struct server_cfg *sc)
 {
-	const char *v = srv_val(&s->cfg, KW_TXLOG);
+	const char *v = srv_val(sc, KW_TXLOG);
 
 	return v != NULL && streqi(v, "ON");
 }
 
 const char *
+txagent_cfg_name(const struct server_cfg *sc)
+{
+	const char *t = srv_val(sc, KW_SERVERTYPE);
+
+	return t != NULL && strcmp(t, "OUT") == 0 ? "logger" : "restore";
+}
+
+char *
+txagent_cfg_area(const struct server_cfg *sc, const char *home)
+{
+	const char *d = srv_val(sc, KW_DATADIR);
+
+	return d != NULL ? xstrdup(d) : xasprintf("%s/data", home);
+}
+
+int
+txagent_cfg_describe(const struct server_cfg *sc, const char *home,
+    char *out, size_t sz)
+{
+	const char *name = txagent_cfg_name(sc);
+	char *area = txagent_cfg_area(sc, home), state[32];
+	uint64_t at;
+	long pid;
+	int r;
+
+	r = txl_agent_query(area, name, &pid, state, sizeof(state), &at);
+	if (r == 1)
+		snprintf(out, sz, "%s of %s running, pid %ld, %s, %s %llu",
+		    name, area, pid, state, strcmp(name, "logger") == 0 ?
+		    "sent" : "applied", (unsigned long long)at);
+	else if (r == 0 && pid != 0)
+		snprintf(out, sz, "%s of %s not running (%s, last at %llu)",
+		    name, area, state, (unsigned long long)at);
+	else {
+		snprintf(out, sz, "%s of %s not running (never ran)", name,
+		    area);
+		r = -1;
+	}
+	free(area);
+	return r;
+}
+
+int
+txagent_on(const struct server *s)
+{
+	return txagent_cfg_on(&s->cfg);
+}
+
+const char *
 txagent_name(const struct server *s)
 {
-	return s->role->sender ? "logger" : "restore";
+	return txagent_cfg_name(&s->cfg);
 }
 
 char *
 txagent_area(const struct server *s)
 {
-	const char *d = srv_val(&s->cfg, KW_DATADIR);
-
-	return d != NULL ? xstrdup(d) : xasprintf("%s/data", s->home);
+	return txagent_cfg_area(&s->cfg, s->home);
 }
 
 /* The txlog program: $TXLOG, else beside this one. */
@@ -152,21 +199,5 @@ txagent_stop(struct server *s)
 int
 txagent_describe(const struct server *s, char *out, size_t sz)
 {
-	char *area = txagent_area(s), state[32];
-	uint64_t at;
-	long pid;
-	int r;
-
-	r = txl_agent_query(area, txagent_name(s), &pid, state, sizeof(state),
-	    &at);
-	if (r == 1)
-		snprintf(out, sz, "%s of %s running, pid %ld, %s, %s %llu",
-		    txagent_name(s), area, pid, state, s->role->sender ?
-		    "sent" : "applied", (unsigned long long)at);
-	else
-		snprintf(out, sz, "%s of %s not running (%s%s%llu)",
-		    txagent_name(s), area, state, r == 0 && pid != 0 ?
-		    ", last at " : ", ", (unsigned long long)at);
-	free(area);
-	return r == 1 ? 0 : -1;
+	return txagent_cfg_describe(&s->cfg, s->home, out, sz) == 1 ? 0 : -1;
 }

@@ -67,6 +67,16 @@ void	txpoll_lag(const struct server *, char *out, size_t);
 /* "Next poll time" of query: hh:mm:ss, or "off". */
 void	txpoll_next_time(const struct server *, char *out, size_t);
 
+struct server_cfg;
+
+/* The same, from a server's configuration (status, which runs none). */
+int	 txagent_cfg_on(const struct server_cfg *);
+const char *txagent_cfg_name(const struct server_cfg *);
+char	*txagent_cfg_area(const struct server_cfg *, const char *home);
+/* One line on it: 1 running, 0 it ran and stopped, -1 it never ran. */
+int	 txagent_cfg_describe(const struct server_cfg *, const char *home,
+	    char *out, size_t);
+
 /* txlog=ON. */
 int	 txagent_on(const struct server *);
 /* "restore" (input server) or "logger" (output server). */

@@ -74,20 +74,60 @@ txpoll_tlchk_done(struct server *s, int ok, const char *text)
 		server_notify(s, MSG_SA_RESTORE_PROBLEM, text);
 }
 
+/* The data area's queue, kept open and read on: 0, or -1 with err. */
+static int
+txpoll_area_err(struct server *s, struct errbuf *err)
+{
+	struct txpoll *p = &s->poll;
+	char *area;
+
+	if (!p->area_open) {
+		area = txagent_area(s);
+		p->area_open = txl_open(&p->area, area, err) == 0;
+		free(area);
+	} else if (txl_refresh(&p->area, err) < 0) {
+		txl_close(&p->area);
+		p->area_open = 0;
+	}
+	return p->area_open ? 0 : -1;
+}
+
+static int
+txpoll_area(struct server *s)
+{
+	struct errbuf err;
+
+	return txpoll_area_err(s, &err);
+}
+
+/* tlchk's answer: the number the backup applied, for the lag. */
+static void
+txpoll_lag_done(struct server *s, int ok, const char *text)
+{
+	struct txpoll *p = &s->poll;
+	const char *a = strstr(text, " applied ");
+
+	if (ok && a != NULL && parse_u64(a + 9, UINT64_MAX, &p->theirs) == 0)
+		p->theirs_known = 1;
+	if (!p->theirs_known)
+		return;
+	/* The queue read on from where it was: not again from its start. */
+	if (txpoll_area(s) == 0) {
+		p->ours = p->area.last;
+		p->lag_known = 1;
+	}
+}
+
 /* The item done with (seen, or lost) is deleted here, which is a
  * transaction too: the backup deletes it as well, when it gets there. */
 static void
 txpoll_drop(struct server *s)
 {
 	struct errbuf err;
-	struct txl t;
-	char *area = txagent_area(s);
 
-	if (txl_open(&t, area, &err) == 0) {
-		(void)txl_del(&t, TXPOLL_FILE, s->poll.id, NULL, &err);
-		txl_close(&t);
-	}
-	free(area);
+	if (txpoll_area(s) == 0)
+		(void)txl_del(&s->poll.area, TXPOLL_FILE, s->poll.id, NULL,
+		    &err);
 }
 
 /* The backup's answer to test -rd: there, or not yet. */
@@ -121,10 +161,9 @@ static void
 txpoll_send(struct server *s)
 {
 	struct txpoll *p = &s->poll;
-	char body[128], when[32], *area;
+	char body[128], when[32];
 	struct timespec now;
 	struct errbuf err;
-	struct txl t;
 	int rc;
 
 	p->n++;
@@ -134,16 +173,12 @@ txpoll_send(struct server *s)
 	format_timestamp(when, sizeof(when), &now);
 	snprintf(body, sizeof(body), "POLL %llu %s",
 	    (unsigned long long)p->n, when);
-	area = txagent_area(s);
-	rc = txl_open(&t, area, &err);
-	if (rc == 0) {
-		rc = txl_file_create(&t, TXPOLL_FILE, 1, &err);
-		if (rc == 0)
-			rc = txl_put(&t, TXPOLL_FILE, p->id, body,
-			    strlen(body), NULL, &err);
-		txl_close(&t);
-	}
-	free(area);
+	/* The area held open: no scan of its queue at every poll. */
+	if ((rc = txpoll_area_err(s, &err)) == 0)
+		rc = txl_file_create(&p->area, TXPOLL_FILE, 1, &err);
+	if (rc == 0)
+		rc = txl_put(&p->area, TXPOLL_FILE, p->id, body, strlen(body),
+		    NULL, &err);
 	if (rc < 0) {
 		server_trace(s, MSG_SRV_TXPOLL_FAILED, err.msg);
 		server_notify(s, MSG_SA_TXLOG_NOT_SENT);
@@ -172,43 +207,6 @@ txpoll_lost(struct server *s)
 	txpoll_drop(s);
 	/* The manual: a failed poll asks tlchk of the input server. */
 	(void)check_ask(s, "tlchk", txpoll_tlchk_done);
-}
-
-/* The data area's queue, kept open and read on. */
-static int
-txpoll_area(struct server *s)
-{
-	struct txpoll *p = &s->poll;
-	struct errbuf err;
-	char *area;
-
-	if (!p->area_open) {
-		area = txagent_area(s);
-		p->area_open = txl_open(&p->area, area, &err) == 0;
-		free(area);
-	} else if (txl_refresh(&p->area, &err) < 0) {
-		txl_close(&p->area);
-		p->area_open = 0;
-	}
-	return p->area_open ? 0 : -1;
-}
-
-/* tlchk's answer: the number the backup applied, for the lag. */
-static void
-txpoll_lag_done(struct server *s, int ok, const char *text)
-{
-	struct txpoll *p = &s->poll;
-	const char *a = strstr(text, " applied ");
-
-	if (ok && a != NULL && parse_u64(a + 9, UINT64_MAX, &p->theirs) == 0)
-		p->theirs_known = 1;
-	if (!p->theirs_known)
-		return;
-	/* The queue read on from where it was: not again from its start. */
-	if (txpoll_area(s) == 0) {
-		p->ours = p->area.last;
-		p->lag_known = 1;
-	}
 }
 
 void
