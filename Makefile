@@ -38,26 +38,48 @@ UNITSRC	 = $(wildcard test/unit/*.c)
 UNITOBJ	 = $(UNITSRC:%.c=$(B)/%.o)
 PROGS	 = $(B)/tape-socket $(B)/tapesockd $(B)/txlog $(B)/mkmsgman
 
+# Where make install puts things (DESTDIR is prepended to each, never
+# compiled in).  tape-socket finds tapesockd beside itself in the build
+# tree and in LIBEXECDIR once installed, tapesockd finds txlog in
+# BINDIR: both are compiled in through $(GEN)/paths.h, which is
+# rewritten when they change, so `make install PREFIX=/usr` after a
+# plain `make` relinks what names them.
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/tapesock
+MANDIR	?= $(PREFIX)/share/man
+DOCDIR	?= $(PREFIX)/share/doc/tapesock
+SYSCONFDIR ?= /etc
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+NAGIOSDIR ?= $(PREFIX)/lib/nagios/plugins
+INSTALL	?= install
+DESTDIR	?=
+# The Nagios plugin (scripts/check_tapesock), if this tree has it.
+NAGIOS_PLUGIN = $(wildcard scripts/check_tapesock)
+
 .PHONY: all deps fuzz fuzz-long fuzz-seeds san-integration check unit unit-run san \
 	integration security faults faults-short \
-	faults-progs demo pgtest bench man update-man clean
+	faults-progs demo pgtest bench man update-man clean install uninstall \
+	deb debtest unitcheck pkgtest FORCE
 all: $(PROGS) $(B)/man/tapesock-messages.7
 
+# NODEPS=1 (the Debian package's build) leaves the packages to
+# dpkg-checkbuilddeps: Build-Depends is the list there.
 deps:
-	@scripts/deps.sh
+	@$(if $(filter 1,$(NODEPS)),:,scripts/deps.sh)
 
 # Every object depends on the generated headers, so they exist before
 # anything that includes catalog.h compiles (make -j too).
 $(B)/%.o: %.c $(wildcard tapesock/*.h txlog/*.h test/unit/*.h) $(GENHDR) | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libtxlog/%.o: txlog/%.c $(wildcard tapesock/*.h txlog/*.h) $(GENHDR) | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(GEN)/%.o: $(GEN)/%.c $(wildcard tapesock/*.h) $(GENHDR) | deps
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # mkcatalog rewrites a generated file only when it changes, so that a
 # new Meaning recompiles the table alone; the stamp records the run.
@@ -73,6 +95,17 @@ $(GEN)/stamp: tapesock/messages.txt $(B)/mkcatalog
 
 $(GENHDR) $(GENSRC): $(GEN)/stamp
 	@test -f $@ || $(B)/mkcatalog tapesock/messages.txt $(GEN)
+
+# The installed directories the programs look in (see PREFIX above).
+$(GEN)/paths.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define TAPESOCK_BINDIR "%s"\n#define TAPESOCK_LIBEXECDIR "%s"\n' \
+	    '$(BINDIR)' '$(LIBEXECDIR)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+
+$(B)/tapesock/cmd_server.o $(B)/tapesock/txagent.o: $(GEN)/paths.h
+$(B)/fuzz/lib/tapesock/cmd_server.o $(B)/fuzz/lib/tapesock/txagent.o: $(GEN)/paths.h
 
 $(B)/libtapesock.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -157,6 +190,7 @@ check: all
 	$(MAKE) san-integration SAN_TESTS="$(SAN_CHECK_TESTS)"
 	$(MAKE) pgtest
 	$(MAKE) faults-short
+	$(MAKE) pkgtest
 
 # The fault-injection suite (test/faults): a relay that cuts, stalls,
 # blackholes and flips, a generator of numbered blocks and their
@@ -167,7 +201,7 @@ FAULTPROGS = $(B)/test/faults/relay $(B)/test/faults/gen $(B)/test/faults/verify
 
 $(B)/test/faults/%.o: test/faults/%.c test/faults/fblock.h tapesock/crc32c.h | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/test/faults/%: $(B)/test/faults/%.o $(B)/test/faults/fblock.o $(B)/libtapesock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -271,6 +305,79 @@ $(B)/benchio: $(B)/test/tools/benchio.o $(B)/libtapesock.a
 bench: all $(B)/benchio
 	@scripts/deps.sh bench
 	scripts/bench.sh $(B)
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the programs, the
+# manual pages (tapesock-messages.7 generated in $(B)/man), the sample
+# configuration, the systemd unit (its paths made those of this
+# install), the logrotate snippet and, when the tree has it, the
+# Nagios plugin.  The servers' home, user and pipes are not made here:
+# README "Installing" (the Debian package's postinst makes them).
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	$(INSTALL) -m 0755 $(B)/tape-socket $(B)/txlog $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0755 $(B)/tapesockd $(DESTDIR)$(LIBEXECDIR)/
+	$(INSTALL) -m 0644 man/tape-socket.1 man/txlog.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 man/tapesock.yaml.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 $(B)/man/tapesock-messages.7 $(DESTDIR)$(MANDIR)/man7/
+	$(INSTALL) -m 0644 etc/tapesock.yaml $(DESTDIR)$(DOCDIR)/examples/
+	sed -e 's|/usr/libexec/tapesock/tapesockd|$(LIBEXECDIR)/tapesockd|' \
+	    -e 's|/usr/bin/tape-socket|$(BINDIR)/tape-socket|' \
+	    etc/systemd/tapesock@.service > $(B)/tapesock@.service.tmp
+	$(INSTALL) -m 0644 $(B)/tapesock@.service.tmp \
+	    $(DESTDIR)$(UNITDIR)/tapesock@.service
+	rm -f $(B)/tapesock@.service.tmp
+	$(INSTALL) -m 0644 etc/logrotate/tapesock \
+	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/tapesock
+	$(if $(NAGIOS_PLUGIN),$(INSTALL) -d $(DESTDIR)$(NAGIOSDIR))
+	$(if $(NAGIOS_PLUGIN),$(INSTALL) -m 0755 $(NAGIOS_PLUGIN) $(DESTDIR)$(NAGIOSDIR)/)
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tape-socket $(DESTDIR)$(BINDIR)/txlog \
+	    $(DESTDIR)$(LIBEXECDIR)/tapesockd \
+	    $(DESTDIR)$(MANDIR)/man1/tape-socket.1 \
+	    $(DESTDIR)$(MANDIR)/man1/txlog.1 \
+	    $(DESTDIR)$(MANDIR)/man5/tapesock.yaml.5 \
+	    $(DESTDIR)$(MANDIR)/man7/tapesock-messages.7 \
+	    $(DESTDIR)$(DOCDIR)/examples/tapesock.yaml \
+	    $(DESTDIR)$(UNITDIR)/tapesock@.service \
+	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/tapesock \
+	    $(DESTDIR)$(NAGIOSDIR)/check_tapesock
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# make deb: the Debian package (debian/), built by dpkg-buildpackage in
+# a copy of the tree under $(DEBDIR), so that the tree stays as it was
+# (git status clean) and the .deb lands in $(DEBDIR), not in the
+# directory above the tree.
+DEBDIR	 = build/deb
+DEBSRC	 = $(DEBDIR)/tapesock-$(VERSION)
+deb: | deps
+	rm -rf $(DEBDIR) && mkdir -p $(DEBSRC)
+	tar -cf - --exclude=./build --exclude=./.git . | tar -xf - -C $(DEBSRC)
+	cd $(DEBSRC) && DEB_BUILD_OPTIONS="$${DEB_BUILD_OPTIONS:-parallel=2}" \
+	    dpkg-buildpackage -us -uc -b
+	rm -rf $(DEBSRC)
+	@ls $(DEBDIR)/*.deb
+
+# The packaging tests (test/pkg): the unit checked by systemd-analyze
+# verify in a `make install DESTDIR=`, and the package built, checked
+# by lintian, installed, used and purged (as root; SKIP otherwise).
+PKGROOT	 = $(CURDIR)/$(B)/pkgroot
+unitcheck: all
+	rm -rf $(PKGROOT)
+	$(MAKE) install DESTDIR=$(PKGROOT)
+	TAPESOCK_DESTDIR=$(PKGROOT) TAPESOCK_PREFIX=$(PREFIX) \
+	    test/integration/run.sh $(B) test/pkg/t_units.sh
+	rm -rf $(PKGROOT)
+
+debtest: all deb
+	TAPESOCK_DEBDIR=$(CURDIR)/$(DEBDIR) TAPESOCK_TEST_TIMEOUT=300 \
+	    test/integration/run.sh $(B) test/pkg/t_deb.sh
+
+pkgtest: unitcheck debtest
 
 clean:
 	rm -rf build

@@ -23,6 +23,7 @@
 #include "control.h"
 #include "home.h"
 #include "log.h"
+#include "paths.h"
 #include "pipes.h"
 #include "runstate.h"
 
@@ -112,11 +113,12 @@ start_ready(struct ctx *ctx, const struct server_cfg *s)
 	return EXIT_OK;
 }
 
-/* The server program: beside this one, or $TAPESOCKD. */
+/* The server program: $TAPESOCKD, beside this one (the build tree),
+ * or where make install put it. */
 static char *
 daemon_path(void)
 {
-	return prog_beside("TAPESOCKD", "tapesockd");
+	return prog_beside("TAPESOCKD", "tapesockd", TAPESOCK_LIBEXECDIR);
 }
 
 /* Read the daemon's "OK pid" or "ERR reason" within the start wait. */

@@ -21,6 +21,7 @@
 #include "home.h"
 #include "notify.h"
 #include "runstate.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "txagent.h"
 #include "svr_common.h"
@@ -295,6 +296,12 @@ server_request_stop(struct server *s)
 	ts_after(&at, s->stop_wait);
 	if (!s->stopping || ts_diff(&at, &s->stop_deadline) < 0)
 		s->stop_deadline = at;
+	if (!s->stopping) {
+		struct errbuf err;
+
+		/* systemd shows the unit "deactivating" meanwhile. */
+		(void)sdnotify_send("STOPPING=1\nSTATUS=Stopping", &err);
+	}
 	s->stopping = 1;
 }
 
@@ -787,6 +794,9 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		}
 	}
 	daemon_report_ok(&life, (long)getpid());
+	/* Under systemd the same moment is READY=1 (sdnotify.h). */
+	if (sdnotify_send("READY=1\nSTATUS=Started", &err) < 0)
+		server_trace(s, MSG_TSD_NOTIFY_FAILED, err.msg);
 	daemon_detach_stdio();
 
 	while (!s->done) {

@@ -7,6 +7,8 @@
  * Started by `tape-socket start`, which passes -r: the descriptor on
  * which the daemon reports "OK pid" once it serves, or "ERR reason".
  * The state home comes from TAPESOCK_HOME as for the command line.
+ * Under systemd (tapesock@.service, Type=notify) it runs without -r
+ * and says READY=1 on $NOTIFY_SOCKET where it would report "OK pid".
  * With -k the process is the keeper of a server's pipe (keeper.h),
  * started by that server: of an output server's read end, or with -w
  * of the write end an input server passes as descriptor fd.
@@ -20,6 +22,7 @@
 #include "daemon.h"
 #include "home.h"
 #include "keeper.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "srvconf.h"
 
@@ -46,6 +49,8 @@ main(int argc, char **argv, char **envp)
 	uint64_t fd;
 
 	setproctitle_init(argc, argv, envp);
+	/* Before anything is forked: only the server speaks to systemd. */
+	sdnotify_take();
 	while ((ch = getopt(argc, argv, "CSVk:r:w:")) != -1) {
 		switch (ch) {
 		case 'C':

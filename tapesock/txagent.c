@@ -22,6 +22,7 @@
 
 #include <bsd/unistd.h>
 
+#include "paths.h"
 #include "server.h"
 #include "txagent.h"
 #include "txlog.h"
@@ -95,11 +96,12 @@ txagent_area(const struct server *s)
 	return txagent_cfg_area(&s->cfg, s->home);
 }
 
-/* The txlog program: $TXLOG, else beside this one. */
+/* The txlog program: $TXLOG, else beside this one (the build tree),
+ * else where make install put it (tapesockd is in LIBEXECDIR). */
 static char *
 txagent_prog(void)
 {
-	return prog_beside("TXLOG", "txlog");
+	return prog_beside("TXLOG", "txlog", TAPESOCK_BINDIR);
 }
 
 int

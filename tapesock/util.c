@@ -549,17 +549,24 @@ dir_chain_check(const char *dir, int owner, uid_t uid, char *bad,
 }
 
 char *
-prog_beside(const char *env, const char *prog)
+prog_beside(const char *env, const char *prog, const char *installed)
 {
 	const char *v = getenv(env);
-	char self[PATH_MAX];
+	char self[PATH_MAX], *beside;
 	ssize_t n;
 
 	if (v != NULL && *v != '\0')
 		return xstrdup(v);
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n < 0)
-		return xstrdup(prog);
+		return installed != NULL ? xasprintf("%s/%s", installed, prog) :
+		    xstrdup(prog);
 	self[n] = '\0';
-	return xasprintf("%s/%s", dirname(self), prog);
+	beside = xasprintf("%s/%s", dirname(self), prog);
+	/* The build tree keeps them together; an installed copy has each
+	 * in its own directory (make install, the Debian package). */
+	if (installed == NULL || access(beside, X_OK) == 0)
+		return beside;
+	free(beside);
+	return xasprintf("%s/%s", installed, prog);
 }

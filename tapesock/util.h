@@ -30,8 +30,11 @@ void	 fatalx(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 
 /* A program of the project: $env if set, else the file prog in the
- * directory of the running program, else prog (on PATH).  Owned. */
-char	*prog_beside(const char *env, const char *prog);
+ * directory of the running program if it is there (the build tree),
+ * else prog in installed (the directory make install put it in, from
+ * paths.h), else beside it anyway (installed NULL).  Owned. */
+char	*prog_beside(const char *env, const char *prog,
+	    const char *installed);
 
 /* Strict decimal parsing: the whole string, no sign, no overflow. */
 int	 parse_u64(const char *, uint64_t max, uint64_t *out);
