@@ -578,7 +578,8 @@ txl_update(struct txl *t, struct txl_rec *r, uint64_t *seq,
 	free(buf);
 	if (rc < 0) {
 		errbuf_set(err, "%s queue: %s", t->area, strerror(errno));
-		(void)ftruncate(qfd, end);
+		/* Best effort: the record is refused either way. */
+		(void)!ftruncate(qfd, end);
 		close(qfd);
 		txl_unlock(lk);
 		return -1;
