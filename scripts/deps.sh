@@ -4,12 +4,17 @@
 # names it.  Called by the Makefile before anything is built; `make
 # bench` calls it with `bench` for the tools only the benchmark and its
 # profiling use (perf, strace), which a build does not need.
-# PostgreSQL is for make check's hot-backup test (make pgtest).
+# PostgreSQL is for make check's hot-backup test (make pgtest); the
+# packaging tools (dpkg-dev, debhelper, fakeroot, lintian) for make deb
+# and make debtest, systemd for systemd-analyze (make unitcheck),
+# adduser for the package's postinst, logrotate for logrotate -d of
+# the snippet.
 set -u
 
 PKGS="gcc libc6-dev make pkg-config libbsd-dev libncurses-dev libyaml-dev
 check libssl-dev openssl socat mbuffer tmux procps iproute2 coreutils tar
-python3 clang libclang-rt-14-dev postgresql postgresql-contrib util-linux"
+python3 clang libclang-rt-14-dev postgresql postgresql-contrib util-linux
+dpkg-dev debhelper fakeroot lintian systemd adduser logrotate"
 BENCH_PKGS="socat mbuffer linux-perf strace"
 
 case "${1:-}" in
