@@ -50,6 +50,12 @@ verify_unit()
 
 verify_unit || { show_captured; fail "systemd-analyze verify refused the unit"; }
 
+# The sandbox stays where it is: systemd-analyze security rates the
+# unit's exposure 2.3 ("OK"); above 3.0 a protection went missing.
+systemd-analyze --root="$R" security --offline=yes --threshold=30 \
+    tapesock@demo.service >"$OUT" 2>"$ERR" ||
+    { tail -n 3 "$OUT" >&2; fail "the unit's exposure is above 3.0"; }
+
 # Broken copies: each must be refused.
 cp "$RUNIT" "$TMP/good.service"
 for breakage in \

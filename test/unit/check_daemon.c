@@ -3,9 +3,14 @@
  * against a second taker and removed; the start-up report written once
  * and read back; the signal flags; stdio detached.  A keeper's start
  * as the server's loop sees it (keeper_boot_*): collected without a
- * wait, killed past its deadline, failed only once gone.
+ * wait, killed past its deadline, failed only once gone.  The
+ * readiness datagram of systemd (sdnotify.c): to a path and to an
+ * abstract name, nothing without NOTIFY_SOCKET, which it takes out of
+ * the environment.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <check.h>
@@ -13,6 +18,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +27,7 @@
 #include "daemon.h"
 #include "keeper.h"
 #include "runstate.h"
+#include "sdnotify.h"
 #include "tests.h"
 #include "util.h"
 
@@ -437,6 +444,91 @@ START_TEST(test_keeper_boot_abandon)
 }
 END_TEST
 
+/* A datagram socket bound to name (a path, or @abstract). */
+static int
+notify_listener(const char *name)
+{
+	struct sockaddr_un sun;
+	size_t len = strlen(name);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, name, len);
+	if (name[0] == '@')
+		sun.sun_path[0] = '\0';
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len +
+	    (name[0] == '/'))), 0);
+	return fd;
+}
+
+static void
+notify_expect(int fd, const char *want)
+{
+	char buf[256];
+	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	ck_assert_int_eq(n, (ssize_t)strlen(want));
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, want);
+}
+
+START_TEST(test_sdnotify)
+{
+	char *dir = test_tmpdir(), *path = xasprintf("%s/notify", dir);
+	char abstract[64];
+	struct errbuf err;
+	int fd;
+
+	/* Not under systemd: nothing sent, no error. */
+	unsetenv("NOTIFY_SOCKET");
+	sdnotify_take();
+	ck_assert_int_eq(sdnotify_wanted(), 0);
+	ck_assert_int_eq(sdnotify_send("READY=1", &err), 0);
+
+	/* A path: taken out of the environment, sent there. */
+	fd = notify_listener(path);
+	setenv("NOTIFY_SOCKET", path, 1);
+	sdnotify_take();
+	ck_assert_ptr_null(getenv("NOTIFY_SOCKET"));
+	ck_assert_int_eq(sdnotify_wanted(), 1);
+	ck_assert_int_eq(sdnotify_send("READY=1\nSTATUS=Started", &err), 1);
+	notify_expect(fd, "READY=1\nSTATUS=Started");
+	close(fd);
+
+	/* An abstract name: its bytes exactly, no NUL after them. */
+	snprintf(abstract, sizeof(abstract), "@tapesock-unit-%ld",
+	    (long)getpid());
+	fd = notify_listener(abstract);
+	ck_assert_int_eq(sdnotify_send_to(abstract, "STOPPING=1", &err), 1);
+	notify_expect(fd, "STOPPING=1");
+	close(fd);
+
+	/* Nobody there, and names that are no socket: an error, said. */
+	ck_assert_int_eq(sdnotify_send_to(abstract, "READY=1", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, abstract));
+	ck_assert_int_eq(sdnotify_send_to("relative", "READY=1", &err), -1);
+	ck_assert_int_eq(sdnotify_send_to("@", "READY=1", &err), -1);
+	memset(abstract, 'a', sizeof(abstract) - 1);
+	abstract[0] = '/';
+	abstract[sizeof(abstract) - 1] = '\0';
+	{
+		char *longname = xasprintf("%s%s", abstract, abstract + 1);
+
+		ck_assert_int_eq(sdnotify_send_to(longname, "READY=1", &err),
+		    -1);
+		free(longname);
+	}
+	unsetenv("NOTIFY_SOCKET");
+	sdnotify_take();
+	free(path);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 daemon_suite(void)
 {
@@ -455,6 +547,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_keeper_boot_report);
 	tcase_add_test(tc, test_keeper_boot_timeout);
 	tcase_add_test(tc, test_keeper_boot_abandon);
+	tcase_add_test(tc, test_sdnotify);
 	suite_add_tcase(s, tc);
 	return s;
 }
