@@ -4,12 +4,15 @@
 B	?= build
 MAKEFLAGS += --no-print-directory
 VERSION	 = 0.1.0
+# The date of the man pages (their .TH line).
+MANDATE	 = 2026-12-07
 PKGS	 = libbsd yaml-0.1 libssl libcrypto
 CC	?= cc
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
 	   -Wno-unused-parameter -D_GNU_SOURCE -DTAPESOCK_VERSION='"$(VERSION)"' \
+	   -DTAPESOCK_DATE='"$(MANDATE)"' \
 	   -Itapesock -Itxlog $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(SAN),1)
 CFLAGS	+= -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -59,8 +62,8 @@ NAGIOS_PLUGIN = $(wildcard scripts/check_tapesock)
 
 .PHONY: all deps fuzz fuzz-long fuzz-seeds san-integration check unit unit-run san \
 	integration security faults faults-short \
-	faults-progs demo pgtest bench man update-man clean install uninstall \
-	deb debtest unitcheck pkgtest FORCE
+	faults-progs demo pgtest bench man update-man man-check clean install \
+	uninstall deb debtest unitcheck pkgtest FORCE
 all: $(PROGS) $(B)/man/tapesock-messages.7
 
 # NODEPS=1 (the Debian package's build) leaves the packages to
@@ -130,6 +133,11 @@ $(B)/man/tapesock-messages.7: $(B)/mkmsgman
 update-man: $(B)/man/tapesock-messages.7
 	cp $< man/tapesock-messages.7
 
+# Lint the man pages (mandoc and groff: no warning) and check that
+# tape-socket(1) and tapesock.yaml(5) name everything the programs take.
+man-check: all
+	test/docs/man_check.sh $(B)
+
 $(B)/unit: $(UNITOBJ) $(B)/libtapesock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECKLIBS) $(LDLIBS)
 
@@ -182,6 +190,7 @@ san-integration:
 	    echo "sanitizer reports in $(SANLOG):"; cat $(SANLOG)/*; exit 1; fi
 
 check: all
+	$(MAKE) man-check
 	$(MAKE) unit-run
 	$(MAKE) san
 	$(MAKE) fuzz FUZZ_SECONDS=5
