@@ -22,7 +22,9 @@
 command -v systemd-analyze >/dev/null || skip "no systemd-analyze (apt-get install systemd)"
 D=${TAPESOCK_DESTDIR:-}
 P=${TAPESOCK_PREFIX:-/usr/local}
-[ -n "$D" ] && [ -d "$D" ] || skip "TAPESOCK_DESTDIR not set: run make unitcheck"
+if [ -z "$D" ] || [ ! -d "$D" ]; then
+	skip "TAPESOCK_DESTDIR not set: run make unitcheck"
+fi
 UNIT=$D$P/lib/systemd/system/tapesock@.service
 [ -f "$UNIT" ] || fail "make install did not install $UNIT"
 
