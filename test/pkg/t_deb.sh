@@ -44,9 +44,12 @@ pkg_cleanup()
 trap pkg_cleanup EXIT
 
 # lintian: no error, no warning (overrides only with a reason, in
-# debian/).  As root it says so on stderr; its tags are on stdout.
-lintian --pedantic "$DEB" >"$OUT" 2>"$ERR"
-grep -E '^[EW]: ' "$OUT" && fail "lintian: errors or warnings on $DEB"
+# debian/), on what dpkg-buildpackage made: the .changes (the package,
+# its debug symbols, the .buildinfo), else the .deb alone.  As root it
+# says so on stderr; its tags are on stdout.
+LINT=$(ls "$TAPESOCK_DEBDIR"/tapesock_*.changes 2>/dev/null | head -n 1)
+lintian --pedantic "${LINT:-$DEB}" >"$OUT" 2>"$ERR"
+grep -E '^[EW]: ' "$OUT" && fail "lintian: errors or warnings on ${LINT:-$DEB}"
 grep -vE '^[IPNX]: |^$' "$OUT" && fail "lintian said more than information"
 grep -v 'running with root privileges' "$ERR" | grep . &&
     fail "lintian failed on $DEB"
