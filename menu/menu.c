@@ -256,7 +256,7 @@ menu_help(struct mstate *st, const char *title, const struct mentry *e,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		t = xasprintf("%s%s) %s\n    %s\n\n", text, e[i].key,
+		t = xasprintf("%s%s) %s: %s\n", text, e[i].key,
 		    e[i].label, e[i].help);
 		free(text);
 		text = t;
@@ -321,7 +321,7 @@ menu_entry(struct mstate *st, const struct mentry *e)
 			return;
 		}
 	}
-	menu_run(st, &av, (e->flags & ME_CONFIRM) != 0);
+	menu_run(st, e->label, &av, (e->flags & ME_CONFIRM) != 0);
 	margv_free(&av);
 }
 

@@ -66,7 +66,8 @@ void	 margv_free(struct margv *);
 char	*margv_line(const struct margv *);	/* "tape-socket cmd ..." */
 int	 menu_exec(struct mstate *, struct margv *, int confirmed,
 	    char **text);
-void	 menu_run(struct mstate *, struct margv *, int confirmed);
+void	 menu_run(struct mstate *, const char *title, struct margv *,
+	    int confirmed);
 void	 menu_pager(struct mstate *, const char *title, const char *text,
 	    int rc);
 int	 menu_confirm(struct mstate *, const char *question);

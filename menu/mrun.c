@@ -126,20 +126,24 @@ done:
 	return rc;
 }
 
-/* Run an entry's command line and show what it printed. */
+/* Run an entry's command line and show it, and what it printed. */
 void
-menu_run(struct mstate *st, struct margv *av, int confirmed)
+menu_run(struct mstate *st, const char *title, struct margv *av,
+    int confirmed)
 {
-	char *line = margv_line(av), *text;
+	char *line = margv_line(av), *text, *shown;
 	int rc;
 
 	if (!menu_too_small(6, MENU_MIN_COLS)) {
-		menu_header(st, line);
-		mvaddnstr(3, 2, "Running ...", COLS - 2);
+		menu_header(st, title);
+		mvaddnstr(3, 1, line, COLS - 1);
+		mvaddnstr(5, 1, "Running ...", COLS - 1);
 		refresh();
 	}
 	rc = menu_exec(st, av, confirmed, &text);
-	menu_pager(st, line, text, rc);
+	shown = xasprintf("%s\n\n%s", line, text);
+	menu_pager(st, title, shown, rc);
+	free(shown);
 	free(text);
 	free(line);
 }
@@ -160,6 +164,14 @@ wrap_rows(const char *text, int width, size_t *nrows)
 		do {
 			size_t take = len > (size_t)width ? (size_t)width : len;
 
+			/* Cut at a space when there is one. */
+			if (take < len) {
+				while (take > 0 && p[take] != ' ')
+					take--;
+				if (take == 0)
+					take = (size_t)width;
+			}
+
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
 				rows = xreallocarray(rows, cap, sizeof(*rows));
@@ -167,6 +179,10 @@ wrap_rows(const char *text, int width, size_t *nrows)
 			rows[n++] = xstrndup(p, take);
 			p += take;
 			len -= take;
+			if (len > 0 && *p == ' ') {
+				p++;
+				len--;
+			}
 		} while (len > 0);
 		if (nl == NULL)
 			break;

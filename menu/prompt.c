@@ -302,8 +302,8 @@ menu_setup(struct mstate *st)
 	}
 	margv_add(&av, "setup");
 	margv_add(&av, "server=%s", st->server);
-	for (k = 0; k < KW__COUNT; k++)
-		if (asked[k])
+	for (i = 0; i < NSTEPS; i++)
+		if (asked[k = setup_steps[i].k])
 			margv_add(&av, "%s=%s", kw_def(k)->name, ans[k]);
 	/* The parameters not asked for stay as the server has them. */
 	if (load_config(&cfg, &home) == 0 &&
@@ -316,7 +316,7 @@ menu_setup(struct mstate *st)
 				    s->val[k]);
 	config_free(&cfg);
 	free(home);
-	menu_run(st, &av, 0);
+	menu_run(st, "Setup Server", &av, 0);
 leave:
 	margv_free(&av);
 	for (i = 0; i < (size_t)ndone; i++)
