@@ -3,6 +3,7 @@
 # configuration), its screen read with capture-pane.
 #
 #   menu_open HOME [TERM]	tape-socket with no argument in a 100x30 pane
+#   wait_exit STATUS		it ends with STATUS (q, Esc)
 #   keys KEY...			tmux send-keys (Enter, Escape, Up, C-u, text)
 #   screen_has TEXT		the pane shows TEXT (fixed string)
 #   wait_screen TEXT [SECS]	poll the pane until it shows TEXT, else fail
@@ -14,6 +15,7 @@
 # shellcheck shell=bash
 command -v tmux >/dev/null 2>&1 || skip "no tmux to drive the menu"
 TSOCK="tsmenu$$"
+MENU_RC="$TMP/.menu_rc"
 trap 'tmux -L "$TSOCK" kill-server >/dev/null 2>&1; cleanup' EXIT
 
 tm()
@@ -25,12 +27,20 @@ menu_open()
 {
 	local home=$1 term=${2:-xterm-256color}
 
+	menu_start "TAPESOCK_HOME='$home' TERM='$term'"
+}
+
+# menu_start ENV: tape-socket with the environment ENV (VAR=value
+# words, quoted for sh) in a fresh tmux server; its exit status goes
+# into $MENU_RC when it ends.
+menu_start()
+{
 	tm kill-server >/dev/null 2>&1
-	# The pane closes when tape-socket ends: remain-on-exit keeps it
-	# to read what was left, and its exit status.
+	rm -f "$MENU_RC"
+	# The pane stays once tape-socket ended, to read what was left.
 	tm -f /dev/null new-session -d -x 100 -y 30 \
-	    "exec env TAPESOCK_HOME='$home' TAPESOCK_NO_SYSLOG=1 TERM='$term' \
-	    '$BIN/tape-socket'" || fail "tmux new-session"
+	    "env TAPESOCK_NO_SYSLOG=1 $1 '$BIN/tape-socket'; echo \$? >'$MENU_RC'" ||
+	    fail "tmux new-session"
 	tm set-option -g remain-on-exit on >/dev/null
 	wait_screen "Network Tape ("
 }
@@ -88,8 +98,17 @@ wait_gone()
 	exit 99
 }
 
-# The exit status tape-socket left in its pane, or "" while it runs.
-menu_exit()
+# wait_exit STATUS: tape-socket ends, with STATUS.
+wait_exit()
 {
-	tm display-message -p '#{pane_dead}:#{pane_dead_status}' 2>/dev/null
+	local i got=""
+
+	for ((i = 0; i < 100; i++)); do
+		got=$(cat "$MENU_RC" 2>/dev/null)
+		[ "$got" = "$1" ] && return 0
+		sleep 0.05
+	done
+	echo "FAIL: $TEST: the menu did not end with status $1 (${got:-running})" >&2
+	show_screen
+	exit 99
 }

@@ -100,7 +100,7 @@ keys Escape
 wait_screen "6) Setup Server"
 # q leaves the menu, exit 0.
 keys q
-wait_for 5 "the menu to end" sh -c "[ \"\$(tmux -L $TSOCK display-message -p '#{pane_dead}:#{pane_dead_status}')\" = 1:0 ]"
+wait_exit 0
 
 # --- the input server's home --------------------------------------------
 tb setup server=two servertype=IN port="$((PORT + 1))" \
@@ -193,7 +193,7 @@ is_running "$HB" && fail "a confirmed stop left the input server running"
 keys q
 wait_screen "Server: default (IN, stopped)"
 keys q
-wait_for 5 "the menu to end" sh -c "[ \"\$(tmux -L $TSOCK display-message -p '#{pane_dead}:#{pane_dead_status}')\" = 1:0 ]"
+wait_exit 0
 
 # --- 8 Shutdown from the output server's home ---------------------------
 expect_rc 0 tb start
@@ -214,5 +214,5 @@ is_running "$HA" && fail "Shutdown left the output server running"
 wait_for 20 "the input server to stop" sh -c "! TAPESOCK_HOME='$HB' '$BIN/tape-socket' status '(R' 2>/dev/null | grep -q ' default '"
 keys Escape
 keys Escape
-wait_for 5 "the menu to end" sh -c "[ \"\$(tmux -L $TSOCK display-message -p '#{pane_dead}:#{pane_dead_status}')\" = 1:0 ]"
+wait_exit 0
 exit 0
