@@ -157,11 +157,11 @@ menu_colours(void)
 }
 
 char *
-menu_home(void)
+menu_home(struct errbuf *err)
 {
-	struct errbuf err;
+	struct errbuf ignored;
 
-	return home_find(&err);
+	return home_find(err != NULL ? err : &ignored);
 }
 
 void
@@ -205,7 +205,7 @@ menu_header(struct mstate *st, const char *title)
 	struct config cfg;
 	struct errbuf err;
 	const struct server_cfg *s;
-	char *home = menu_home(), *path, line[512];
+	char *home = menu_home(&err), *path, line[1024];
 	const char *state = "not set up";
 	long pid = 0;
 
@@ -230,7 +230,7 @@ menu_header(struct mstate *st, const char *title)
 	snprintf(line, sizeof(line), " Server: %s (%s%s)   Home: %s",
 	    st->server, state, pid > 0 ? ", running" :
 	    strcmp(state, "IN") == 0 || strcmp(state, "OUT") == 0 ?
-	    ", stopped" : "", home != NULL ? home : "(not made yet)");
+	    ", stopped" : "", home != NULL ? home : err.msg);
 	attron(menu_attr(MR_SERVER));
 	mvaddnstr(1, 0, line, COLS);
 	attroff(menu_attr(MR_SERVER));
@@ -442,7 +442,7 @@ menu_default_server(struct mstate *st)
 {
 	struct config cfg;
 	struct errbuf err;
-	char *home = menu_home(), *path;
+	char *home = menu_home(NULL), *path;
 
 	strlcpy(st->server, CONFIG_DEFAULT_SERVER, sizeof(st->server));
 	if (home == NULL)

@@ -56,7 +56,7 @@ int	 menu_too_small(int lines, int cols);
 int	 menu_is_leave(int key);
 void	 menu_say(struct mstate *, int err, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
-char	*menu_home(void);		/* owned or NULL: not made yet */
+char	*menu_home(struct errbuf *);	/* owned, or NULL with err */
 void	 menu_special(struct mstate *);
 
 /* mrun.c: commands, their output, confirmations, the status screen. */

@@ -32,7 +32,7 @@ load_config(struct config *cfg, char **home)
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if ((*home = menu_home()) == NULL)
+	if ((*home = menu_home(NULL)) == NULL)
 		return -1;
 	path = home_path(*home, CONFIG_FILE);
 	rc = config_load(path, cfg, &err);

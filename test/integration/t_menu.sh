@@ -179,6 +179,23 @@ wait_screen "Server: two (IN, stopped)"
 keys 7
 wait_screen "tape-socket show server=two"
 keys q
+# A new server: its name is checked like server=.
+keys 9
+wait_screen "n) A new server"
+keys n
+wait_screen "Server name (server=) :"
+type_text "no good!"
+keys Enter
+wait_screen "server=no good!:"
+wait_screen "Name of the server."
+keys C-u
+type_text "three"
+keys Enter
+wait_screen "Server: three (not set up)"
+keys 6
+wait_screen "Server type (servertype=) :"
+keys Escape
+wait_screen "Server: three (not set up)"
 # And back to the default one.
 keys 9
 wait_screen "1) default"

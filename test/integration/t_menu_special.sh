@@ -4,8 +4,8 @@
 # refused, drain and clearlog declined then accepted, a command to the
 # remote server with its last value prefilled, start with no clear,
 # the permanent log listed and cleared, tltest, listpipes), `?` help;
-# then the menu on a vt100 (no colours, still every screen) and with
-# NO_COLOR.
+# then the menu on a vt100 (no colours, still every screen), with
+# NO_COLOR, and on a terminal type curses does not know.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=menu_lib.sh
@@ -197,4 +197,14 @@ tm capture-pane -e -p | grep -q $'\e\\[[0-9;]*3[1-7]m' &&
     fail "colours with NO_COLOR set"
 keys q
 wait_exit 0
+
+# A terminal type curses does not know: one line saying so, exit 2.
+tm kill-server >/dev/null 2>&1
+rm -f "$MENU_RC"
+tm -f /dev/null new-session -d -x 100 -y 30 \
+    "env TERM=nosuchterm TAPESOCK_HOME='$HB' '$BIN/tape-socket' 2>'$ERR'; echo \$? >'$MENU_RC'" ||
+    fail "tmux new-session"
+wait_exit 2
+expect_err_oneline
+expect_err_has "cannot open the menu on terminal type 'nosuchterm'"
 exit 0
