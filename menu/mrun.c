@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,7 @@ menu_exec(struct mstate *st, struct margv *av, int confirmed,
 {
 	static char yes[] = "y\ny\ny\n", no[] = "n\n";
 	FILE *cap = NULL, *in = NULL;
+	sigset_t winch, old;
 	char *line = margv_line(av);
 	size_t len;
 	int rc, out = -1, err = -1;
@@ -98,6 +100,11 @@ menu_exec(struct mstate *st, struct margv *av, int confirmed,
 		rc = EXIT_FAILED;
 		goto done;
 	}
+	/* A resize meanwhile waits for the command: its signal would
+	 * interrupt the command's calls, and curses reads it after. */
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &winch, &old);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(fileno(cap), STDOUT_FILENO);
@@ -107,6 +114,7 @@ menu_exec(struct mstate *st, struct margv *av, int confirmed,
 	fflush(stderr);
 	dup2(out, STDOUT_FILENO);
 	dup2(err, STDERR_FILENO);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	len = (size_t)ftell(cap);
 	*text = xmalloc(len + 1);
 	rewind(cap);
@@ -122,7 +130,6 @@ done:
 	if (cap != NULL)
 		fclose(cap);
 	free(line);
-	(void)st;
 	return rc;
 }
 

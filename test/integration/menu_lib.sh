@@ -58,7 +58,7 @@ type_text()
 
 pane()
 {
-	tm capture-pane -p "$@" 2>/dev/null
+	tm capture-pane -p 2>/dev/null
 }
 
 screen_has()

@@ -53,6 +53,12 @@ keys Enter
 wait_screen "Protocol (prot=) : inet"
 keys Enter
 wait_screen "Unix pipe name (pipe=) :"
+# A resize under a prompt keeps what was typed.
+type_text "/half/typed"
+tm resize-window -x 36 -y 9
+wait_screen "terminal too small (36x9)"
+tm resize-window -x 100 -y 30
+wait_screen "Unix pipe name (pipe=) : /half/typed"
 # Esc leaves the setup: nothing was written.
 keys Escape
 wait_screen "6) Setup Server"
