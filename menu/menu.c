@@ -331,22 +331,33 @@ menu_loop(struct mstate *st, const char *title, const struct mentry *e,
     size_t n)
 {
 	char num[4] = "", keys[128];
-	size_t i, sel = 0, longer, hit;
+	size_t i, sel = 0, longer, hit, w = 0, ncol, nrow = n;
 	int key, y, need = (int)n + 6;
 
+	for (i = 0; i < n; i++)
+		if (strlen(e[i].label) > w)
+			w = strlen(e[i].label);
+	w += 8;
 	for (;;) {
+		/* In columns as the manual has them (1 4 7 / 2 5 8 / ...)
+		 * when the window is wide enough, else one. */
+		ncol = n <= 9 ? 3 : 2;
+		if ((size_t)COLS < ncol * w + 2)
+			ncol = 1;
+		nrow = (n + ncol - 1) / ncol;
+		need = (int)nrow + 6;
 		if (!menu_too_small(need, MENU_MIN_COLS)) {
 			menu_header(st, title);
 			for (i = 0; i < n; i++) {
-				y = 3 + (int)i;
+				y = 3 + (int)(i % nrow);
 				if (i == sel)
 					attron(menu_attr(MR_SEL));
-				mvprintw(y, 2, "%2s) %s", e[i].key,
-				    e[i].label);
+				mvprintw(y, 2 + (int)(i / nrow * w), "%2s) %s",
+				    e[i].key, e[i].label);
 				if (i == sel)
 					attroff(menu_attr(MR_SEL));
 			}
-			y = 4 + (int)n;
+			y = 4 + (int)nrow;
 			if (num[0] != '\0')
 				mvprintw(y, 2, "Choice: %s", num);
 			else if (st->msg[0] != '\0') {
@@ -380,6 +391,16 @@ menu_loop(struct mstate *st, const char *title, const struct mentry *e,
 		}
 		if (key == KEY_DOWN || key == 'j') {
 			sel = (sel + 1) % n;
+			num[0] = '\0';
+			continue;
+		}
+		if (key == KEY_LEFT || key == 'h' || key == KEY_RIGHT ||
+		    key == 'l') {
+			if ((key == KEY_LEFT || key == 'h') && sel >= nrow)
+				sel -= nrow;
+			else if ((key == KEY_RIGHT || key == 'l') &&
+			    sel + nrow < n)
+				sel += nrow;
 			num[0] = '\0';
 			continue;
 		}
