@@ -3,6 +3,8 @@
  * prints (results and errors) captured and shown in a pager; the
  * confirmations; the status screen that refreshes itself.
  */
+#include <sys/ioctl.h>
+
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -81,7 +83,8 @@ menu_exec(struct mstate *st, struct margv *av, int confirmed,
 {
 	static char yes[] = "y\ny\ny\n", no[] = "n\n";
 	FILE *cap = NULL, *in = NULL;
-	sigset_t winch, old;
+	struct sigaction dfl, curses_winch;
+	struct winsize ws;
 	char *line = margv_line(av);
 	size_t len;
 	int rc, out = -1, err = -1;
@@ -100,11 +103,16 @@ menu_exec(struct mstate *st, struct margv *av, int confirmed,
 		rc = EXIT_FAILED;
 		goto done;
 	}
-	/* A resize meanwhile waits for the command: its signal would
-	 * interrupt the command's calls, and curses reads it after. */
-	sigemptyset(&winch);
-	sigaddset(&winch, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &winch, &old);
+	/*
+	 * No handler of curses for a resize meanwhile: it would interrupt
+	 * the command's calls (poll, nanosleep).  Not a blocked signal
+	 * either, which a server it starts would inherit for life.  The
+	 * size is read again after.
+	 */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGWINCH, &dfl, &curses_winch);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(fileno(cap), STDOUT_FILENO);
@@ -114,7 +122,10 @@ menu_exec(struct mstate *st, struct margv *av, int confirmed,
 	fflush(stderr);
 	dup2(out, STDOUT_FILENO);
 	dup2(err, STDERR_FILENO);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	sigaction(SIGWINCH, &curses_winch, NULL);
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
+		resizeterm(ws.ws_row, ws.ws_col);
 	len = (size_t)ftell(cap);
 	*text = xmalloc(len + 1);
 	rewind(cap);

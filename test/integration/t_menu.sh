@@ -113,6 +113,9 @@ tb setup server=two servertype=IN port="$((PORT + 1))" \
     pipe="$(mkpipe fifo_two)" >/dev/null || fail "setup of server two"
 menu_open "$HB"
 wait_screen "Server: default (IN, stopped)"
+# The manual's columns, in a window wide enough.
+pane | grep -q "1) List Status .*4) Stop Server .*7) Show Server" ||
+    fail "the main menu is not in the manual's columns at 100 columns"
 # ? on the menu: the help of every entry.
 keys '?'
 wait_screen "1) List Status: The status of every server"
