@@ -33,9 +33,9 @@ struct mentry {
 	enum kw		 ask;		/* keyword asked for, or KW__COUNT */
 	unsigned	 flags;
 	void		(*fn)(struct mstate *);
+	const char	*confirm;	/* asked first (%s: server) or NULL */
 };
 #define ME_SERVER	0x01	/* server= the server worked on */
-#define ME_CONFIRM	0x02	/* asked before it runs */
 #define ME_NOCLEAR	0x04	/* the (C option */
 
 static void	menu_servers_entry(struct mstate *);
@@ -44,75 +44,76 @@ static const struct mentry main_menu[] = {
 	{ "1", "List Status", "The status of every server of this home, one "
 	    "line each (tape-socket status), shown again every 2 seconds "
 	    "until you leave with q or Esc.", NULL, KW__COUNT, 0,
-	    menu_status },
+	    menu_status, NULL },
 	{ "2", "Query Server", "Ask the running server its state, counters "
 	    "and link (tape-socket query server=NAME).", "query", KW__COUNT,
-	    ME_SERVER, NULL },
+	    ME_SERVER, NULL, NULL },
 	{ "3", "Start Server", "Start the server and wait until it runs or "
 	    "says why not; its pipe is cleared first (tape-socket start "
 	    "server=NAME). Special Operations 7 starts without clearing.",
-	    "start", KW__COUNT, ME_SERVER, NULL },
+	    "start", KW__COUNT, ME_SERVER, NULL, NULL },
 	{ "4", "Stop Server", "Stop the server, after a confirmation, once "
 	    "what it holds is delivered (tape-socket stop server=NAME).",
-	    "stop", KW__COUNT, ME_SERVER | ME_CONFIRM, NULL },
+	    "stop", KW__COUNT, ME_SERVER, NULL, "Stop server '%s'?" },
 	{ "5", "Special Operations", "The sub-menu of seldom used "
 	    "operations: traces, polling, notify list, drain, remote "
 	    "commands, the permanent log, the transaction log test, pipes.",
-	    NULL, KW__COUNT, 0, menu_special },
+	    NULL, KW__COUNT, 0, menu_special, NULL },
 	{ "6", "Setup Server", "Set the server up: its type, then the "
 	    "remote host (output server), port, protocol, pipe, user to "
 	    "notify, polling, transaction logger, each prefilled with its "
 	    "value, last value or default (tape-socket setup server=NAME "
 	    "...). Other parameters the server has are kept.", NULL,
-	    KW__COUNT, 0, menu_setup },
+	    KW__COUNT, 0, menu_setup, NULL },
 	{ "7", "Show Server", "The server's parameters, as set up (tape-socket "
-	    "show server=NAME).", "show", KW__COUNT, ME_SERVER, NULL },
+	    "show server=NAME).", "show", KW__COUNT, ME_SERVER, NULL, NULL },
 	{ "8", "Shutdown", "Stop BOTH servers, after a confirmation: this "
 	    "one and, through the link, the one on the other machine "
 	    "(tape-socket shutdown server=NAME).", "shutdown", KW__COUNT,
-	    ME_SERVER | ME_CONFIRM, NULL },
+	    ME_SERVER, NULL, "Shut down server '%s' and its remote server?" },
 	{ "9", "Other Servers", "Choose the server of this home the menu "
 	    "works on (the default one at first), or name a new one to set "
 	    "up; it is shown at the top of every screen.", NULL, KW__COUNT, 0,
-	    menu_servers_entry },
+	    menu_servers_entry, NULL },
 };
 
 static const struct mentry special_menu[] = {
 	{ "1", "Turn Trace ON on Server", "Record every event in the trace "
 	    "log, as the (V option does (tape-socket traceon server=NAME).",
-	    "traceon", KW__COUNT, ME_SERVER, NULL },
+	    "traceon", KW__COUNT, ME_SERVER, NULL, NULL },
 	{ "2", "Turn Trace OFF on Server", "Back to the usual traces "
 	    "(tape-socket traceoff server=NAME).", "traceoff", KW__COUNT,
-	    ME_SERVER, NULL },
+	    ME_SERVER, NULL, NULL },
 	{ "3", "Change TX LOG polling", "Change the period of the transaction "
 	    "log test polling (tape-socket setarg server=NAME poll=...).",
-	    "setarg", KW_POLL, ME_SERVER, NULL },
+	    "setarg", KW_POLL, ME_SERVER, NULL, NULL },
 	{ "4", "Change notify user", "Change who receives the System "
 	    "Administrator messages (tape-socket setarg server=NAME "
-	    "notify=...).", "setarg", KW_NOTIFY, ME_SERVER, NULL },
+	    "notify=...).", "setarg", KW_NOTIFY, ME_SERVER, NULL, NULL },
 	{ "5", "Drain Pipe", "Empty the server's pipe into the backup file "
 	    "of the home (ts.log,backup), after a confirmation (tape-socket "
-	    "drain server=NAME).", "drain", KW__COUNT,
-	    ME_SERVER | ME_CONFIRM, NULL },
+	    "drain server=NAME).", "drain", KW__COUNT, ME_SERVER, NULL,
+	    "Drain the pipe of server '%s' into the backup file?" },
 	{ "6", "Send Command to Remote", "Have the remote input server run a "
 	    "check command and show its answer; asks cmd= (tape-socket "
-	    "check server=NAME cmd=...).", "check", KW_CMD, ME_SERVER, NULL },
+	    "check server=NAME cmd=...).", "check", KW_CMD, ME_SERVER, NULL,
+	    NULL },
 	{ "7", "Start Server with NO clear", "Start the server without "
 	    "clearing its pipe first (option C): only when the data in the "
 	    "pipe must be kept (tape-socket start server=NAME (C).", "start",
-	    KW__COUNT, ME_SERVER | ME_NOCLEAR, NULL },
+	    KW__COUNT, ME_SERVER | ME_NOCLEAR, NULL, NULL },
 	{ "8", "List Permanent Log", "The records of the home's permanent "
 	    "log, ts.log,log (tape-socket listlog).", "listlog", KW__COUNT, 0,
-	    NULL },
+	    NULL, NULL },
 	{ "9", "Clear Permanent Log", "Empty the home's permanent log, after "
 	    "a confirmation (tape-socket clearlog).", "clearlog", KW__COUNT,
-	    ME_CONFIRM, NULL },
+	    0, NULL, "Clear the permanent log of this home?" },
 	{ "10", "Test transaction Log", "Test the link to the transaction "
 	    "logger now (tape-socket tltest server=NAME).", "tltest",
-	    KW__COUNT, ME_SERVER, NULL },
+	    KW__COUNT, ME_SERVER, NULL, NULL },
 	{ "11", "List pipes", "The pipes of the servers of this home, their "
 	    "owners, modes and the bytes waiting (tape-socket listpipes).",
-	    "listpipes", KW__COUNT, 0, NULL },
+	    "listpipes", KW__COUNT, 0, NULL, NULL },
 };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -223,7 +224,8 @@ menu_header(struct mstate *st, const char *title)
 			state = "configuration unreadable";
 		else if ((s = config_find(&cfg, st->server)) != NULL) {
 			pid = runstate_pid(home, s->name);
-			state = s->val[KW_SERVERTYPE];
+			if ((state = s->val[KW_SERVERTYPE]) == NULL)
+				state = "no type";
 		}
 		free(path);
 	}
@@ -299,19 +301,12 @@ menu_entry(struct mstate *st, const struct mentry *e)
 	}
 	if (e->flags & ME_NOCLEAR)
 		margv_add(&av, "(C");
-	if (e->flags & ME_CONFIRM) {
-		if (strcmp(e->cmd, "clearlog") == 0)
-			snprintf(q, sizeof(q), "Clear the permanent log of "
-			    "this home?");
-		else if (strcmp(e->cmd, "drain") == 0)
-			snprintf(q, sizeof(q), "Drain the pipe of server '%s' "
-			    "into the backup file?", st->server);
-		else if (strcmp(e->cmd, "shutdown") == 0)
-			snprintf(q, sizeof(q), "Shut down server '%s' and "
-			    "its remote server?", st->server);
-		else
-			snprintf(q, sizeof(q), "Stop server '%s'?",
-			    st->server);
+	if (e->confirm != NULL) {
+		/* The table's own formats, each with at most one %s. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(q, sizeof(q), e->confirm, st->server);
+#pragma GCC diagnostic pop
 		if (!menu_confirm(st, q)) {
 			char m[MENU_MSG_MAX];
 
@@ -321,7 +316,7 @@ menu_entry(struct mstate *st, const struct mentry *e)
 			return;
 		}
 	}
-	menu_run(st, e->label, &av, (e->flags & ME_CONFIRM) != 0);
+	menu_run(st, e->label, &av, e->confirm != NULL);
 	margv_free(&av);
 }
 
@@ -332,7 +327,7 @@ menu_loop(struct mstate *st, const char *title, const struct mentry *e,
 {
 	char num[4] = "", keys[128];
 	size_t i, sel = 0, longer, hit, w = 0, ncol, nrow = n;
-	int key, y, need = (int)n + 6;
+	int key, y, a, need = (int)n + 6;
 
 	for (i = 0; i < n; i++)
 		if (strlen(e[i].label) > w)
@@ -361,9 +356,10 @@ menu_loop(struct mstate *st, const char *title, const struct mentry *e,
 			if (num[0] != '\0')
 				mvprintw(y, 2, "Choice: %s", num);
 			else if (st->msg[0] != '\0') {
-				attron(menu_attr(st->msg_err ? MR_ERR : MR_OK));
+				a = menu_attr(st->msg_err ? MR_ERR : MR_OK);
+				attron(a);
 				mvaddnstr(y, 2, st->msg, COLS - 2);
-				attroff(menu_attr(st->msg_err ? MR_ERR : MR_OK));
+				attroff(a);
 			}
 			snprintf(keys, sizeof(keys), " 1-%zu or arrows+Enter: "
 			    "choose   ?: help   q/Esc: %s", n, title ?

@@ -307,7 +307,8 @@ menu_pager(struct mstate *st, const char *title, const char *text, int rc)
 				    MR_ERR));
 			}
 			menu_keys(n > (size_t)page ? " Up/Down/PgUp/PgDn: "
-			    "scroll   q/Esc/Enter: back" : " q/Esc/Enter: back");
+			    "scroll   q/Esc/Enter: back" :
+			    " q/Esc/Enter: back");
 			refresh();
 		} else
 			page = 1;
@@ -378,7 +379,8 @@ menu_status(struct mstate *st)
 			draw_rows(rows, n, top, 3, LINES - 2);
 			attron(menu_attr(rc == EXIT_OK ? MR_OK : MR_ERR));
 			mvprintw(LINES - 2, 1, "tape-socket status at %s, "
-			    "again every %d s", stamp, STATUS_REFRESH_MS / 1000);
+			    "again every %d s", stamp,
+			    STATUS_REFRESH_MS / 1000);
 			attroff(menu_attr(rc == EXIT_OK ? MR_OK : MR_ERR));
 			menu_keys(" Up/Down: scroll   q/Esc: back");
 			refresh();

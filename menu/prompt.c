@@ -213,7 +213,8 @@ menu_ask(struct mstate *st, const char *title, char *const done[], int ndone,
 				buf[0] = '\0';
 				len = cur = 0;
 			} else if (cur > 0) {
-				memmove(buf + cur - 1, buf + cur, len - cur + 1);
+				memmove(buf + cur - 1, buf + cur,
+				    len - cur + 1);
 				cur--;
 				len--;
 			}
@@ -325,6 +326,26 @@ leave:
 		free(ans[k]);
 }
 
+/* Line i of Other Servers: a server of cfg, or (i == nservers) a new
+ * one. */
+static void
+server_line(char *buf, size_t sz, const struct config *cfg, size_t i,
+    const char *home)
+{
+	const struct server_cfg *s;
+	const char *type;
+
+	if (i == cfg->nservers) {
+		snprintf(buf, sz, " n) A new server (its name is asked)");
+		return;
+	}
+	s = &cfg->servers[i];
+	type = s->val[KW_SERVERTYPE] != NULL ? s->val[KW_SERVERTYPE] : "-";
+	snprintf(buf, sz, "%2zu) %-32s %-4s %s%s", i + 1, s->name, type,
+	    runstate_pid(home, s->name) > 0 ? "running" : "stopped",
+	    strcmp(s->name, config_default(cfg)) == 0 ? " (default)" : "");
+}
+
 /* Other Servers: the servers of the home, or a new name. */
 void
 menu_servers(struct mstate *st)
@@ -348,20 +369,7 @@ menu_servers(struct mstate *st)
 		    MENU_MIN_COLS)) {
 			menu_header(st, "Other Servers");
 			for (i = 0; i <= n; i++) {
-				if (i < n)
-					snprintf(line, sizeof(line), "%2zu) %-32s "
-					    "%-4s %s%s", i + 1,
-					    cfg.servers[i].name,
-					    cfg.servers[i].val[KW_SERVERTYPE],
-					    runstate_pid(home,
-					    cfg.servers[i].name) > 0 ?
-					    "running" : "stopped",
-					    strcmp(cfg.servers[i].name,
-					    config_default(&cfg)) == 0 ?
-					    " (default)" : "");
-				else
-					snprintf(line, sizeof(line), " n) A new "
-					    "server (its name is asked)");
+				server_line(line, sizeof(line), &cfg, i, home);
 				y = 3 + (int)i;
 				if (i == sel)
 					attron(menu_attr(MR_SEL));
