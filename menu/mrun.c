@@ -87,6 +87,7 @@ menu_exec(struct mstate *st, struct margv *av, int confirmed,
 	struct winsize ws;
 	char *line = margv_line(av);
 	size_t len;
+	long pos;
 	int rc, out = -1, err = -1;
 
 	*text = NULL;
@@ -126,7 +127,8 @@ menu_exec(struct mstate *st, struct margv *av, int confirmed,
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
 	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
 		resizeterm(ws.ws_row, ws.ws_col);
-	len = (size_t)ftell(cap);
+	pos = ftell(cap);
+	len = pos > 0 ? (size_t)pos : 0;
 	*text = xmalloc(len + 1);
 	rewind(cap);
 	len = fread(*text, 1, len, cap);
