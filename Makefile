@@ -13,13 +13,19 @@ CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
 	   -Wno-unused-parameter -D_GNU_SOURCE -DTAPESOCK_VERSION='"$(VERSION)"' \
 	   -DTAPESOCK_DATE='"$(MANDATE)"' \
-	   -Itapesock -Itxlog $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+	   -Itapesock -Itxlog -Imenu $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(SAN),1)
 CFLAGS	+= -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 LDFLAGS	+= -fsanitize=address,undefined
 endif
 LDLIBS	 = $(shell pkg-config --libs $(PKGS)) -pthread
+# The menu (menu/, tape-socket only): ncursesw, else ncurses.
+CURSES	 = $(shell pkg-config --exists ncursesw 2>/dev/null && echo ncursesw || echo ncurses)
+CURSES_CFLAGS = $(shell pkg-config --cflags $(CURSES) 2>/dev/null)
+CURSES_LIBS = $(shell pkg-config --libs $(CURSES) 2>/dev/null)
+MENUSRC	 = $(wildcard menu/*.c)
+MENUOBJ	 = $(MENUSRC:%.c=$(B)/%.o)
 CHECKLIBS = $(shell pkg-config --libs check)
 
 # The message catalogue is tapesock/messages.txt; mkcatalog, a program
@@ -73,9 +79,11 @@ deps:
 
 # Every object depends on the generated headers, so they exist before
 # anything that includes catalog.h compiles (make -j too).
-$(B)/%.o: %.c $(wildcard tapesock/*.h txlog/*.h test/unit/*.h) $(GENHDR) | deps
+$(B)/%.o: %.c $(wildcard tapesock/*.h txlog/*.h menu/*.h test/unit/*.h) $(GENHDR) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(MENUOBJ): CFLAGS += $(CURSES_CFLAGS)
 
 $(B)/libtxlog/%.o: txlog/%.c $(wildcard tapesock/*.h txlog/*.h) $(GENHDR) | deps
 	@mkdir -p $(@D)
@@ -113,8 +121,8 @@ $(B)/fuzz/lib/tapesock/cmd_server.o $(B)/fuzz/lib/tapesock/txagent.o: $(GEN)/pat
 $(B)/libtapesock.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/tape-socket: $(B)/tapesock/main.o $(B)/libtapesock.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/tape-socket: $(B)/tapesock/main.o $(MENUOBJ) $(B)/libtapesock.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LDLIBS)
 
 $(B)/tapesockd: $(B)/tapesock/tapesockd.o $(B)/libtapesock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

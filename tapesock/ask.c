@@ -44,10 +44,10 @@ ask_value(enum kw k, FILE *in, FILE *out, char **value)
 			return 2;
 		}
 		if (strcmp(line, "?") == 0) {
-			fprintf(out, "%s\nAllowed: %s.%s%s%s\n"
-			    "Enter q to quit.\n", d->help, d->allowed,
-			    d->defval ? " Default: " : "",
-			    d->defval ? d->defval : "", d->defval ? "." : "");
+			char *help = ask_help(k);
+
+			fprintf(out, "%s\nEnter q to quit.\n", help);
+			free(help);
 		} else if (streqi(line, "q")) {
 			free(line);
 			return 1;
@@ -67,6 +67,16 @@ ask_value(enum kw k, FILE *in, FILE *out, char **value)
 		}
 		free(line);
 	}
+}
+
+char *
+ask_help(enum kw k)
+{
+	const struct kwdef *d = kw_def(k);
+
+	return xasprintf("%s\nAllowed: %s.%s%s%s", d->help, d->allowed,
+	    d->defval ? " Default: " : "", d->defval ? d->defval : "",
+	    d->defval ? "." : "");
 }
 
 int

@@ -268,8 +268,9 @@ cli_usage(FILE *fp)
 
 	fputs("usage: tape-socket {cmd {keyword=value ...}} {(options}\n"
 	    "       tape-socket --help | --version\n"
-	    "Without a command the reference system opens a menu; this\n"
-	    "build has none yet.\n\n"
+	    "Without a command, at a terminal, tape-socket opens the menu\n"
+	    "of the default server (see THE MENU in tape-socket(1)); in a\n"
+	    "script give the command.\n\n"
 	    "Commands (abbreviation):\n", fp);
 	for (i = 0; i < CMD__COUNT; i++)
 		fprintf(fp, "  %-13s %-6s %s\n", cmds[i].name,

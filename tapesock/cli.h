@@ -107,10 +107,19 @@ int	cli_resolve(struct request *, const char *home, FILE *in, FILE *out,
 	    struct errbuf *);
 void	cli_request_free(struct request *);
 void	cli_usage(FILE *);
+/*
+ * One command line (argv after the program name) from parse to exit
+ * status, prompts on in, results on out, errors on stderr: what
+ * tape-socket does with its arguments, and what each menu entry runs.
+ */
+int	cli_run(int argc, char **argv, FILE *in, FILE *out);
 
 /* ask.c: prompts and remembered values. */
 /* Ask for keyword k: 0 answered (*value owned), 1 quit, 2 end of input. */
 int	ask_value(enum kw, FILE *in, FILE *out, char **value);
+/* The help `?` shows for keyword k: its help, what is allowed and its
+ * default, one line each (owned by the caller). */
+char	*ask_help(enum kw);
 /* Ask a yes/no question; 1 yes, 0 no or end of input. */
 int	ask_yes(FILE *in, FILE *out, const char *question);
 char	*lastval_get(const char *home, enum kw);	/* owned or NULL */

@@ -3,49 +3,29 @@
  *
  *	tape-socket {cmd {keyword=value ...}} {(options}
  *
- * Parse, resolve `?` and `.`, validate everything, then act.
+ * Without a command, on a terminal, the menu (menu/); else parse,
+ * resolve `?` and `.`, validate everything, then act (cli_run).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "cli.h"
-#include "home.h"
-
-/* The commands that write into the home (and so may create it). */
-static int
-writes_home(enum cmd c)
-{
-	switch (c) {
-	case CMD_SETUP:
-	case CMD_SETARG:
-	case CMD_DRAIN:
-	case CMD_START:
-	case CMD_STARTSEND:
-	case CMD_STARTRECEIVE:
-	case CMD_STARTALL:
-	case CMD_RESET:
-	case CMD_RESYNC:
-	case CMD_KEYIMPORT:
-	case CMD_CLEARLOG:
-		return 1;
-	default:
-		return 0;
-	}
-}
+#include "menu.h"
 
 int
 main(int argc, char **argv)
 {
-	struct request req;
-	struct errbuf err;
-	struct ctx ctx;
 	int rc;
 
 	if (argc < 2) {
-		msg_err(MSG_CLI_NO_MENU);
-		return EXIT_USAGE;
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			msg_err(MSG_CLI_NO_MENU);
+			return EXIT_USAGE;
+		}
+		return menu_main();
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cli_usage(stdout);
@@ -53,33 +33,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0)
 		argv[1] = "version";
-	if ((rc = cli_parse(argc - 1, argv + 1, &req, &err)) != 0) {
-		msg_err_line(err.msg);
-		return rc;
-	}
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.req = &req;
-	ctx.in = stdin;
-	ctx.out = stdout;
-	ctx.home = writes_home(req.cmd) ? home_open(&err) : home_find(&err);
-	if (ctx.home == NULL) {
-		msg_err_line(err.msg);
-		cli_request_free(&req);
-		return EXIT_FAILED;
-	}
-	ctx.cfgpath = home_path(ctx.home, CONFIG_FILE);
-	rc = cli_resolve(&req, ctx.home, ctx.in, ctx.out, &err);
-	if (rc != 0)
-		msg_err_line(err.msg);
-	else {
-		rc = cli_cmd(req.cmd)->run(&ctx);
-		/* Remember what was given, for keyword=. next time. */
-		if (rc == EXIT_OK)
-			lastval_save(ctx.home, &req);
-	}
-	cli_request_free(&req);
-	free(ctx.cfgpath);
-	free(ctx.home);
+	rc = cli_run(argc - 1, argv + 1, stdin, stdout);
 	if (fflush(stdout) != 0 && rc == EXIT_OK)
 		rc = EXIT_FAILED;
 	return rc;

@@ -2,7 +2,8 @@
  * check_cli.c — the command line: command names and abbreviations,
  * keyword=value parsing and its usage errors, options, and
  * cli_resolve with `?` (scripted prompts), `.` (last values) and bad
- * values; ask_yes.
+ * values; ask_yes; cli_run, the whole of one command line (what the
+ * menu runs for each entry).
  */
 #include <check.h>
 #include <stdio.h>
@@ -523,6 +524,44 @@ START_TEST(test_usage)
 }
 END_TEST
 
+START_TEST(test_run)
+{
+	char *dir = test_tmpdir(), *text, *v, *old = getenv("TAPESOCK_HOME");
+	size_t len;
+	FILE *in, *out;
+
+	old = old != NULL ? xstrdup(old) : NULL;
+	ck_assert_int_eq(setenv("TAPESOCK_HOME", dir, 1), 0);
+	in = fopen("/dev/null", "r");
+	ck_assert_ptr_nonnull(in);
+	out = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(cli_run(ARGC("nosuchcmd"), ARGV("nosuchcmd"), in,
+	    out), EXIT_USAGE);
+	ck_assert_int_eq(cli_run(ARGC("setup", "servertype=IN", "port=3000",
+	    "(Q"), ARGV("setup", "servertype=IN", "port=3000", "(Q"), in,
+	    out), EXIT_OK);
+	/* What succeeded is remembered, as after tape-socket. */
+	v = lastval_get(dir, KW_PORT);
+	ck_assert_pstr_eq(v, "3000");
+	free(v);
+	ck_assert_int_eq(cli_run(ARGC("show", "server=default"),
+	    ARGV("show", "server=default"), in, out), EXIT_OK);
+	ck_assert_int_eq(fclose(out), 0);
+	assert_contains(text, "Server default");
+	assert_contains(text, "3000");
+	free(text);
+	ck_assert_int_eq(fclose(in), 0);
+	if (old != NULL)
+		setenv("TAPESOCK_HOME", old, 1);
+	else
+		unsetenv("TAPESOCK_HOME");
+	free(old);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -540,6 +579,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_resolve_last);
 	tcase_add_test(tc, test_ask_yes);
 	tcase_add_test(tc, test_usage);
+	tcase_add_test(tc, test_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
