@@ -168,12 +168,32 @@ int	cmd_listpipes(struct ctx *);
 int	cmd_listlog(struct ctx *);
 int	cmd_clearlog(struct ctx *);
 int	cmd_put(struct ctx *);
+/* cmd_status.c: a server's line of status, shared with --json. */
+struct status_row {
+	long		 pid;		/* 0: not running */
+	const char	*name, *pipe, *host, *port;	/* the config's */
+	char		 type;		/* s or r */
+	char		 state;		/* the S letter */
+	int		 traced;	/* a last trace was found */
+	char		 date[16], time[16];
+	uint64_t	 msgnum;
+	char		 text[512];
+};
+void	status_row_get(const char *logpath, const struct server_cfg *,
+	    long pid, struct status_row *);
+void	status_row_print(FILE *, const struct status_row *);
+void	status_header(FILE *);
+/* The txlog agent's line of a server linked to it: 0, or -1 none. */
+int	status_txlog_text(const char *home, const struct server_cfg *,
+	    char *, size_t);
 /* cmd_monitor.c: status --check, status --json, query --json,
  * status --follow. */
 int	cmd_status_check(struct ctx *);
 int	cmd_status_json(struct ctx *);
 int	cmd_status_follow(struct ctx *);
-int	cmd_query_json(struct ctx *);
+int	query_json(struct ctx *, const struct server_cfg *);
+/* The plugin's UNKNOWN line for why; returns its exit code, 3. */
+int	monitor_unknown(FILE *, const char *why);
 int	cmd_server(struct ctx *);	/* every command of a running server */
 int	cmd_version(struct ctx *);
 int	cmd_reset(struct ctx *);
