@@ -112,15 +112,15 @@ cmd_status(struct ctx *ctx)
 	long pid;
 	int rc = EXIT_OK;
 
-	memset(&cfg, 0, sizeof(cfg));
-	if (ctx_load_config(ctx, &cfg) < 0)
-		return EXIT_FAILED;
 	if (ctx->req->flags & FLBIT(FL_CHECK))
 		return cmd_status_check(ctx);
 	if (ctx->req->flags & FLBIT(FL_JSON))
 		return cmd_status_json(ctx);
 	if (ctx->req->flags & FLBIT(FL_FOLLOW))
 		return cmd_status_follow(ctx);
+	memset(&cfg, 0, sizeof(cfg));
+	if (ctx_load_config(ctx, &cfg) < 0)
+		return EXIT_FAILED;
 	logpath = home_path(ctx->home, TSLOG_FILE);
 	status_header(ctx->out);
 	for (i = 0; i < cfg.nservers; i++) {
