@@ -459,11 +459,16 @@ cli_usage(FILE *fp)
 		fprintf(fp, "  %-11s %s\n", kw_def(i)->name,
 		    kw_def(i)->allowed);
 	fputs("\nFlags (status; query takes --json):\n", fp);
-	for (i = 0; i < FL__COUNT; i++)
-		fprintf(fp, "  --%s%s%-*s %s\n", flags[i].name,
-		    flags[i].max != 0 ? "=N" : "",
-		    (int)(14 - strlen(flags[i].name) -
-		    (flags[i].max != 0 ? 2 : 0)), "", flags[i].help);
+	for (i = 0; i < FL__COUNT; i++) {
+		char name[40], letter[8] = "";
+
+		if (flags[i].letter != 0)
+			snprintf(letter, sizeof(letter), ", -%c",
+			    flags[i].letter);
+		snprintf(name, sizeof(name), "--%s%s%s", flags[i].name,
+		    flags[i].max != 0 ? "=N" : "", letter);
+		fprintf(fp, "  %-16s %s\n", name, flags[i].help);
+	}
 	fputs("\nkeyword=? asks for the value; keyword=. reuses the last one.\n"
 	    "Options after '(' (quote it in a shell: '(cv'):\n"
 	    "  C  do not clear the pipe when starting a server\n"
