@@ -144,7 +144,8 @@ cli_wants_check(int argc, char **argv)
 	if (argc < 1 || cli_cmd_lookup(argv[0]) != CMD_STATUS)
 		return 0;
 	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--check") == 0)
+		if (strncmp(argv[i], "--check", 7) == 0 &&
+		    (argv[i][7] == '\0' || argv[i][7] == '='))
 			return 1;
 	return 0;
 }

@@ -37,6 +37,10 @@ check_a 3 UNKNOWN --no-such-flag
 expect_out "unknown flag '--no-such-flag'"
 check_a 3 UNKNOWN --warn-spool=101
 check_a 3 UNKNOWN --json
+expect_rc 3 ta status --check=yes
+expect_plugin 3 UNKNOWN
+expect_out "takes no value"
+check_a 3 UNKNOWN '(x'
 check_a 3 UNKNOWN nosuch=1
 check_a 3 UNKNOWN server=nope
 expect_out "server 'nope' is not set up"
