@@ -147,6 +147,7 @@ monitor_query(const char *home, const char *name, const char *verb,
 	char *sock = xasprintf("%s/%s.sock", home, name), *resp = NULL;
 	int r;
 
+	memset(q, 0, sizeof(*q));
 	r = control_request(sock, verb, &resp, MON_WAIT_MS, &err);
 	if (r == -2) {
 		*st = NAG_CRITICAL;
