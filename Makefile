@@ -239,7 +239,7 @@ faults-short: all faults-progs
 # which keeps what the runs add; a crash stops make and leaves its input
 # as $(B)/fuzz/<name>-crash-*.  FUZZ_TARGETS= runs some of them.
 FUZZ_TARGETS ?= frame control config keyword instate spool logs cli auth \
-	txrec
+	txrec qinfo
 FUZZ_SECONDS ?= 20
 FUZZ_LONG_SECONDS ?= 600
 FUZZCC	?= clang
@@ -257,6 +257,7 @@ FUZZ_MAXLEN_logs    = 32768
 FUZZ_MAXLEN_cli     = 4096
 FUZZ_MAXLEN_auth    = 4096
 FUZZ_MAXLEN_txrec   = 16384
+FUZZ_MAXLEN_qinfo   = 16384
 FUZZLIBOBJ = $(LIBSRC:%.c=$(B)/fuzz/lib/%.o) $(B)/fuzz/lib/catalog_table.o
 FUZZBINS = $(FUZZ_TARGETS:%=$(B)/fuzz_%)
 

@@ -13,9 +13,9 @@ set -u
 
 PKGS="gcc libc6-dev make pkg-config libbsd-dev libncurses-dev libyaml-dev
 check libssl-dev openssl socat mbuffer tmux procps iproute2 coreutils tar
-python3 clang libclang-rt-14-dev postgresql postgresql-contrib util-linux
-mandoc groff-base dpkg-dev debhelper fakeroot lintian systemd adduser
-logrotate"
+python3 python3-jsonschema clang libclang-rt-14-dev postgresql
+postgresql-contrib util-linux mandoc groff-base dpkg-dev debhelper
+fakeroot lintian systemd adduser logrotate"
 BENCH_PKGS="socat mbuffer linux-perf strace"
 
 case "${1:-}" in

@@ -77,6 +77,180 @@ static const struct cmddef cmds[CMD__COUNT] = {
 	    cmd_put },
 };
 
+#define STA	CMDBIT(CMD_STATUS)
+#define DAY	(24 * 3600)
+
+static const struct flagdef flags[FL__COUNT] = {
+	[FL_JSON] = { "json", 0, STA | CMDBIT(CMD_QUERY), 0, 0,
+	    "machine-readable output (doc/*.schema.json)" },
+	[FL_CHECK] = { "check", 0, STA, 0, 0,
+	    "one Nagios plugin line, exit 0 OK 1 WARNING 2 CRITICAL 3 UNKNOWN" },
+	[FL_FOLLOW] = { "follow", 'f', STA, 0, 0,
+	    "redraw every interval, with rates and time left, until ^C" },
+	[FL_INTERVAL] = { "interval", 0, STA, 3600, 1,
+	    "--follow: seconds between two redraws (1)" },
+	[FL_WARN_LAG] = { "warn-lag", 0, STA, DAY, 60,
+	    "--check: txlog lag in seconds above which WARNING (60)" },
+	[FL_CRIT_LAG] = { "crit-lag", 0, STA, DAY, 300,
+	    "--check: txlog lag in seconds above which CRITICAL (300)" },
+	[FL_WARN_UNACKED] = { "warn-unacked", 0, STA, UINT32_MAX, 1000,
+	    "--check: unacknowledged (OUT) or unwritten (IN) messages (1000)" },
+	[FL_CRIT_UNACKED] = { "crit-unacked", 0, STA, UINT32_MAX, 10000,
+	    "--check: the same, CRITICAL (10000)" },
+	[FL_WARN_SPOOL] = { "warn-spool", 0, STA, 100, 50,
+	    "--check: spool use in percent of spoolmax (50)" },
+	[FL_CRIT_SPOOL] = { "crit-spool", 0, STA, 100, 90,
+	    "--check: the same, CRITICAL (90)" },
+	[FL_WARN_POLL] = { "warn-poll", 0, STA, DAY, 1800,
+	    "--check: seconds since the last poll test seen on the backup (1800)" },
+	[FL_CRIT_POLL] = { "crit-poll", 0, STA, DAY, 3600,
+	    "--check: the same, CRITICAL (3600)" },
+	[FL_WARN_CONN] = { "warn-conn", 0, STA, DAY, 30,
+	    "--check: seconds not connected above which WARNING (30)" },
+	[FL_CRIT_CONN] = { "crit-conn", 0, STA, DAY, 300,
+	    "--check: the same, CRITICAL (300)" },
+};
+
+const struct flagdef *
+cli_flag(enum flag f)
+{
+	return &flags[f];
+}
+
+/* "--json, --check, ..." for the flags of command c. */
+static void
+flag_list(enum cmd c, char *buf, size_t sz)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < FL__COUNT; i++) {
+		if (!(flags[i].cmds & CMDBIT(c)))
+			continue;
+		if (buf[0] != '\0')
+			strlcat(buf, ", ", sz);
+		strlcat(buf, "--", sz);
+		strlcat(buf, flags[i].name, sz);
+	}
+	if (buf[0] == '\0')
+		strlcpy(buf, "none", sz);
+}
+
+int
+cli_wants_check(int argc, char **argv)
+{
+	int i;
+
+	if (argc < 1 || cli_cmd_lookup(argv[0]) != CMD_STATUS)
+		return 0;
+	for (i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--check", 7) == 0 &&
+		    (argv[i][7] == '\0' || argv[i][7] == '='))
+			return 1;
+	return 0;
+}
+
+/*
+ * One flag, argv[*i]: "--name", "--name=value", "--name value" or
+ * "-x".  0, or -1 with err.
+ */
+static int
+parse_flag(int argc, char **argv, int *i, struct request *req,
+    struct errbuf *err)
+{
+	const char *arg = argv[*i], *val = NULL;
+	char list[512];
+	size_t n, f;
+
+	if (arg[1] == '-') {
+		n = strcspn(arg + 2, "=");
+		if (arg[2 + n] == '=')
+			val = arg + 3 + n;
+		for (f = 0; f < FL__COUNT; f++)
+			if (n == strlen(flags[f].name) &&
+			    strncmp(arg + 2, flags[f].name, n) == 0)
+				break;
+	} else {
+		for (f = 0; f < FL__COUNT; f++)
+			if (flags[f].letter != 0 && arg[1] == flags[f].letter &&
+			    arg[2] == '\0')
+				break;
+	}
+	if (f == FL__COUNT || !(flags[f].cmds & CMDBIT(req->cmd))) {
+		flag_list(req->cmd, list, sizeof(list));
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_UNKNOWN_FLAG,
+		    arg, cmds[req->cmd].name, list);
+		return -1;
+	}
+	if (req->flags & FLBIT(f)) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_FLAG_CONFLICT,
+		    arg, "it is given twice");
+		return -1;
+	}
+	req->flags |= FLBIT(f);
+	if (flags[f].max == 0) {
+		if (val != NULL) {
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_CLI_FLAG_CONFLICT, arg, "it takes no value");
+			return -1;
+		}
+		return 0;
+	}
+	if (val == NULL) {
+		if (*i + 1 >= argc) {
+			val = "";
+		} else
+			val = argv[++*i];
+	}
+	if (parse_u64(val, flags[f].max, &req->flagval[f]) < 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_FLAG_VALUE,
+		    flags[f].name, val, (unsigned long long)flags[f].max);
+		return -1;
+	}
+	return 0;
+}
+
+/* Flags that make sense only together, or not at all together. */
+static int
+check_flags(struct request *req, struct errbuf *err)
+{
+	unsigned modes = req->flags & (FLBIT(FL_JSON) | FLBIT(FL_CHECK) |
+	    FLBIT(FL_FOLLOW));
+	size_t f;
+
+	if (modes & (modes - 1)) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_FLAG_CONFLICT,
+		    (modes & FLBIT(FL_FOLLOW)) ? "--follow" : "--check",
+		    "--json, --check and --follow are one of three outputs");
+		return -1;
+	}
+	for (f = FL_WARN_LAG; f < FL__COUNT; f++)
+		if ((req->flags & FLBIT(f)) && !(req->flags & FLBIT(FL_CHECK))) {
+			char name[40];
+
+			snprintf(name, sizeof(name), "--%s", flags[f].name);
+			msg_format(err->msg, sizeof(err->msg),
+			    MSG_CLI_FLAG_CONFLICT, name, "it is a threshold of "
+			    "--check");
+			return -1;
+		}
+	if ((req->flags & FLBIT(FL_INTERVAL)) &&
+	    !(req->flags & FLBIT(FL_FOLLOW))) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_FLAG_CONFLICT,
+		    "--interval", "it is the interval of --follow");
+		return -1;
+	}
+	if ((req->flags & FLBIT(FL_INTERVAL)) && req->flagval[FL_INTERVAL] == 0) {
+		msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_FLAG_VALUE,
+		    "interval", "0", (unsigned long long)flags[FL_INTERVAL].max);
+		return -1;
+	}
+	for (f = 0; f < FL__COUNT; f++)
+		if (!(req->flags & FLBIT(f)))
+			req->flagval[f] = flags[f].defval;
+	return 0;
+}
+
 const struct cmddef *
 cli_cmd(enum cmd c)
 {
@@ -156,6 +330,11 @@ cli_parse(int argc, char **argv, struct request *req, struct errbuf *err)
 				goto usage;
 			continue;
 		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (parse_flag(argc, argv, &i, req, err) < 0)
+				goto usage;
+			continue;
+		}
 		if ((eq = strchr(argv[i], '=')) == NULL || eq == argv[i]) {
 			msg_format(err->msg, sizeof(err->msg), MSG_CLI_BAD_ARG,
 			    argv[i]);
@@ -193,6 +372,8 @@ cli_parse(int argc, char **argv, struct request *req, struct errbuf *err)
 			    kw_def(k)->name, kw_def(k)->name);
 			goto usage;
 		}
+	if (check_flags(req, err) < 0)
+		goto usage;
 	return 0;
 usage:
 	cli_request_free(req);
@@ -279,6 +460,17 @@ cli_usage(FILE *fp)
 	for (i = 0; i < KW__COUNT; i++)
 		fprintf(fp, "  %-11s %s\n", kw_def(i)->name,
 		    kw_def(i)->allowed);
+	fputs("\nFlags (status; query takes --json):\n", fp);
+	for (i = 0; i < FL__COUNT; i++) {
+		char name[40], letter[8] = "";
+
+		if (flags[i].letter != 0)
+			snprintf(letter, sizeof(letter), ", -%c",
+			    flags[i].letter);
+		snprintf(name, sizeof(name), "--%s%s%s", flags[i].name,
+		    flags[i].max != 0 ? "=N" : "", letter);
+		fprintf(fp, "  %-16s %s\n", name, flags[i].help);
+	}
 	fputs("\nkeyword=? asks for the value; keyword=. reuses the last one.\n"
 	    "Options after '(' (quote it in a shell: '(cv'):\n"
 	    "  C  do not clear the pipe when starting a server\n"
@@ -286,6 +478,7 @@ cli_usage(FILE *fp)
 	    "  R  status: running servers only\n"
 	    "  S  no clock check at start\n"
 	    "  V  verbose: record every event\n"
-	    "Exit status: 0 success, 1 the command failed, 2 usage error.\n"
+	    "Exit status: 0 success, 1 the command failed, 2 usage error;\n"
+	    "status --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
 	    "See tape-socket(1).\n", fp);
 }

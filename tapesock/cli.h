@@ -73,6 +73,41 @@ struct cmddef {
 	int		(*run)(struct ctx *);
 };
 
+/*
+ * GNU-style flags of the monitoring outputs (status, query): --json,
+ * --check and its thresholds, --follow.  A flag is known to some
+ * commands only; a threshold needs --check.  Values are whole numbers.
+ */
+enum flag {
+	FL_JSON,
+	FL_CHECK,
+	FL_FOLLOW,
+	FL_INTERVAL,
+	FL_WARN_LAG,
+	FL_CRIT_LAG,
+	FL_WARN_UNACKED,
+	FL_CRIT_UNACKED,
+	FL_WARN_SPOOL,
+	FL_CRIT_SPOOL,
+	FL_WARN_POLL,
+	FL_CRIT_POLL,
+	FL_WARN_CONN,
+	FL_CRIT_CONN,
+	FL__COUNT
+};
+
+#define FLBIT(f)	(1u << (f))
+#define CMDBIT(c)	(UINT64_C(1) << (c))
+
+struct flagdef {
+	const char	*name;		/* without the leading -- */
+	char		 letter;	/* -x, or 0 */
+	uint64_t	 cmds;		/* CMDBIT mask of the commands */
+	uint64_t	 max;		/* 0: no value; else its largest */
+	uint64_t	 defval;	/* when not given */
+	const char	*help;
+};
+
 struct request {
 	enum cmd	 cmd;
 	char		*raw[KW__COUNT];	/* as given; NULL = absent */
@@ -80,6 +115,8 @@ struct request {
 	enum kw		 order[KW__COUNT];	/* as given, for prompts */
 	int		 norder;
 	unsigned	 opts;
+	unsigned	 flags;			/* FLBIT mask given */
+	uint64_t	 flagval[FL__COUNT];	/* given, else the default */
 };
 
 /* What a command runs with. */
@@ -92,6 +129,10 @@ struct ctx {
 };
 
 const struct cmddef	*cli_cmd(enum cmd);
+const struct flagdef	*cli_flag(enum flag);
+/* argv asks for status --check: its usage errors are the plugin's
+ * UNKNOWN (exit 3), not exit 2. */
+int			 cli_wants_check(int argc, char **argv);
 int			 cli_cmd_lookup(const char *word);	/* or -1 */
 
 /* Parse argv (after the program name).  0, or EXIT_USAGE with err. */
@@ -136,6 +177,32 @@ int	cmd_listpipes(struct ctx *);
 int	cmd_listlog(struct ctx *);
 int	cmd_clearlog(struct ctx *);
 int	cmd_put(struct ctx *);
+/* cmd_status.c: a server's line of status, shared with --json. */
+struct status_row {
+	long		 pid;		/* 0: not running */
+	const char	*name, *pipe, *host, *port;	/* the config's */
+	char		 type;		/* s or r */
+	char		 state;		/* the S letter */
+	int		 traced;	/* a last trace was found */
+	char		 date[16], time[16];
+	uint64_t	 msgnum;
+	char		 text[512];
+};
+void	status_row_get(const char *logpath, const struct server_cfg *,
+	    long pid, struct status_row *);
+void	status_row_print(FILE *, const struct status_row *);
+void	status_header(FILE *);
+/* The txlog agent's line of a server linked to it: 0, or -1 none. */
+int	status_txlog_text(const char *home, const struct server_cfg *,
+	    char *, size_t);
+/* cmd_monitor.c: status --check, status --json, query --json,
+ * status --follow. */
+int	cmd_status_check(struct ctx *);
+int	cmd_status_json(struct ctx *);
+int	cmd_status_follow(struct ctx *);
+int	query_json(struct ctx *, const struct server_cfg *);
+/* The plugin's UNKNOWN line for why; returns its exit code, 3. */
+int	monitor_unknown(FILE *, const char *why);
 int	cmd_server(struct ctx *);	/* every command of a running server */
 int	cmd_version(struct ctx *);
 int	cmd_reset(struct ctx *);

@@ -5,12 +5,14 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "cli.h"
 #include "home.h"
 #include "log.h"
 #include "pipes.h"
+#include "progress.h"
 #include "runstate.h"
 
 int
@@ -24,8 +26,9 @@ cmd_drain(struct ctx *ctx)
 	const char *pipe = ctx->req->val[KW_PIPE];
 	char *backup, question[1200];
 	uint64_t bytes;
+	struct progress pg;
 	size_t i;
-	int rc = EXIT_FAILED;
+	int rc = EXIT_FAILED, r;
 
 	memset(&cfg, 0, sizeof(cfg));
 	if (ctx_load_config(ctx, &cfg) < 0)
@@ -62,7 +65,11 @@ cmd_drain(struct ctx *ctx)
 			goto done;
 		}
 	}
-	if (pipe_drain(pipe, backup, &bytes, &err) < 0)
+	/* On a terminal: what is drained, of what waited, as it goes. */
+	progress_init(&pg, STDERR_FILENO, "drain", PROGRESS_UNKNOWN);
+	r = pipe_drain_progress(pipe, backup, &bytes, &err, &pg);
+	progress_end(&pg, bytes);
+	if (r < 0)
 		msg_err(MSG_CLI_DRAIN_ERR, pipe, err.msg);
 	else {
 		/*

@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "control.h"
 #include "home.h"
+#include "progress.h"
 #include "runstate.h"
 
 #define PUT_ASK_MS	20	/* how often the server is asked */
@@ -83,9 +84,10 @@ put_nap(void)
 	nanosleep(&t, NULL);	/* the server is another process */
 }
 
-/* Copy in to the pipe; -1 with why. */
+/* Copy in to the pipe, its progress on pg; -1 with why. */
 static int
-put_copy(int in, int out, uint64_t *bytes, char *why, size_t sz)
+put_copy(int in, int out, uint64_t *bytes, struct progress *pg, char *why,
+    size_t sz)
 {
 	char buf[65536];
 	ssize_t n;
@@ -107,6 +109,7 @@ put_copy(int in, int out, uint64_t *bytes, char *why, size_t sz)
 			return -1;
 		}
 		*bytes += (uint64_t)n;
+		progress_update(pg, *bytes);
 	}
 }
 
@@ -120,8 +123,10 @@ cmd_put(struct ctx *ctx)
 	struct config cfg;
 	uint64_t mark0, mark, acked, bytes = 0, limit = 60;
 	char why[ERRBUF_SIZE], *sock = NULL, *lockp = NULL;
+	struct progress pg;
+	struct stat st;
 	time_t until;
-	int rc = EXIT_FAILED, lk = -1, in = 0, fd = -1, fl;
+	int rc = EXIT_FAILED, lk = -1, in = 0, fd = -1, fl, r;
 
 	memset(&cfg, 0, sizeof(cfg));
 	if (ctx_load_config(ctx, &cfg) < 0)
@@ -164,7 +169,12 @@ cmd_put(struct ctx *ctx)
 	}
 	fl = fcntl(fd, F_GETFL);
 	(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	if (put_copy(in, fd, &bytes, why, sizeof(why)) < 0) {
+	/* On a terminal: bytes into the pipe, of the file's size. */
+	progress_init(&pg, STDERR_FILENO, "put", fstat(in, &st) == 0 &&
+	    S_ISREG(st.st_mode) ? (uint64_t)st.st_size : PROGRESS_UNKNOWN);
+	r = put_copy(in, fd, &bytes, &pg, why, sizeof(why));
+	progress_end(&pg, bytes);
+	if (r < 0) {
 		msg_err(MSG_CLI_PUT_FAILED, s->name, file != NULL ? file :
 		    "standard input", why);
 		goto done;

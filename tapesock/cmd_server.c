@@ -383,6 +383,8 @@ server_request(struct ctx *ctx, const struct server_cfg *s)
 	case CMD_STOPALL:
 		return server_stop(ctx, s);
 	case CMD_QUERY:
+		if (ctx->req->flags & FLBIT(FL_JSON))
+			return query_json(ctx, s);
 		return server_control(ctx, s, "QUERY", 0);
 	case CMD_TRACEON:
 		snprintf(req, sizeof(req), "TRACEON %s",

@@ -13,38 +13,71 @@
 #include "runstate.h"
 #include "txagent.h"
 
-static void
-status_line(FILE *out, const char *logpath,
-    const struct server_cfg *s, long pid)
+void
+status_row_get(const char *logpath, const struct server_cfg *s, long pid,
+    struct status_row *r)
 {
 	struct trace_entry e;
-	char id[24], when[32], date[16] = "", tim[16] = "", msg[TRACE_TEXT_MAX + 32] = "";
-	char state = '-';
+	char when[32];
 	const char *type = s->val[KW_SERVERTYPE];
 
-	if (pid > 0)
-		snprintf(id, sizeof(id), "%ld", pid);
-	else
-		snprintf(id, sizeof(id), "-");
+	memset(r, 0, sizeof(*r));
+	r->pid = pid;
+	r->name = s->name;
+	r->type = type != NULL && strcmp(type, "OUT") == 0 ? 's' : 'r';
+	r->pipe = s->val[KW_PIPE];
+	r->host = s->val[KW_HOST];
+	r->port = s->val[KW_PORT];
+	r->state = '-';
 	if (tslog_ring_last(logpath, s->name, &e) == 1) {
 		format_timestamp(when, sizeof(when), &e.when);
-		snprintf(date, sizeof(date), "%.10s", when);
-		snprintf(tim, sizeof(tim), "%.8s", when + 11);
-		snprintf(msg, sizeof(msg), "%llu %s",
-		    (unsigned long long)e.msgnum, e.text);
-		state = e.status;
+		snprintf(r->date, sizeof(r->date), "%.10s", when);
+		snprintf(r->time, sizeof(r->time), "%.8s", when + 11);
+		r->msgnum = e.msgnum;
+		snprintf(r->text, sizeof(r->text), "%s", e.text);
+		r->traced = 1;
+		r->state = e.status;
 	}
 	/* A server whose last word was "running" but holds no pid file
 	 * was ended from outside (a kill, a crash) without a trace of its
 	 * end: the manual's L, a process logged off, rather than R. */
-	if (pid == 0 && state == 'R')
-		state = 'L';
+	if (pid == 0 && r->state == 'R')
+		r->state = 'L';
+}
+
+void
+status_row_print(FILE *out, const struct status_row *r)
+{
+	char id[24], msg[TRACE_TEXT_MAX + 32] = "";
+
+	if (r->pid > 0)
+		snprintf(id, sizeof(id), "%ld", r->pid);
+	else
+		snprintf(id, sizeof(id), "-");
+	if (r->traced)
+		snprintf(msg, sizeof(msg), "%llu %s",
+		    (unsigned long long)r->msgnum, r->text);
 	fprintf(out, "%-7s %-10s %c %-20s %-15s %-5s %c %-8s %-10s %s\n", id,
-	    s->name,
-	    type != NULL && strcmp(type, "OUT") == 0 ? 's' : 'r',
-	    s->val[KW_PIPE] ? s->val[KW_PIPE] : "-",
-	    s->val[KW_HOST] ? s->val[KW_HOST] : "",
-	    s->val[KW_PORT] ? s->val[KW_PORT] : "-", state, tim, date, msg);
+	    r->name, r->type, r->pipe ? r->pipe : "-", r->host ? r->host : "",
+	    r->port ? r->port : "-", r->state, r->time, r->date, msg);
+}
+
+void
+status_header(FILE *out)
+{
+	fprintf(out, "%-7s %-10s %c %-20s %-15s %-5s %c %-8s %-10s %s\n",
+	    "id", "Server",
+	    'T', "Pipe", "Host", "Port", 'S', "Time", "Date", "Message");
+}
+
+static void
+status_line(FILE *out, const char *logpath,
+    const struct server_cfg *s, long pid)
+{
+	struct status_row r;
+
+	status_row_get(logpath, s, pid, &r);
+	status_row_print(out, &r);
 }
 
 /*
@@ -52,13 +85,20 @@ status_line(FILE *out, const char *logpath,
  * once it has run ("txlog: restore of AREA running, pid P, reading,
  * applied N"); a server that never started one has no such line.
  */
+int
+status_txlog_text(const char *home, const struct server_cfg *s, char *line,
+    size_t sz)
+{
+	return txagent_cfg_on(s) && txagent_cfg_describe(s, home, line,
+	    sz) >= 0 ? 0 : -1;
+}
+
 static void
 status_txlog(FILE *out, const char *home, const struct server_cfg *s)
 {
 	char line[PATH_MAX + 128];
 
-	if (txagent_cfg_on(s) && txagent_cfg_describe(s, home, line,
-	    sizeof(line)) >= 0)
+	if (status_txlog_text(home, s, line, sizeof(line)) == 0)
 		fprintf(out, "        txlog: %s\n", line);
 }
 
@@ -72,13 +112,17 @@ cmd_status(struct ctx *ctx)
 	long pid;
 	int rc = EXIT_OK;
 
+	if (ctx->req->flags & FLBIT(FL_CHECK))
+		return cmd_status_check(ctx);
+	if (ctx->req->flags & FLBIT(FL_JSON))
+		return cmd_status_json(ctx);
+	if (ctx->req->flags & FLBIT(FL_FOLLOW))
+		return cmd_status_follow(ctx);
 	memset(&cfg, 0, sizeof(cfg));
 	if (ctx_load_config(ctx, &cfg) < 0)
 		return EXIT_FAILED;
 	logpath = home_path(ctx->home, TSLOG_FILE);
-	fprintf(ctx->out, "%-7s %-10s %c %-20s %-15s %-5s %c %-8s %-10s %s\n",
-	    "id", "Server",
-	    'T', "Pipe", "Host", "Port", 'S', "Time", "Date", "Message");
+	status_header(ctx->out);
 	for (i = 0; i < cfg.nservers; i++) {
 		s = &cfg.servers[i];
 		if (ctx->req->val[KW_SERVER] != NULL &&

@@ -23,6 +23,7 @@
 #include <bsd/string.h>
 
 #include "pipes.h"
+#include "progress.h"
 
 #define DRAIN_HEADER_FMT "#tapesock-drain date=%s pipe=%s bytes=%020llu\n"
 
@@ -128,9 +129,19 @@ pipe_unheld(const char *pipe)
 	    count_openers(st.st_dev, st.st_ino, &blind) == 0 && blind == 0;
 }
 
+static int	drain_fd(int, const char *, const char *, uint64_t *,
+		    struct errbuf *, struct progress *);
+
 int
 pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
     struct errbuf *err)
+{
+	return pipe_drain_progress(pipe, backup, bytes, err, NULL);
+}
+
+int
+pipe_drain_progress(const char *pipe, const char *backup, uint64_t *bytes,
+    struct errbuf *err, struct progress *pg)
 {
 	int in, rc;
 
@@ -143,13 +154,13 @@ pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 	if (pipe_dir_check(pipe, err) < 0)
 		return -1;
 	if (pipe_unheld(pipe))
-		return pipe_drain_fd(-1, pipe, backup, bytes, err);
+		return drain_fd(-1, pipe, backup, bytes, err, pg);
 	if ((in = pipe_open(pipe, O_RDONLY | O_NONBLOCK, NULL, err)) < 0) {
 		if (in == -1)
 			errbuf_set(err, "%s", strerror(errno));
 		return -1;
 	}
-	rc = pipe_drain_fd(in, pipe, backup, bytes, err);
+	rc = drain_fd(in, pipe, backup, bytes, err, pg);
 	close(in);
 	return rc;
 }
@@ -157,6 +168,13 @@ pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 int
 pipe_drain_fd(int in, const char *pipe, const char *backup,
     uint64_t *bytes, struct errbuf *err)
+{
+	return drain_fd(in, pipe, backup, bytes, err, NULL);
+}
+
+static int
+drain_fd(int in, const char *pipe, const char *backup,
+    uint64_t *bytes, struct errbuf *err, struct progress *pg)
 {
 	char buf[65536], stamp[32], *header;
 	struct timespec now;
@@ -181,6 +199,8 @@ pipe_drain_fd(int in, const char *pipe, const char *backup,
 		errbuf_set(err, "%s: %s", pipe, strerror(errno));
 		return -1;
 	}
+	if (pg != NULL)
+		pg->total = (uint64_t)waiting;
 	if ((out = lock_file_append(backup)) < 0) {
 		errbuf_set(err, "%s: %s", backup, strerror(errno));
 		return -1;
@@ -214,6 +234,8 @@ pipe_drain_fd(int in, const char *pipe, const char *backup,
 			goto io_err;
 		}
 		*bytes += (uint64_t)n;
+		if (pg != NULL)
+			progress_update(pg, *bytes);
 	}
 	free(header);
 	header = xasprintf(DRAIN_HEADER_FMT, stamp, pipe,

@@ -29,6 +29,11 @@ int	pipe_inspect(const char *path, struct pipeinfo *);
  */
 int	pipe_drain(const char *pipe, const char *backup, uint64_t *bytes,
 	    struct errbuf *);
+/* The same, showing its progress on pg (progress.h) when pg is not
+ * NULL: the total is what waits in the pipe when the drain begins. */
+struct progress;
+int	pipe_drain_progress(const char *pipe, const char *backup,
+	    uint64_t *bytes, struct errbuf *, struct progress *pg);
 /*
  * A FIFO that no process holds open (/proc): nothing can wait in it.
  * A writer blocked in its open() holds no descriptor yet, so it is not

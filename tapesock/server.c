@@ -345,19 +345,25 @@ server_stop_due(struct server *s)
 	return 1;
 }
 
-/* The query answer's common part; the role adds its own lines. */
+/*
+ * The query answer's common part; the role adds its own lines.  A
+ * monitor's query (QUERY MONITOR) has its own start of the rate, so
+ * that a Nagios check or a status --follow leaves the operator's
+ * "msg/s since the previous query" alone.
+ */
 static void
-query_common(struct server *s, struct control_conn *c)
+query_common(struct server *s, struct control_conn *c, int monitor)
 {
-	struct timespec now;
+	struct timespec now, *since = monitor ? &s->mon_query : &s->last_query;
+	uint64_t *since_msg = monitor ? &s->mon_query_msg : &s->last_query_msg;
 	double secs, rate = 0;
 	char next[32], lag[160];
 	size_t k;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	secs = ts_diff(&now, &s->last_query);
-	if (secs > 0 && s->curmsg >= s->last_query_msg)
-		rate = (double)(s->curmsg - s->last_query_msg) / secs;
+	secs = ts_diff(&now, since);
+	if (secs > 0 && s->curmsg >= *since_msg)
+		rate = (double)(s->curmsg - *since_msg) / secs;
 	control_reply(c, "Server: %s (%s) pid %ld", s->name,
 	    s->role->type, (long)getpid());
 	for (k = 0; k < KW__COUNT; k++)
@@ -376,6 +382,9 @@ query_common(struct server *s, struct control_conn *c)
 	txpoll_lag(s, lag, sizeof(lag));
 	if (*lag != '\0')
 		control_reply(c, "Txlog lag: %s", lag);
+	txpoll_state(s, lag, sizeof(lag));
+	if (*lag != '\0')
+		control_reply(c, "Txlog poll: %s", lag);
 	control_reply(c, "Total Data transferred: %llu KB",
 	    (unsigned long long)s->kbytes_today);
 	control_reply(c, "Last msgnum: %llu (%.1f msg/s)",
@@ -386,8 +395,10 @@ query_common(struct server *s, struct control_conn *c)
 	control_reply(c, "Status: %s", server_state_name(s->state));
 	svr_pipe_query(s, c);
 	control_reply(c, "Heartbeat timeouts: %u", s->hb_timeouts);
-	s->last_query = now;
-	s->last_query_msg = s->curmsg;
+	control_reply(c, "Connection changed: %.0f s ago",
+	    ts_diff(&now, &s->conn_changed));
+	*since = now;
+	*since_msg = s->curmsg;
 }
 
 /* A stop refused within TXAGENT_AGAIN_S, asked again. */
@@ -428,8 +439,9 @@ control_dispatch(struct server *s, struct control_conn *c, char *line)
 		control_reply(c, "%s %s", s->name, server_state_name(s->state));
 		break;
 	case CONTROL_QUERY:
-		server_trace(s, MSG_TS_LOCAL_QUERY);
-		query_common(s, c);
+		if (strcmp(req.args, "MONITOR") != 0)
+			server_trace(s, MSG_TS_LOCAL_QUERY);
+		query_common(s, c, strcmp(req.args, "MONITOR") == 0);
 		s->role->query(s, c);
 		break;
 	case CONTROL_SHUTDOWN:
@@ -750,6 +762,7 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 	(void)daemon_wake_fd();
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	s->last_query = s->last_running = s->started;
+	s->mon_query = s->conn_changed = s->started;
 	s->today_yday = -1;
 
 	rc = link_secure(s, &err);
@@ -850,6 +863,10 @@ server_main(const char *home, const char *name, unsigned opts, int ready_fd,
 		if (s->stopping)
 			s->role->stop(s);
 		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (s->hello_done != s->was_connected) {
+			s->was_connected = s->hello_done;
+			s->conn_changed = now;
+		}
 		if (ts_diff(&now, &s->last_running) >= SRV_RUNNING_EVERY) {
 			server_trace(s, MSG_TS_RUNNING);
 			s->last_running = now;

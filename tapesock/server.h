@@ -134,6 +134,13 @@ struct server {
 	int		 today_yday;
 	uint64_t	 last_query_msg;
 	struct timespec	 last_query, started, last_running;
+	/* The monitors' queries (status --check, --follow) keep their own
+	 * rate's start, and are not traced. */
+	uint64_t	 mon_query_msg;
+	struct timespec	 mon_query;
+	/* When Connected last changed (the loop sees hello_done move). */
+	int		 was_connected;
+	struct timespec	 conn_changed;
 
 	/* The link (link.c).  sock is its transport; a link that is up
 	 * with sock -1 is an in-memory one (test/unit/check_roles.c),

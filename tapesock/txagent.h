@@ -48,10 +48,13 @@ struct txpoll {
 	struct txl	 area;		/* kept open: its queue read on */
 	int		 area_open;
 	double		 last_trip;	/* seconds, a poll item's way; <0 none */
+	struct timespec	 ok_at;		/* the last item seen on the backup */
 };
 #define TXPOLL_LAG_S	5	/* ask the backup's number this often */
 
 void	txpoll_init(struct server *);
+/* query's "Txlog poll" line: OK or failing, and the last item seen. */
+void	txpoll_state(const struct server *, char *, size_t);
 void	txpoll_pollfds(struct server *, int *timeout);
 void	txpoll_events(struct server *);
 /* tltest: a poll now, the answer when its item is on the backup. */

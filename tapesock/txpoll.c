@@ -151,6 +151,7 @@ txpoll_look_done(struct server *s, int ok, const char *text)
 	p->ever_ok = 1;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	p->last_trip = ts_diff(&now, &p->sent_at);
+	p->ok_at = now;
 	txpoll_tltest_reply(s, 1, "Txlog OK: poll %llu on the backup after "
 	    "%.1f s", (unsigned long long)p->n, ts_diff(&now, &p->sent_at));
 	txpoll_drop(s);
@@ -247,6 +248,24 @@ txpoll_lag(const struct server *s, char *out, size_t sz)
 		snprintf(out, sz, "%llu transaction(s)%s",
 		    (unsigned long long)(p->ours > p->theirs ?
 		    p->ours - p->theirs : 0), secs);
+}
+
+void
+txpoll_state(const struct server *s, char *out, size_t sz)
+{
+	const struct txpoll *p = &s->poll;
+	struct timespec now;
+
+	*out = '\0';
+	if (!s->role->sender || !txagent_on(s) || p->every == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!p->ever_ok)
+		snprintf(out, sz, "%s, none seen on the backup yet",
+		    p->failing ? "failing" : "OK");
+	else
+		snprintf(out, sz, "%s, last seen on the backup %.0f s ago",
+		    p->failing ? "failing" : "OK", ts_diff(&now, &p->ok_at));
 }
 
 void

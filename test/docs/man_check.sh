@@ -40,6 +40,7 @@ section() {
 cmds=$(section "Commands")
 kws=$(section "Keywords")
 opts=$(section "Options")
+flags=$(printf '%s\n' "$help" | sed -n 's/^  \(--[a-z-]*\).*/\1/p')
 [ -n "$cmds" ] && [ -n "$kws" ] && [ -n "$opts" ] ||
     say "cannot read the commands, keywords and options from --help"
 
@@ -60,6 +61,11 @@ for o in $opts; do
 	grep -Eq "^\.(B|TP|IP) *\"?$o\"?\$|^\.B $o\$" $man1 ||
 	    say "tape-socket(1) does not document the option ($o"
 done
+for f in $flags; do
+	r=$(printf '%s' "$f" | sed 's/-/\\\\-/g')
+	grep -q -- "$r" $man1 || say "tape-socket(1) does not document the flag $f"
+done
+[ -n "$flags" ] || say "cannot read the flags from --help"
 for w in "txlog=on" "poll=00:10:00" "txopt=dl" "txpriod=3" \
     "tape-socket check cmd=query" "tape-socket shutdown"; do
 	r=$(printf '%s' "$w" | sed 's/-/\\\\-/g')

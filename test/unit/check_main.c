@@ -63,6 +63,7 @@ main(void)
 	srunner_add_suite(sr, roles_suite());
 	srunner_add_suite(sr, bounds_suite());
 	srunner_add_suite(sr, txlog_suite());
+	srunner_add_suite(sr, monitor_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -18,6 +18,7 @@ Suite	*daemon_suite(void);
 Suite	*roles_suite(void);
 Suite	*bounds_suite(void);
 Suite	*txlog_suite(void);
+Suite	*monitor_suite(void);
 
 /* A fresh temporary directory for one test; removed by test_rmtree. */
 char	*test_tmpdir(void);
