@@ -105,40 +105,6 @@ json_array_end(struct json *j)
 	close_c(j, "]");
 }
 
-/* The length of the valid UTF-8 sequence at p (1 to 4), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t left)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else
-		return 0;
-	if (left < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 static void
 quoted(struct json *j, const char *s, size_t len)
 {
@@ -176,7 +142,7 @@ quoted(struct json *j, const char *s, size_t len)
 				puts_j(j, esc);
 				break;
 			}
-			if ((n = utf8_len(p + i, len - i)) == 0) {
+			if ((n = utf8_seq_len(p + i, len - i)) == 0) {
 				puts_j(j, "\\ufffd");
 				break;
 			}

@@ -720,6 +720,12 @@ kw_check(enum kw k, const char *v, enum kwcheck depth, char **norm,
 		errbuf_set(err, "control characters are not allowed");
 		return -1;
 	}
+	/* The configuration is YAML, which is UTF-8: a value it could not
+	 * hold is refused here, before anything is written. */
+	if (!utf8_valid(v)) {
+		errbuf_set(err, "not valid UTF-8 (give the name in UTF-8)");
+		return -1;
+	}
 	switch (k) {
 	case KW_CALLREP:
 	case KW_NDISC:

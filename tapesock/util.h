@@ -114,4 +114,9 @@ struct stat;
 int	 dir_chain_check(const char *dir, int owner, uid_t uid, char *bad,
 	    size_t badsz, struct stat *badst);
 
+/* The length of the valid UTF-8 sequence at p (1 to 4), or 0 for an
+ * invalid one; whether s is all valid UTF-8. */
+size_t	utf8_seq_len(const unsigned char *p, size_t left);
+int	utf8_valid(const char *s);
+
 #endif

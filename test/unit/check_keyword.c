@@ -517,6 +517,30 @@ START_TEST(test_control_chars)
 }
 END_TEST
 
+/* The configuration is YAML (UTF-8): a value it cannot hold is refused
+ * when checked, not after setup has said it was set up. */
+START_TEST(test_not_utf8)
+{
+	static const char *const bad8[] = { "\xff", "\xc3", "\xc0\xaf",
+	    "\xed\xa0\x80", "\xf4\x90\x80\x80" };
+	struct errbuf err;
+	char *v, *norm;
+	size_t i;
+	int k;
+
+	for (k = 0; k < KW__COUNT; k++)
+		for (i = 0; i < ARRAY_LEN(bad8); i++) {
+			v = xasprintf("%s%s", valid_value(k), bad8[i]);
+			ck_assert_int_eq(kw_check(k, v, KWC_SYNTAX, &norm,
+			    &err), -1);
+			ck_assert_ptr_nonnull(strstr(err.msg, "UTF-8"));
+			free(v);
+		}
+	ck_assert_int_eq(utf8_valid("/srv/t\xc3\xa9l\xc3\xa9"), 1);
+	ck_assert_int_eq(utf8_valid("\xe2\x82\xac \xf0\x9f\x93\xbc"), 1);
+}
+END_TEST
+
 START_TEST(test_lookup)
 {
 	int k;
@@ -678,6 +702,7 @@ keyword_suite(void)
 	tcase_add_test(tc, test_cmd);
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_control_chars);
+	tcase_add_test(tc, test_not_utf8);
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_stored_flags);
