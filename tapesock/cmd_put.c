@@ -58,7 +58,9 @@ put_ask(const char *sock, uint64_t *mark, uint64_t *acked, char *why,
 	char *resp = NULL;
 	int r;
 
-	r = control_request(sock, "QUERY", &resp, 10000, &err);
+	/* A monitor's query: asked every few milliseconds, it is not
+	 * traced as a Local query, nor does it move the query's rate. */
+	r = control_request(sock, "QUERY MONITOR", &resp, 10000, &err);
 	if (r != 0) {
 		snprintf(why, sz, "%s", r == -2 ? "the server is not running" :
 		    err.msg);
