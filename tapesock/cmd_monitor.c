@@ -325,6 +325,22 @@ json_row(struct json *j, const char *home, const struct server_cfg *s,
 	json_object_end(j);
 }
 
+/* The configuration, and server= (if given) set up in it: 0, or -1
+ * reported. */
+static int
+status_config(struct ctx *ctx, const char *only, struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (ctx_load_config(ctx, cfg) < 0)
+		return -1;
+	if (only != NULL && config_find(cfg, only) == NULL) {
+		ctx_server(ctx, cfg);	/* reports it */
+		config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_status_json(struct ctx *ctx)
 {
@@ -338,14 +354,8 @@ cmd_status_json(struct ctx *ctx)
 	long pid;
 	int rc;
 
-	memset(&cfg, 0, sizeof(cfg));
-	if (ctx_load_config(ctx, &cfg) < 0)
+	if (status_config(ctx, only, &cfg) < 0)
 		return EXIT_FAILED;
-	if (only != NULL && config_find(&cfg, only) == NULL) {
-		ctx_server(ctx, &cfg);	/* reports it */
-		config_free(&cfg);
-		return EXIT_FAILED;
-	}
 	logpath = home_path(ctx->home, TSLOG_FILE);
 	json_init(&j);
 	json_object_begin(&j);
@@ -498,14 +508,8 @@ cmd_status_follow(struct ctx *ctx)
 	long pid;
 	time_t t;
 
-	memset(&cfg, 0, sizeof(cfg));
-	if (ctx_load_config(ctx, &cfg) < 0)
+	if (status_config(ctx, only, &cfg) < 0)
 		return EXIT_FAILED;
-	if (only != NULL && config_find(&cfg, only) == NULL) {
-		ctx_server(ctx, &cfg);	/* reports it */
-		config_free(&cfg);
-		return EXIT_FAILED;
-	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = follow_signal;	/* no SA_RESTART: the sleep ends */
 	sigaction(SIGINT, &sa, NULL);
