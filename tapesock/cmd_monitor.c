@@ -341,6 +341,22 @@ status_config(struct ctx *ctx, const char *only, struct config *cfg)
 	return 0;
 }
 
+/* Whether status lists s (server= and (R), with its row in *r. */
+static int
+status_listed(struct ctx *ctx, const char *only,
+    const struct server_cfg *s, const char *logpath, struct status_row *r)
+{
+	long pid;
+
+	if (only != NULL && strcmp(only, s->name) != 0)
+		return 0;
+	pid = runstate_pid(ctx->home, s->name);
+	if ((ctx->req->opts & OPT_R) && pid == 0)
+		return 0;
+	status_row_get(logpath, s, pid, r);
+	return 1;
+}
+
 int
 cmd_status_json(struct ctx *ctx)
 {
@@ -351,7 +367,6 @@ cmd_status_json(struct ctx *ctx)
 	const char *only = ctx->req->val[KW_SERVER];
 	char *logpath;
 	size_t i;
-	long pid;
 	int rc;
 
 	if (status_config(ctx, only, &cfg) < 0)
@@ -364,12 +379,8 @@ cmd_status_json(struct ctx *ctx)
 	json_array_begin(&j);
 	for (i = 0; i < cfg.nservers; i++) {
 		s = &cfg.servers[i];
-		if (only != NULL && strcmp(only, s->name) != 0)
+		if (!status_listed(ctx, only, s, logpath, &r))
 			continue;
-		pid = runstate_pid(ctx->home, s->name);
-		if ((ctx->req->opts & OPT_R) && pid == 0)
-			continue;
-		status_row_get(logpath, s, pid, &r);
 		json_row(&j, ctx->home, s, &r);
 	}
 	json_array_end(&j);
@@ -505,7 +516,6 @@ cmd_status_follow(struct ctx *ctx)
 	char *logpath, stamp[32], line[PATH_MAX + 128];
 	int tty = isatty(fileno(ctx->out));
 	size_t i;
-	long pid;
 	time_t t;
 
 	if (status_config(ctx, only, &cfg) < 0)
@@ -532,12 +542,8 @@ cmd_status_follow(struct ctx *ctx)
 		status_header(ctx->out);
 		for (i = 0; i < cfg.nservers; i++) {
 			s = &cfg.servers[i];
-			if (only != NULL && strcmp(only, s->name) != 0)
+			if (!status_listed(ctx, only, s, logpath, &r))
 				continue;
-			pid = runstate_pid(ctx->home, s->name);
-			if ((ctx->req->opts & OPT_R) && pid == 0)
-				continue;
-			status_row_get(logpath, s, pid, &r);
 			status_row_print(ctx->out, &r);
 			if (status_txlog_text(ctx->home, s, line,
 			    sizeof(line)) == 0)
