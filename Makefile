@@ -160,7 +160,7 @@ san:
 $(B)/tsfake: $(B)/test/tools/tsfake.o $(B)/libtapesock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-integration: all $(B)/tsfake
+integration: all $(B)/tsfake $(B)/benchio
 	test/integration/run.sh $(B)
 
 # The attack suite (test/security): each attack on the link, the files

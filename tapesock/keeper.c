@@ -317,24 +317,6 @@ fd_accmode(const char *pid, const char *fd)
 	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
 }
 
-/*
- * Who has the FIFO dev/ino open, among the processes we may look at
- * (all of them as root, else our user's): *readers counts descriptors
- * open read-only, *writers those open for writing (read-write ones
- * included); only is a pid to look at alone, or NULL for every
- * process but ourselves.  A process still blocked in its open() has no
- * descriptor yet and is not seen.
- */
-static void fifo_users_before(dev_t, ino_t, const char *,
-    const struct keeper_epoch *, int *, int *);
-
-static void
-fifo_users(dev_t dev, ino_t ino, const char *only, int *readers,
-    int *writers)
-{
-	fifo_users_before(dev, ino, only, NULL, readers, writers);
-}
-
 /* The start of process pid in clock ticks since boot, or 0. */
 static unsigned long long
 proc_start_tick(const char *pid)
@@ -399,40 +381,74 @@ proc_newer(const char *pid, const struct keeper_epoch *e)
 	    proc_start_tick(pid) >= e->tick;
 }
 
-int
-keeper_writers_before(const char *pipe, const struct keeper_epoch *e)
-{
-	struct stat st;
-	int r, w;
 
-	if (stat(pipe, &st) < 0 || !S_ISFIFO(st.st_mode))
-		return 1;	/* cannot tell: as if held */
-	fifo_users_before(st.st_dev, st.st_ino, NULL, e, &r, &w);
-	return w;
+/*
+ * Who has the FIFO dev/ino open, among the processes we may look at
+ * (all of them as root, else our user's): *readers counts descriptors
+ * open read-only, *writers those open for writing (read-write ones
+ * included).  What is looked at is said by l: only, a pid to look at
+ * alone (NULL: every process but ourselves); e, if not NULL, leaves out
+ * the writers forked after it; among, if not NULL, counts only the
+ * readers it names; seen, if not NULL, records the readers found.  A
+ * process still blocked in its open() has no descriptor yet and is not
+ * seen.
+ */
+struct fifo_look {
+	const char			*only;
+	const struct keeper_epoch	*e;
+	const struct keeper_readers	*among;
+	struct keeper_readers		*seen;
+};
+
+/* Reader fd of process pid (started at tick) counts for l; recorded. */
+static int
+reader_look(const struct fifo_look *l, long pid, unsigned long long tick,
+    int fd)
+{
+	struct keeper_readers *k = l->seen;
+	int i;
+
+	if (k != NULL) {
+		if (k->n < KEEPER_READERS) {
+			k->r[k->n].pid = pid;
+			k->r[k->n].tick = tick;
+			k->r[k->n].fd = fd;
+			k->n++;
+		} else
+			k->any = 1;	/* too many to name: any counts */
+	}
+	if (l->among == NULL || l->among->any)
+		return 1;
+	for (i = 0; i < l->among->n; i++)
+		if (l->among->r[i].pid == pid && l->among->r[i].fd == fd &&
+		    l->among->r[i].tick == tick)
+			return 1;
+	return 0;
 }
 
-/* fifo_users, leaving out the processes forked after e (if not NULL). */
 static void
-fifo_users_before(dev_t dev, ino_t ino, const char *only,
-    const struct keeper_epoch *e, int *readers, int *writers)
+fifo_look(dev_t dev, ino_t ino, const struct fifo_look *l, int *readers,
+    int *writers)
 {
 	DIR *proc, *fds;
 	struct dirent *pe, *fe;
 	struct stat st;
 	char path[300], self[24];
 	const char *pid;
-	int mode;
+	unsigned long long tick;
+	int mode, named;
 
 	*readers = *writers = 0;
+	named = l->among != NULL || l->seen != NULL;
 	snprintf(self, sizeof(self), "%ld", (long)getpid());
-	proc = only == NULL ? opendir("/proc") : NULL;
-	if (only == NULL && proc == NULL) {
+	proc = l->only == NULL ? opendir("/proc") : NULL;
+	if (l->only == NULL && proc == NULL) {
 		*writers = 1;	/* cannot tell: as if held */
 		return;
 	}
 	for (;;) {
-		if (only != NULL)
-			pid = only;
+		if (l->only != NULL)
+			pid = l->only;
 		else if ((pe = readdir(proc)) == NULL)
 			break;
 		else if (!isdigit((unsigned char)pe->d_name[0]) ||
@@ -441,6 +457,7 @@ fifo_users_before(dev_t dev, ino_t ino, const char *only,
 		else
 			pid = pe->d_name;
 		snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+		tick = 0;
 		if ((fds = opendir(path)) != NULL) {
 			while ((fe = readdir(fds)) != NULL) {
 				if (fe->d_name[0] == '.' ||
@@ -448,19 +465,47 @@ fifo_users_before(dev_t dev, ino_t ino, const char *only,
 				    st.st_dev != dev || st.st_ino != ino)
 					continue;
 				mode = fd_accmode(pid, fe->d_name);
-				if (mode == O_RDONLY)
-					(*readers)++;
-				else if ((mode == O_WRONLY || mode == O_RDWR) &&
-				    (e == NULL || !proc_newer(pid, e)))
+				if (mode == O_RDONLY) {
+					if (named && tick == 0)
+						tick = proc_start_tick(pid);
+					if (!named || reader_look(l,
+					    strtol(pid, NULL, 10), tick,
+					    atoi(fe->d_name)))
+						(*readers)++;
+				} else if ((mode == O_WRONLY ||
+				    mode == O_RDWR) && (l->e == NULL ||
+				    !proc_newer(pid, l->e)))
 					(*writers)++;
 			}
 			closedir(fds);
 		}
-		if (only != NULL)
+		if (l->only != NULL)
 			break;
 	}
 	if (proc != NULL)
 		closedir(proc);
+}
+
+static void
+fifo_users(dev_t dev, ino_t ino, const char *only, int *readers,
+    int *writers)
+{
+	const struct fifo_look l = { .only = only };
+
+	fifo_look(dev, ino, &l, readers, writers);
+}
+
+int
+keeper_writers_before(const char *pipe, const struct keeper_epoch *e)
+{
+	const struct fifo_look l = { .e = e };
+	struct stat st;
+	int r, w;
+
+	if (stat(pipe, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return 1;	/* cannot tell: as if held */
+	fifo_look(st.st_dev, st.st_ino, &l, &r, &w);
+	return w;
 }
 
 /* Does any process (that we may look at) hold the pipe for writing? */
@@ -474,28 +519,43 @@ writers_exist(dev_t dev, ino_t ino)
 }
 
 /*
- * A reader that was given end of file and has not closed yet: some
- * process has the pipe open read-only, and nobody has it for writing
- * (else that reader could not see the end of file: a read-write reader
- * such as `cat 0<>pipe` never does, and waiting for it is pointless).
+ * A reader of set that was given end of file and has not closed yet:
+ * it has the pipe open read-only, and nobody has it for writing (else
+ * that reader could not see the end of file: a read-write reader such
+ * as `cat 0<>pipe` never does, and waiting for it is pointless).
  */
 static int
-reader_still_open(dev_t dev, ino_t ino)
+reader_still_open(dev_t dev, ino_t ino, const struct keeper_readers *set)
 {
+	const struct fifo_look l = { .among = set };
 	int r, w;
 
-	fifo_users(dev, ino, NULL, &r, &w);
+	fifo_look(dev, ino, &l, &r, &w);
 	return r > 0 && w == 0;
 }
 
+void
+keeper_readers_now(const char *pipe, struct keeper_readers *set)
+{
+	const struct fifo_look l = { .seen = set };
+	struct stat st;
+	int r, w;
+
+	set->any = 0;
+	set->n = 0;
+	if (stat(pipe, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return;
+	fifo_look(st.st_dev, st.st_ino, &l, &r, &w);
+}
+
 int
-keeper_reader_open(const char *pipe)
+keeper_readers_open(const char *pipe, const struct keeper_readers *set)
 {
 	struct stat st;
 
 	if (stat(pipe, &st) < 0 || !S_ISFIFO(st.st_mode))
 		return 0;
-	return reader_still_open(st.st_dev, st.st_ino);
+	return reader_still_open(st.st_dev, st.st_ino, set);
 }
 
 int
@@ -526,8 +586,8 @@ same_pipe(const char *pipe, const struct stat *st)
  * The input role: hold the write end wfd of the pipe for the tape file
  * under way, so that no end of the input server (stop, kill) is an end
  * of file for the reader.  SIGUSR1 is the tape mark: the write end is
- * closed, and the keeper stays until the reader that was given the end
- * of file has closed the pipe, so that the input server, which waits
+ * closed, and the keeper stays until the readers that were given the
+ * end of file (those that had the pipe open then) have closed it, so that the input server, which waits
  * for the keeper to be gone, never writes the next tape file to that
  * reader.  The reader leaving (no reader: POLLERR), SIGTERM, or the
  * pipe removed end it at once.
@@ -535,6 +595,7 @@ same_pipe(const char *pipe, const struct stat *st)
 static void
 keeper_hold(const char *pipe, int wfd, const struct stat *st)
 {
+	struct keeper_readers given = { .any = 1 };
 	struct pollfd pfd[2];
 	struct timespec every;
 	sigset_t sigs, none;
@@ -558,10 +619,14 @@ keeper_hold(const char *pipe, int wfd, const struct stat *st)
 	}
 	while (!keeper_term) {
 		if (keeper_mark && wfd >= 0) {
+			/* Those who read now are given the mark; a reader
+			 * that opens the pipe after it is not waited for. */
+			keeper_readers_now(pipe, &given);
 			close(wfd);
 			wfd = -1;
 		}
-		if (wfd < 0 && !reader_still_open(st->st_dev, st->st_ino))
+		if (wfd < 0 && !reader_still_open(st->st_dev, st->st_ino,
+		    &given))
 			break;
 		if (!same_pipe(pipe, st))
 			break;

@@ -91,11 +91,33 @@ long	keeper_boot_abandon(struct keeper_boot *kb, int kill_it);
 /* 1 if process pid has pipe open for writing (a holding keeper). */
 int	keeper_holds(long pid, const char *pipe);
 /*
- * 1 while a reader that can see end of file has pipe open: some process
- * has it read-only and none for writing.  Processes of other users are
- * seen only by root.
+ * The readers given a tape mark: the descriptors open read-only on the
+ * pipe when it was made, each named by its process (pid and start, so
+ * that a pid used again is not taken for it) and its number.  A reader
+ * that opens the pipe later (a poller's O_NONBLOCK open, the next tape
+ * file's reader) is not one of them, and is never waited for.  With any
+ * set (not known: a keeper found at a restart, or more readers than
+ * fit), every reader counts.
  */
-int	keeper_reader_open(const char *pipe);
+#define KEEPER_READERS	16
+struct keeper_readers {
+	int		 any;
+	int		 n;
+	struct {
+		long			pid;
+		unsigned long long	tick;
+		int			fd;
+	}		 r[KEEPER_READERS];
+};
+/* Take the set of readers that have pipe open now. */
+void	keeper_readers_now(const char *pipe, struct keeper_readers *set);
+/*
+ * 1 while a reader of set that can see end of file still has pipe
+ * open: one of them has it read-only and nobody for writing (a
+ * read-write reader never sees the end, and is not waited for).
+ * Processes of other users are seen only by root.
+ */
+int	keeper_readers_open(const char *pipe, const struct keeper_readers *set);
 /*
  * The moment a look at the pipe's writers starts from: the last pid
  * given and the clock tick.  keeper_writers_before counts the

@@ -48,6 +48,7 @@ struct receiver {
 	int		 eof_wait;	/* reader yet to close after a tape
 					 * mark (2: traced) */
 	struct timespec	 eof_deadline;	/* when that wait began */
+	struct keeper_readers given;	/* the readers given the mark */
 	int		 skip_file;	/* the reader left mid-file */
 	uint64_t	 mark_resumed;	/* message under way at the last end
 					 * (a mark: delivered by it) */

@@ -115,6 +115,8 @@ in_reader_wait_begin(struct server *s)
 	struct receiver *r = s->role_data;
 
 	r->eof_wait = 1;
+	r->given.any = 1;	/* not known: in_mark names them */
+	r->given.n = 0;
 	clock_gettime(CLOCK_MONOTONIC, &r->eof_deadline);
 	r->keeper_check = r->eof_deadline;	/* look at once */
 }
@@ -309,14 +311,19 @@ in_reader_left(struct server *s)
 /*
  * The tape mark: every write end is closed (ours, and the keeper's at
  * its SIGUSR1), so the reader sees end of file; the next tape file
- * waits until that reader has closed the pipe (in_reader_wait).
+ * waits until that reader has closed the pipe (in_reader_wait).  A
+ * reader that opens the pipe after the mark is not waited for.
  */
 void
 in_mark(struct server *s)
 {
 	struct receiver *r = s->role_data;
+	struct keeper_readers given;
 
 	in_reader_closed(s);	/* only closes from now on count */
+	/* Those who read now are given the mark: they are waited for, a
+	 * reader that opens the pipe after it is not. */
+	keeper_readers_now(s->conf.pipe, &given);
 	if (r->keeper > 0 && in_keeper_alive(s))
 		kill((pid_t)r->keeper, SIGUSR1);
 	else
@@ -326,11 +333,13 @@ in_mark(struct server *s)
 	s->pipe_fd = -1;
 	r->mark_resumed = 0;
 	in_reader_wait_begin(s);
+	r->given = given;
 }
 
 /*
- * Is the reader given the last tape mark gone?  The keeper stays until
- * it is; without a keeper, look at who has the pipe open, at each close
+ * Are the readers given the last tape mark gone (r->given: those that
+ * had the pipe open then)?  The keeper stays until they are; without a
+ * keeper, look at who has the pipe open, at each close
  * inotify reports and every READER_LOOK.  Traced once when a tape file
  * is held up, and again when it goes on.
  */
@@ -351,7 +360,7 @@ in_reader_wait(struct server *s)
 	} else
 		ts_after(&r->keeper_check, READER_LOOK);
 	if (r->keeper > 0 || (r->keeper <= 0 &&
-	    keeper_reader_open(s->conf.pipe))) {
+	    keeper_readers_open(s->conf.pipe, &r->given))) {
 		if (r->eof_wait == 1 && r->win_count > 0 &&
 		    ts_diff(&now, &r->eof_deadline) >= READER_TRACE) {
 			server_trace(s, MSG_SRV_READER_WAIT,
