@@ -65,7 +65,14 @@ seg_fmt(int version)
 }
 #define REC_MAGIC	0x31525354u	/* "TSR1" */
 #define SEG_NAME_LEN	24		/* 20 digits + ".seg" */
-#define SEG_MAX		(64ull * 1024 * 1024)
+/*
+ * Segments are small, so that a trim frees pages soon after they were
+ * written: while the link keeps up, the spool holds a few segments
+ * (svr_out.c's OUT_AHEAD), and the pages the next block goes into are
+ * those the last trim gave back, still warm (doc/PERFORMANCE.md,
+ * "Spool segments").
+ */
+#define SEG_MAX		(4ull * 1024 * 1024)
 
 void
 spool_boot_id(uint8_t out[16])

@@ -457,6 +457,44 @@ out_link_down(struct server *s)
 	o->send_next = s->acked + 1;
 }
 
+/*
+ * How far the spool runs ahead of the ACKs (doc/PERFORMANCE.md, "How
+ * far the spool runs ahead").  While the link keeps up, the pipe is
+ * read only while the spool holds less than OUT_AHEAD: what is taken
+ * then goes out and is trimmed within a few segments, into pages still
+ * warm, instead of running hundreds of MiB ahead into cold ones.  A
+ * link that falls behind (a read held back for OUT_AHEAD_STALL) or is
+ * down holds the tape process back no more: the spool takes everything
+ * again, up to spoolmax, until it is back under OUT_AHEAD.
+ */
+#define OUT_AHEAD	(16ull * 1024 * 1024)
+#define OUT_AHEAD_STALL	0.1		/* seconds */
+
+/* Is the next read held back for the link?  Says when it stops being. */
+static int
+out_ahead_held(struct server *s)
+{
+	struct sender *o = s->role_data;
+	struct timespec now;
+
+	if (!server_linked(s) || !s->hello_done || o->spool == NULL ||
+	    o->spool->bytes < OUT_AHEAD) {
+		o->ahead_free = 0;
+		memset(&o->held_since, 0, sizeof(o->held_since));
+		return 0;
+	}
+	if (o->ahead_free)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (o->held_since.tv_sec == 0 && o->held_since.tv_nsec == 0)
+		o->held_since = now;
+	else if (ts_diff(&now, &o->held_since) >= OUT_AHEAD_STALL) {
+		o->ahead_free = 1;
+		return 0;
+	}
+	return 1;
+}
+
 /* May the server take more from its pipe? */
 static int
 out_may_read(struct server *s)
@@ -465,7 +503,8 @@ out_may_read(struct server *s)
 
 	return s->pipe_fd >= 0 && !s->stopping && !s->done &&
 	    !o->spool_full && spool_has_room(o->spool) &&
-	    svr_pipe_may_try(s) && (!o->dev_end || ts_due(&o->dev_retry));
+	    svr_pipe_may_try(s) && (!o->dev_end || ts_due(&o->dev_retry)) &&
+	    !out_ahead_held(s);
 }
 
 static void	out_send(struct server *);
@@ -629,6 +668,8 @@ out_pollfds(struct server *s, struct pollfd *pfd, int *n, int *timeout)
 	if (o->dev_end && !s->stopping && !ts_due(&o->dev_retry))
 		server_wake(timeout, &o->dev_retry);
 	svr_keeper_pollfds(&o->kboot, pfd, n, timeout);
+	/* A read held back for the link: an ACK wakes us, or the stall. */
+	server_wake_after(timeout, &o->held_since, OUT_AHEAD_STALL);
 	/* The warning and the ACK timeout of messages in flight. */
 	if (s->hello_done && o->send_next - 1 > s->acked) {
 		if (!o->ack_warned)

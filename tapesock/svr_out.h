@@ -45,6 +45,10 @@ struct sender {
 	struct timespec	 last_ack;	/* or the first frame in flight */
 	int		 ack_warned;	/* Wait ack traced */
 	struct timespec	 hb_answered;	/* the link's last HEARTBEAT answered */
+
+	/* How far the spool runs ahead of the ACKs (out_ahead_held). */
+	struct timespec	 held_since;	/* reads held back since; 0: not */
+	int		 ahead_free;	/* the link fell behind: run ahead */
 };
 
 /* svr_out.c */
