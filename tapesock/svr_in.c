@@ -117,10 +117,8 @@ in_link_down(struct server *s)
 	struct receiver *r = s->role_data;
 	size_t keep = r->write_off > 0 ? 1 : 0;
 
-	while (r->win_count > keep) {
-		rmsg_clear(win_at(r, r->win_count - 1));
-		r->win_count--;
-	}
+	while (r->win_count > keep)
+		win_drop_last(r);
 }
 
 /*
@@ -299,10 +297,9 @@ in_data(struct server *s, const struct frame *f)
 	}
 	direct = r->win_count == 0 && f->type == FT_DATA && f->len > 0 &&
 	    s->pipe_fd >= 0 && !r->eof_wait && !r->skip_file && !s->done;
-	m = win_push(r, direct ? 0 : f->len);
+	m = win_push(r, f->len, direct);
 	m->n = f->msgnum;
 	m->type = f->type;
-	m->len = f->len;
 	if (f->len > 0 && !direct)
 		memcpy(m->data, f->payload, f->len);
 	if (r->resume_n != 0) {
@@ -359,7 +356,7 @@ in_frame(struct server *s, const struct frame *fp)
 
 	/* A full window waits for the pipe before taking more. */
 	if ((fp->type == FT_DATA || fp->type == FT_EOF) &&
-	    r->win_count >= SRV_WINDOW)
+	    !win_takes(r, fp->len))
 		return SVR_WAIT;
 	if (!s->hello_done && fp->type != FT_HELLO) {
 		svr_bad_frame(s, fp, "HELLO expected");
@@ -595,15 +592,13 @@ static void
 in_close(struct server *s)
 {
 	struct receiver *r = s->role_data;
-	size_t k;
 
 	if (r == NULL)
 		return;
 	/* Not killed: see in_stop. */
 	(void)keeper_boot_abandon(&r->kboot, 0);
 	instate_close(&r->st);
-	for (k = 0; k < SRV_WINDOW; k++)
-		free(r->win[k].data);
+	free(r->ring);
 	free(r);
 	s->role_data = NULL;
 }

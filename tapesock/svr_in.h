@@ -4,9 +4,12 @@
  * the role table.
  *
  * The window is the receiver's alone: messages received in order and
- * not yet written to the pipe, each in a slot whose buffer is kept for
- * the next message (no allocation per message once the slots have
- * grown to the blocks the sender sends).
+ * not yet written to the pipe.  It holds at most SRV_WINDOW messages,
+ * and their payloads are in one ring of WIN_BYTES, in order: a pipe
+ * that does not keep up leaves what does not fit in the receive buffer
+ * and the socket (TCP holds the sender back), the input server's
+ * memory stays bounded, and no message costs an allocation
+ * (doc/PERFORMANCE.md, "Memory").
  */
 #ifndef TAPESOCK_SVR_IN_H
 #define TAPESOCK_SVR_IN_H
@@ -23,24 +26,31 @@
 
 /*
  * One DATA or EOF message, received and not yet written.  Its bytes are
- * data, or for the length of one call (in_write_direct) ext: the frame
- * in the receive buffer, written from there, copied into data only if
- * the pipe does not take it all.
+ * data, in the ring, or for the length of one call (in_write_direct)
+ * ext: the frame in the receive buffer, written from there, copied into
+ * the ring only if the pipe does not take it all.
  */
 struct rmsg {
 	uint64_t	 n;
 	uint8_t		 type;
 	uint32_t	 len;
-	uint8_t		*data;		/* owned, cap bytes, kept */
-	size_t		 cap;
+	uint8_t		*data;		/* in the ring, or NULL */
 	const uint8_t	*ext;		/* not ours, or NULL */
 };
+
+#define WIN_BYTES	(4u * 1024 * 1024)	/* >= FRAME_MAX_PAYLOAD */
 
 struct receiver {
 	/* The window: received, in order, not yet written. */
 	struct rmsg	 win[SRV_WINDOW];
 	size_t		 win_head, win_count;
 	size_t		 write_off;	/* bytes of the head written */
+	/* Their payloads: [ring_head, ring_tail), or wrapped:
+	 * [ring_head, WIN_BYTES) then [0, ring_tail). */
+	uint8_t		*ring;		/* WIN_BYTES, from the first copy */
+	size_t		 ring_head;	/* the oldest payload's start */
+	size_t		 ring_tail;	/* the end of the newest */
+	size_t		 ring_msgs;	/* messages with bytes in it */
 
 	/* The pipe, its tape marks and its reader. */
 	struct timespec	 next_pipe_try;
@@ -78,16 +88,6 @@ win_at(struct receiver *r, size_t i)
 	return &r->win[(r->win_head + i) % SRV_WINDOW];
 }
 
-/* Forget a message; its slot keeps the buffer for the next one. */
-static inline void
-rmsg_clear(struct rmsg *m)
-{
-	m->n = 0;
-	m->type = 0;
-	m->len = 0;
-	m->ext = NULL;
-}
-
 /* The bytes of a message, wherever they are. */
 static inline const uint8_t *
 rmsg_bytes(const struct rmsg *m)
@@ -95,32 +95,103 @@ rmsg_bytes(const struct rmsg *m)
 	return m->ext != NULL ? m->ext : m->data;
 }
 
-/* Room for len bytes in the slot's own buffer. */
-static inline void
-rmsg_room(struct rmsg *m, size_t len)
+/* Where len (> 0) bytes would go in the ring, or -1: no room now. */
+static inline long
+ring_place(const struct receiver *r, size_t len)
 {
-	if (len > m->cap) {
-		free(m->data);
-		m->data = xmalloc(len);
-		m->cap = len;
+	if (r->ring_msgs == 0)
+		return len <= WIN_BYTES ? 0 : -1;
+	if (r->ring_tail > r->ring_head) {
+		if (WIN_BYTES - r->ring_tail >= len)
+			return (long)r->ring_tail;
+		return r->ring_head >= len ? 0 : -1;	/* wrap */
 	}
+	return r->ring_head - r->ring_tail >= len ? (long)r->ring_tail : -1;
+}
+
+/* The bytes of m go into the ring (ring_place said where they fit). */
+static inline void
+rmsg_room(struct receiver *r, struct rmsg *m)
+{
+	long at;
+
+	if (m->len == 0 || m->data != NULL)
+		return;
+	if (r->ring == NULL)
+		r->ring = xmalloc(WIN_BYTES);
+	at = ring_place(r, m->len);
+	if (at < 0)
+		abort();	/* win_takes said it fits */
+	m->data = r->ring + at;
+	r->ring_tail = (size_t)at + m->len;
+	if (r->ring_msgs++ == 0)
+		r->ring_head = (size_t)at;
+}
+
+/* Forget the message of slot m, and its bytes in the ring. */
+static inline void
+rmsg_release(struct receiver *r, struct rmsg *m)
+{
+	if (m->data != NULL && --r->ring_msgs == 0)
+		r->ring_head = r->ring_tail = 0;
+	m->data = NULL;
+	m->n = 0;
+	m->type = 0;
+	m->len = 0;
+	m->ext = NULL;
 }
 
 static inline void
 win_pop(struct receiver *r)
 {
-	rmsg_clear(&r->win[r->win_head]);
+	size_t i;
+
+	rmsg_release(r, &r->win[r->win_head]);
 	r->win_head = (r->win_head + 1) % SRV_WINDOW;
 	r->win_count--;
+	/* The oldest bytes now are those of the first message with any. */
+	for (i = 0; r->ring_msgs > 0 && i < r->win_count; i++)
+		if (win_at(r, i)->data != NULL) {
+			r->ring_head = (size_t)(win_at(r, i)->data - r->ring);
+			break;
+		}
 }
 
-/* The next slot, with room for len bytes (0: none asked yet). */
+/* The last message of the window is dropped (the sender resends it). */
+static inline void
+win_drop_last(struct receiver *r)
+{
+	size_t i;
+
+	rmsg_release(r, win_at(r, r->win_count - 1));
+	r->win_count--;
+	for (i = r->win_count; r->ring_msgs > 0 && i-- > 0;)
+		if (win_at(r, i)->data != NULL) {
+			r->ring_tail = (size_t)(win_at(r, i)->data - r->ring) +
+			    win_at(r, i)->len;
+			break;
+		}
+}
+
+/* May a message of len bytes join the window? */
+static inline int
+win_takes(const struct receiver *r, size_t len)
+{
+	return r->win_count == 0 || (r->win_count < SRV_WINDOW &&
+	    (len == 0 || ring_place(r, len) >= 0));
+}
+
+/* The next slot, for a message of len bytes, its bytes in the ring
+ * unless direct (written from the receive buffer). */
 static inline struct rmsg *
-win_push(struct receiver *r, size_t len)
+win_push(struct receiver *r, size_t len, int direct)
 {
 	struct rmsg *m = win_at(r, r->win_count);
 
-	rmsg_room(m, len);
+	m->len = (uint32_t)len;
+	m->data = NULL;
+	if (!direct)
+		rmsg_room(r, m);
 	r->win_count++;
 	return m;
 }

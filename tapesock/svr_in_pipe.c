@@ -510,7 +510,7 @@ in_write_direct(struct server *s, struct rmsg *m, const uint8_t *bytes)
 	(void)in_write_window(s);
 	/* Still set: m is the head of the window, not (wholly) written. */
 	if (m->ext != NULL) {
-		rmsg_room(m, m->len);
+		rmsg_room(r, m);
 		memcpy(m->data + r->write_off, bytes + r->write_off,
 		    m->len - r->write_off);
 		m->ext = NULL;

@@ -258,6 +258,64 @@ START_TEST(test_direct_write_full_pipe)
 }
 END_TEST
 
+/* The payload bytes the window holds. */
+static size_t
+win_held(struct receiver *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->win_count; i++)
+		n += win_at(r, i)->len;
+	return n;
+}
+
+/*
+ * The window's payloads are in one ring of WIN_BYTES: with a reader
+ * that does not read, what does not fit waits in the receive buffer
+ * (and, on a real link, the socket), so the receiver's memory stays
+ * bounded.  Everything comes in order once the reader reads, across
+ * many turns of the ring.
+ */
+START_TEST(test_window_bytes)
+{
+	enum { BLK = SRV_BLOCK, N = 80 };	/* 10 MiB */
+	struct pair *p = rp_new(LOST_STOP);
+	struct receiver *r;
+	uint8_t *buf = xmalloc(BLK);
+	uint64_t n = 1;
+	int i;
+
+	rp_link_both(p);
+	r = rp_rcv(p);
+	/* As much as the receive buffer takes, the reader away. */
+	while (p->b.s.rlen + FRAME_HDR_LEN + BLK <= SRV_RBUF) {
+		memset(buf, 'A' + (int)n, BLK);
+		rp_inject(&p->b, FT_DATA, n++, 0, buf, BLK);
+		ck_assert_uint_le(win_held(r), WIN_BYTES);
+	}
+	ck_assert_uint_gt(p->b.s.rlen, 0);	/* frames left waiting */
+	ck_assert_uint_le(r->win_count, WIN_BYTES / BLK);
+	for (i = 0; i < 100000 && p->b.s.curmsg < N; i++) {
+		rp_reader_drain(&p->b);
+		rp_side_turn(&p->b);
+		if (n <= N && p->b.s.rlen + FRAME_HDR_LEN + BLK <= SRV_RBUF) {
+			memset(buf, 'A' + (int)n, BLK);
+			rp_inject(&p->b, FT_DATA, n++, 0, buf, BLK);
+		}
+		ck_assert_uint_le(win_held(r), WIN_BYTES);
+		ck_assert_uint_le(r->ring_msgs, r->win_count);
+	}
+	rp_reader_drain(&p->b);
+	ck_assert_uint_eq(p->b.s.curmsg, N);
+	ck_assert_uint_eq(r->win_count, 0);
+	ck_assert_uint_eq(r->ring_msgs, 0);
+	ck_assert_uint_eq(p->b.got_len, (size_t)N * BLK);
+	rp_expect_blocks(&p->b, 0, 'A' + 1, N, BLK);
+	free(buf);
+	rp_free(p);
+}
+END_TEST
+
 /*
  * The reader leaves when the pipe has taken part of a block: "Pwrit
  * trunc=n" with the block's length, then Broken pipe, and the rest of
@@ -1036,6 +1094,7 @@ roles_suite(void)
 	tcase_add_test(tc, test_resume_duplicates_dropped);
 	tcase_add_test(tc, test_window);
 	tcase_add_test(tc, test_direct_write_full_pipe);
+	tcase_add_test(tc, test_window_bytes);
 	tcase_add_test(tc, test_pwrit_trunc);
 	tcase_add_test(tc, test_gap_stop);
 	tcase_add_test(tc, test_gap_refuse);

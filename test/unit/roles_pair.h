@@ -12,7 +12,7 @@
 #include "svr_in.h"
 #include "svr_out.h"
 
-#define GOT_MAX		(4 * 1024 * 1024)
+#define GOT_MAX		(16 * 1024 * 1024)
 /* Both servers' name: a pair's two servers share one (PROTOCOL.md 5). */
 #define RP_NAME		"tape"
 
