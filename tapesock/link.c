@@ -38,6 +38,7 @@
 
 #define PEND_WAIT	10.0	/* seconds a second call has to say HELLO */
 #define PEND_MAX	(FRAME_HDR_LEN + FRAME_HELLO_MAX)
+#define LINK_CORK_MIN	(32 * 1024)	/* queued: several TLS records */
 
 int
 server_linked(const struct server *s)
@@ -61,19 +62,33 @@ static int
 link_send(struct server *s, int quiet)
 {
 	ssize_t n;
+	int on = 1, off = 0, cork;
 
+	/*
+	 * TLS writes each record (16 KiB at most) with its own write(2),
+	 * and with TCP_NODELAY each would go as its own segment: corked,
+	 * the records of one call leave in full-sized segments, and the
+	 * uncork sends what is left at once (doc/PERFORMANCE.md, "What TLS
+	 * costs").
+	 */
+	cork = s->sock >= 0 && xport_encrypted(&s->xp) &&
+	    s->out.len - s->out.off > LINK_CORK_MIN &&
+	    setsockopt(s->sock, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0;
 	while (s->sock >= 0 && s->out.off < s->out.len) {
 		n = xport_send(&s->xp, s->out.buf + s->out.off,
 		    s->out.len - s->out.off);
 		if (n < 0) {
 			if (errno == EAGAIN)
-				return 0;
+				break;
 			if (!quiet)
 				server_trace(s, MSG_TS_NWRIT_ERR, errno);
 			return -1;
 		}
 		s->out.off += (size_t)n;
 	}
+	if (cork && s->sock >= 0)
+		(void)setsockopt(s->sock, IPPROTO_TCP, TCP_CORK, &off,
+		    sizeof(off));
 	if (s->out.off == s->out.len)
 		s->out.off = s->out.len = 0;
 	return 0;
