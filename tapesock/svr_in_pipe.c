@@ -490,7 +490,7 @@ in_write_pipe(struct server *s)
  * m, just pushed into an empty window, is the next to write: written
  * straight from bytes (the frame in the receive buffer), with the
  * state records of in_write_window.  Only what the pipe did not take
- * (it was full, or took a part) is copied into the slot.
+ * (it was full, or took a part) is copied into the window's ring.
  *
  * Its "last n" is left to the caller's in_record_done, once the frames
  * at hand are through: if the next frame is written straight too, its
