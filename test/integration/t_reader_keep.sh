@@ -29,13 +29,22 @@ reader=$!
 track $reader
 
 # The tape process: read-write, so that the output side never ends the
-# tape file before the test says so; the last third waits for "finish".
+# tape file before the test says so.  Each third of the stream waits
+# for its step of the test, so that there is always more to come after
+# a restart however fast the thirds before it went: the second third
+# once the input server is back from its stop ("stopped"), the last
+# once it is back from its kill ("killed").
 (
 	exec 3<>"$FIFO_OUT"
 	for ((i = 0; i < CHUNKS; i++)); do
 		if [ $i -ge $((CHUNKS * 2 / 3)) ]; then
-			while [ ! -e "$TMP/finish" ]; do sleep 0.05; done
+			gate="$TMP/killed"
+		elif [ $i -ge $((CHUNKS / 3)) ]; then
+			gate="$TMP/stopped"
+		else
+			gate=""
 		fi
+		while [ -n "$gate" ] && [ ! -e "$gate" ]; do sleep 0.05; done
 		dd if="$TMP/data" bs=$CHUNK skip=$i count=1 status=none >&3 ||
 		    exit 1
 		sleep 0.01
@@ -67,6 +76,7 @@ expect_rc 0 tb start
 grep -Fq "the tape file goes on" "$HB/ts.log,log" ||
     fail "the restart did not trace the keeper it found"
 before=$(file_size "$TMP/got")
+: >"$TMP/stopped"
 wait_for 30 "the stream to flow after the restart" \
     got_at_least $((before + 4 * CHUNK))
 
@@ -80,12 +90,12 @@ keeper_alive || fail "the keeper died with the input server"
 pid_gone $reader && fail "the reader saw end of file at the kill of the input server"
 expect_rc 0 tb start
 before=$(file_size "$TMP/got")
+: >"$TMP/killed"
 wait_for 30 "the stream to flow after the kill" \
     got_at_least $((before + 4 * CHUNK))
 
 # --- the tape mark ends the reader's file -----------------------------------------
 
-: >"$TMP/finish"
 wait_bg 60 "the tape process to write everything" $writer ||
     fail "the tape process failed"
 wait_bg 30 "the reader to see the tape mark" $reader ||
