@@ -489,7 +489,9 @@ out_ahead_held(struct server *s)
 	if (o->held_since.tv_sec == 0 && o->held_since.tv_nsec == 0)
 		o->held_since = now;
 	else if (ts_diff(&now, &o->held_since) >= OUT_AHEAD_STALL) {
+		/* Held no more: no wake-up at the stall either. */
 		o->ahead_free = 1;
+		memset(&o->held_since, 0, sizeof(o->held_since));
 		return 0;
 	}
 	return 1;

@@ -6,7 +6,8 @@
 # slowly, and after a short stall the spool takes everything again,
 # up to spoolmax.  So a 40 MiB tape file written on A against a reader
 # on B that takes 3 MiB/s is written on A long before B has read a
-# quarter of it, and B gets it whole.
+# quarter of it, and B gets it whole, while the output server, its
+# spool running ahead, waits for the ACKs without spinning.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 # shellcheck disable=SC2317	# functions run through wait_for
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +44,17 @@ got=$(file_size "$TMP/got")
 [ "$got" -lt $((MIB * 1048576 / 4)) ] ||
     fail "the tape process was held back by the slow link: B had read" \
     "$got bytes of $((MIB * 1048576)) when A's writer finished"
+# Meanwhile the spool runs ahead freely, and the output server waits
+# for ACKs: it must not spin (it did, on a stall deadline long past).
+pid=$(daemon_pid "$HA") || fail "a: no pid"
+hz=$(getconf CLK_TCK)
+cpu() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat"; }
+t0=$(cpu)
+sleep 2
+used=$(($(cpu) - t0))
+[ "$used" -lt "$hz" ] ||
+    fail "the output server used $used of $((2 * hz)) clock ticks in 2 s" \
+    "waiting for a slow link"
 wait_bg 120 "the slow reader to read everything" $rd ||
     fail "the reader failed"
 cmp -s "$TMP/data" "$TMP/got" ||
