@@ -381,7 +381,6 @@ proc_newer(const char *pid, const struct keeper_epoch *e)
 	    proc_start_tick(pid) >= e->tick;
 }
 
-
 /*
  * Who has the FIFO dev/ino open, among the processes we may look at
  * (all of them as root, else our user's): *readers counts descriptors
@@ -587,9 +586,9 @@ same_pipe(const char *pipe, const struct stat *st)
  * under way, so that no end of the input server (stop, kill) is an end
  * of file for the reader.  SIGUSR1 is the tape mark: the write end is
  * closed, and the keeper stays until the readers that were given the
- * end of file (those that had the pipe open then) have closed it, so that the input server, which waits
- * for the keeper to be gone, never writes the next tape file to that
- * reader.  The reader leaving (no reader: POLLERR), SIGTERM, or the
+ * end of file (those that had the pipe open then) have closed it, so
+ * that the input server, which waits for the keeper to be gone, never
+ * writes the next tape file to them.  The reader leaving (no reader: POLLERR), SIGTERM, or the
  * pipe removed end it at once.
  */
 static void

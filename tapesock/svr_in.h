@@ -38,7 +38,9 @@ struct rmsg {
 	const uint8_t	*ext;		/* not ours, or NULL */
 };
 
-#define WIN_BYTES	(4u * 1024 * 1024)	/* >= FRAME_MAX_PAYLOAD */
+#define WIN_BYTES	(4u * 1024 * 1024)
+/* A window with nothing in it takes any frame (win_takes). */
+_Static_assert(WIN_BYTES >= FRAME_MAX_PAYLOAD, "a frame fits the ring");
 
 struct receiver {
 	/* The window: received, in order, not yet written. */

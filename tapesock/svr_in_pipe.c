@@ -115,8 +115,6 @@ in_reader_wait_begin(struct server *s)
 	struct receiver *r = s->role_data;
 
 	r->eof_wait = 1;
-	r->given.any = 1;	/* not known: in_mark names them */
-	r->given.n = 0;
 	clock_gettime(CLOCK_MONOTONIC, &r->eof_deadline);
 	r->keeper_check = r->eof_deadline;	/* look at once */
 }
@@ -150,6 +148,9 @@ in_keeper_adopt(struct server *s)
 	}
 	in_reader_wait_begin(s);
 	r->eof_wait = 2;
+	/* Who had the pipe at that mark is not known: any reader counts. */
+	r->given.any = 1;
+	r->given.n = 0;
 	server_trace(s, MSG_SRV_READER_WAIT, (unsigned long long)
 	    (r->st.st.writing != 0 ? r->st.st.writing : s->curmsg));
 }
@@ -318,12 +319,11 @@ void
 in_mark(struct server *s)
 {
 	struct receiver *r = s->role_data;
-	struct keeper_readers given;
 
 	in_reader_closed(s);	/* only closes from now on count */
 	/* Those who read now are given the mark: they are waited for, a
 	 * reader that opens the pipe after it is not. */
-	keeper_readers_now(s->conf.pipe, &given);
+	keeper_readers_now(s->conf.pipe, &r->given);
 	if (r->keeper > 0 && in_keeper_alive(s))
 		kill((pid_t)r->keeper, SIGUSR1);
 	else
@@ -333,7 +333,6 @@ in_mark(struct server *s)
 	s->pipe_fd = -1;
 	r->mark_resumed = 0;
 	in_reader_wait_begin(s);
-	r->given = given;
 }
 
 /*
