@@ -215,6 +215,26 @@ START_TEST(test_window)
 }
 END_TEST
 
+/* DATA n of len bytes, each 'A' + n, into the receiver of p. */
+static void
+inject_block(struct pair *p, uint8_t *buf, uint64_t n, uint32_t len)
+{
+	memset(buf, 'A' + (int)n, len);
+	rp_inject(&p->b, FT_DATA, n, 0, buf, len);
+}
+
+/* Once the reader has read, blocks 1..n of inject_block are in the
+ * pipe, in order, and the window is empty. */
+static void
+expect_written(struct pair *p, uint64_t n, uint32_t len)
+{
+	rp_reader_drain(&p->b);
+	ck_assert_uint_eq(p->b.s.curmsg, n);
+	ck_assert_uint_eq(rp_rcv(p)->win_count, 0);
+	ck_assert_uint_eq(p->b.got_len, (size_t)n * len);
+	rp_expect_blocks(&p->b, 0, 'A' + 1, (int)n, len);
+}
+
 /*
  * The receiver writes a frame that is next straight from its receive
  * buffer; what a full pipe does not take waits in the window, copied,
@@ -233,8 +253,7 @@ START_TEST(test_direct_write_full_pipe)
 	rp_link_both(p);
 	r = rp_rcv(p);
 	for (n = 1; n <= N; n++) {
-		memset(buf, 'A' + (int)n, BLK);
-		rp_inject(&p->b, FT_DATA, n, 0, buf, BLK);
+		inject_block(p, buf, n, BLK);
 		ck_assert_uint_eq(r->st.st.last, p->b.s.curmsg);
 		if (r->write_off > 0)
 			ck_assert_uint_eq(r->st.st.writing, win_at(r, 0)->n);
@@ -247,12 +266,8 @@ START_TEST(test_direct_write_full_pipe)
 		rp_reader_drain(&p->b);
 		rp_side_turn(&p->b);
 	}
-	rp_reader_drain(&p->b);
-	ck_assert_uint_eq(p->b.s.curmsg, N);
+	expect_written(p, N, BLK);
 	ck_assert_uint_eq(r->st.st.last, N);
-	ck_assert_uint_eq(r->win_count, 0);
-	ck_assert_uint_eq(p->b.got_len, (size_t)N * BLK);
-	rp_expect_blocks(&p->b, 0, 'A' + 1, N, BLK);
 	free(buf);
 	rp_free(p);
 }
@@ -289,8 +304,7 @@ START_TEST(test_window_bytes)
 	r = rp_rcv(p);
 	/* As much as the receive buffer takes, the reader away. */
 	while (p->b.s.rlen + FRAME_HDR_LEN + BLK <= SRV_RBUF) {
-		memset(buf, 'A' + (int)n, BLK);
-		rp_inject(&p->b, FT_DATA, n++, 0, buf, BLK);
+		inject_block(p, buf, n++, BLK);
 		ck_assert_uint_le(win_held(r), WIN_BYTES);
 	}
 	ck_assert_uint_gt(p->b.s.rlen, 0);	/* frames left waiting */
@@ -298,19 +312,13 @@ START_TEST(test_window_bytes)
 	for (i = 0; i < 100000 && p->b.s.curmsg < N; i++) {
 		rp_reader_drain(&p->b);
 		rp_side_turn(&p->b);
-		if (n <= N && p->b.s.rlen + FRAME_HDR_LEN + BLK <= SRV_RBUF) {
-			memset(buf, 'A' + (int)n, BLK);
-			rp_inject(&p->b, FT_DATA, n++, 0, buf, BLK);
-		}
+		if (n <= N && p->b.s.rlen + FRAME_HDR_LEN + BLK <= SRV_RBUF)
+			inject_block(p, buf, n++, BLK);
 		ck_assert_uint_le(win_held(r), WIN_BYTES);
 		ck_assert_uint_le(r->ring_msgs, r->win_count);
 	}
-	rp_reader_drain(&p->b);
-	ck_assert_uint_eq(p->b.s.curmsg, N);
-	ck_assert_uint_eq(r->win_count, 0);
+	expect_written(p, N, BLK);
 	ck_assert_uint_eq(r->ring_msgs, 0);
-	ck_assert_uint_eq(p->b.got_len, (size_t)N * BLK);
-	rp_expect_blocks(&p->b, 0, 'A' + 1, N, BLK);
 	free(buf);
 	rp_free(p);
 }
